@@ -1,0 +1,81 @@
+/*
+ * cli.h -- what every dmdprof subcommand shares: one-line errors with exit
+ * code 2, range-checked flag parsing, atomic output files, progress lines.
+ *
+ * Conventions (docs/architecture.md, "The command"):
+ *   exit 0 success, 1 failure of the work (diverged run, regression found),
+ *   2 bad usage or bad input -- with ONE line on stderr saying what, where,
+ *   and what to do.
+ */
+#ifndef DMDPROF_CLI_H
+#define DMDPROF_CLI_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_WORK 1
+#define CLI_EXIT_USAGE 2
+
+/* Name used as the prefix of every message, e.g. "dmdprof train". */
+void cli_set_name(const char *name);
+const char *cli_name(void);
+
+/* Print "dmdprof CMD: <message>" and exit(2).  Never returns. */
+void cli_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* Print "dmdprof CMD: <message>" without exiting (warnings, notes). */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse a whole decimal integer in [lo, hi] for a flag, or cli_fail naming
+ * the flag, the text and the range. */
+long cli_long(const char *flag, const char *text, long lo, long hi);
+/* Parse a finite real in [lo, hi] (lo_open/hi_open exclude the bound). */
+double cli_double(const char *flag, const char *text, double lo, int lo_open, double hi, int hi_open);
+/* Index of text in the NULL-terminated list, or cli_fail listing the choices. */
+int cli_choice(const char *flag, const char *text, const char *const *choices);
+
+/* Create dir (and parents) if missing and check it is writable, or cli_fail. */
+void cli_make_dir(const char *flag, const char *dir);
+/* "dir/name" in a malloc'd string (never NULL: exits on out-of-memory). */
+char *cli_path(const char *dir, const char *name);
+
+/* Atomic output: data goes to "<path>.tmp.<pid>" and is renamed onto path by
+ * cli_out_commit, so an interrupted run never leaves a file that looks
+ * complete.  path "-" writes to stdout directly. */
+typedef struct {
+    FILE *f;
+    char *path;
+    char *tmp; /* NULL for stdout */
+} cli_out;
+/* Returns 0, or -1 after printing why (the caller decides the exit code). */
+int cli_out_open(cli_out *o, const char *path);
+/* Flush, close and rename; returns 0, or -1 after printing why and removing
+ * the temporary file. */
+int cli_out_commit(cli_out *o);
+/* Close and remove the temporary file (error paths). */
+void cli_out_abort(cli_out *o);
+/* Write a JSON object atomically (indent 2, keys in insertion order).
+ * Returns 0 or -1 after printing why. */
+int cli_write_json(const char *path, json_t *j);
+
+/* Monotonic seconds. */
+double cli_now(void);
+
+/* Progress reporting on stderr: a redrawn bar when stderr is a terminal,
+ * otherwise one plain line every `every` calls (and the last).  `msg` is the
+ * caller's status text, e.g. "epoch 12/80 loss 0.031 acc 0.91". */
+typedef struct {
+    int tty;
+    double t0;
+    long total;
+    long every;
+    const char *label;
+} cli_progress;
+void cli_progress_start(cli_progress *p, const char *label, long total, long every);
+void cli_progress_update(cli_progress *p, long done, const char *msg);
+void cli_progress_done(cli_progress *p, const char *msg);
+/* Quiet mode (--quiet) silences progress. */
+extern int cli_quiet;
+
+#endif

@@ -1,0 +1,60 @@
+/* main.c -- `dmdprof SUBCOMMAND [options]`: dispatch to the subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} commands[] = {
+    {"train", cmd_train, "train one (task, init, T, H, seed) run: history CSV, run JSON, checkpoint"},
+    {"headline", cmd_headline, "the seed experiment's six headline runs and their summary table"},
+    {"measure", cmd_measure, "price one instrumented BPTT pass (or training steps) under a ByteDMD model"},
+    {"price", cmd_price, "price a dmdtrace file under the live or classic model"},
+    {"ir", cmd_ir, "print each event of a small dmdtrace with its depth and cost"},
+    {"probes", cmd_probes, "list the PAPI events this machine can count, and why not"},
+    {"callgrind", cmd_callgrind, "run a training step or measure pass under Callgrind, per-phase cache counts"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: dmdprof SUBCOMMAND [options]   (dmdprof SUBCOMMAND --help for its options)\n"
+            "\n"
+            "Measures how much data a vanilla tanh RNN's BPTT training moves: trains the\n"
+            "Hochreiter & Schmidhuber long-term-dependency tasks, prices every array access\n"
+            "under the ByteDMD model, and reads PAPI counters and Callgrind caches per phase.\n"
+            "\n"
+            "subcommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nexit codes: 0 success, 1 the work failed (diverged run, regression), 2 bad usage or input\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("dmdprof %s\n", DMDPROF_VERSION);
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(argv[1], commands[i].name)) {
+            static char name[64];
+            snprintf(name, sizeof name, "dmdprof %s", commands[i].name);
+            cli_set_name(name);
+            return commands[i].fn(argc - 1, argv + 1);
+        }
+    fprintf(stderr, "dmdprof: unknown subcommand '%s' (run 'dmdprof --help' for the list)\n", argv[1]);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,256 @@
+/*
+ * dmd.h -- memory-access hooks for ByteDMD pricing (libdmd, part of dmdprof).
+ *
+ * A kernel is written once with the macros below.  The same source compiles
+ * two ways:
+ *
+ *   plain (default; DMD_INSTRUMENT not defined)
+ *       LD/ST/arithmetic expand to ordinary C on dmd_num values, arguments of
+ *       statement hooks are not evaluated, nothing of the pricing engine is
+ *       referenced.  The compiler may vectorise freely.  Only the phase hooks
+ *       remain as calls (three or so per training step) because one phase
+ *       annotation drives every probe (timers, PAPI, Callgrind, libdmd).
+ *
+ *   instrumented (-DDMD_INSTRUMENT)
+ *       dmd_real is a (number, identity) pair.  The model is chosen at run time
+ *       by the engine that is current (see dmd_engine.h):
+ *         live / classic (value models): every arithmetic hook is one
+ *           instruction -- its non-constant operands are read together, one
+ *           result value is pushed.  LD returns the value bound to an array
+ *           slot, ST binds a slot to a value.  LD and ST themselves are free.
+ *         lru (memory model): LD prices the address it loads, ST moves the
+ *           address to the top of the stack for free, arithmetic is free.
+ *
+ * Precision: dmd_num is double, or float when DMD_FLOAT32 is defined.
+ *
+ * Rules a kernel must follow so that both builds compute bit-identical
+ * numbers (the project builds everything with -ffp-contract=off):
+ *   - every floating-point operation on array data goes through a hook;
+ *   - fused multiply-add is spelled FMA(a, b, c) = a*b + c, rounded once, in
+ *     both builds (never let the compiler contract a*b+c on its own);
+ *   - constants are spelled CONST(x): constants are not values and are free.
+ *
+ * Value-model conventions (documented because they decide the numbers):
+ *   - FMA(a, b, c) is ONE instruction reading a, b, c (in that order; the
+ *     last operand read ends on top of the stack).  Write ADD(c, MUL(a, b))
+ *     for the reference tracer's two-instruction form.
+ *   - An operation whose operands are all constants yields a constant.
+ *   - A value belongs to the region of the first array slot it is stored
+ *     into; a value never stored belongs to region "temp".
+ *   - Inputs are pushed eagerly by DMD_INPUT in call order: declare the
+ *     arguments last to first, so that the first argument ends on top;
+ *     within one DMD_INPUT call element 0 is pushed first (deepest).
+ */
+#ifndef DMD_H
+#define DMD_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifdef DMD_FLOAT32
+typedef float dmd_num;
+#define DMD__FN(f) f##f /* tanhf, expf, fmaf ... */
+#else
+typedef double dmd_num;
+#define DMD__FN(f) f
+#endif
+
+/* ------------------------------------------------------------------------
+ * Phases (both builds).  Strictly nested begin/end pairs with the same name;
+ * names are short leaves ("forward", "backward", "update").  Listeners (the
+ * pricing engine, PAPI, Callgrind toggles, timers) subscribe at run time.
+ * Defined in dmd_phase.c, which is tiny and has no dependencies.
+ * ------------------------------------------------------------------------ */
+typedef void (*dmd_phase_listener)(void *ctx, const char *name, int begin);
+
+/* Enter / leave a phase.  A mismatched end (name differs from the innermost
+ * open phase) or nesting deeper than DMD_PHASE_MAX_DEPTH aborts with both
+ * names: it is a programming error, not a run-time condition. */
+void dmd_phase_begin(const char *name);
+void dmd_phase_end(const char *name);
+/* Subscribe fn(ctx, name, begin) to every phase transition; returns a handle
+ * >= 0, or -1 when DMD_PHASE_MAX_LISTENERS are already subscribed. */
+int dmd_phase_listen(dmd_phase_listener fn, void *ctx);
+void dmd_phase_unlisten(int handle);
+/* Innermost open phase name, or NULL outside every phase. */
+const char *dmd_phase_current(void);
+/* Number of open phases (0 when all pairs are closed). */
+int dmd_phase_depth(void);
+#define DMD_PHASE_MAX_DEPTH 16
+#define DMD_PHASE_MAX_LISTENERS 8
+
+#define DMD_PHASE_BEGIN(name) dmd_phase_begin(name)
+#define DMD_PHASE_END(name) dmd_phase_end(name)
+
+#ifndef DMD_INSTRUMENT
+/* ======================================================================
+ * Plain build: hooks are ordinary C.
+ * ====================================================================== */
+typedef dmd_num dmd_real;
+
+#define LD(a, i) ((a)[i])
+#define ST(a, i, x) ((void)((a)[i] = (x)))
+#define CONST(c) ((dmd_num)(c))
+#define VAL(x) (x) /* the number inside a dmd_real */
+
+#define ADD(a, b) ((a) + (b))
+#define SUB(a, b) ((a) - (b))
+#define MUL(a, b) ((a) * (b))
+#define DIV(a, b) ((a) / (b))
+#define NEG(a) (-(a))
+#define FMA(a, b, c) DMD__FN(fma)((a), (b), (c))
+#define TANH(a) DMD__FN(tanh)(a)
+#define EXP(a) DMD__FN(exp)(a)
+#define LOG(a) DMD__FN(log)(a)
+#define SQRT(a) DMD__FN(sqrt)(a)
+#define MAX(a, b) DMD__FN(fmax)((a), (b))
+#define RELU(a) DMD__FN(fmax)((a), (dmd_num)0)
+/* d/dz of an activation, given its output y: (1 - y*y) for tanh, [y > 0] for
+ * relu.  Spelled through hooks so that the instrumented build prices it. */
+#define DTANH(y) ((dmd_num)1 - (y) * (y))
+#define DRELU(y) ((y) > 0 ? (dmd_num)1 : (dmd_num)0)
+/* A comparison of two values that produces a plain C int (e.g. argmax). */
+#define GT(a, b) ((a) > (b))
+
+/* Statement hooks: arguments not evaluated. */
+#define DMD_REGION(name, ptr, n) ((void)0)
+#define DMD_INPUT(ptr, n) ((void)0)
+#define DMD_OUTPUT(ptr, n) ((void)0)
+#define DMD_DROP(ptr, n) ((void)0)
+
+#else /* DMD_INSTRUMENT */
+/* ======================================================================
+ * Instrumented build.
+ * ====================================================================== */
+typedef uint32_t dmd_vid; /* value identity; DMD_CONST_ID = constant (free) */
+#define DMD_CONST_ID ((dmd_vid)0)
+
+typedef struct {
+    dmd_num v;
+    dmd_vid id;
+} dmd_real;
+
+/* Entry points of the engine (dmd_engine.c).  They act on the engine made
+ * current by dmd_engine_attach(); calling them with no engine attached is a
+ * programming error and aborts with a message. */
+/* One instruction: reads the n non-constant ids in ops (n <= 3, constants
+ * already removed), pushes one result.  Returns the result's id under the
+ * value models, DMD_CONST_ID under lru (arithmetic is free there) and when
+ * n == 0. */
+dmd_vid dmd__op(const dmd_vid *ops, int n);
+/* A load of one element at addr: value models return the id bound to the
+ * slot (abort if the slot was never bound); lru prices the address and
+ * returns DMD_CONST_ID. */
+dmd_vid dmd__ld(const void *addr);
+/* A store of value id into the slot at addr: value models bind the slot (and
+ * assign the value its region on first store); lru moves the address to the
+ * top of the stack, free. */
+void dmd__st(const void *addr, dmd_vid id);
+/* Register an array of n elements of sizeof(dmd_num) bytes as a region. */
+void dmd__region(const char *name, const void *ptr, size_t n, size_t elem_bytes);
+/* Push n elements as inputs (eager init), element 0 first (deepest). */
+void dmd__input(const void *ptr, size_t n);
+/* The values bound to these n slots stay live to the end (value models). */
+void dmd__output(const void *ptr, size_t n);
+/* The array is dead: lru drops its addresses from the stack; the value
+ * models ignore it (liveness is exact there). */
+void dmd__drop(const void *ptr, size_t n);
+
+static inline dmd_real dmd__mk(dmd_num v, dmd_vid id)
+{
+    dmd_real r;
+    r.v = v;
+    r.id = id;
+    return r;
+}
+static inline dmd_vid dmd__op1(dmd_vid a)
+{
+    if (a == DMD_CONST_ID) return DMD_CONST_ID;
+    return dmd__op(&a, 1);
+}
+static inline dmd_vid dmd__op2(dmd_vid a, dmd_vid b)
+{
+    dmd_vid o[2];
+    int n = 0;
+    if (a != DMD_CONST_ID) o[n++] = a;
+    if (b != DMD_CONST_ID) o[n++] = b;
+    return n ? dmd__op(o, n) : DMD_CONST_ID;
+}
+static inline dmd_vid dmd__op3(dmd_vid a, dmd_vid b, dmd_vid c)
+{
+    dmd_vid o[3];
+    int n = 0;
+    if (a != DMD_CONST_ID) o[n++] = a;
+    if (b != DMD_CONST_ID) o[n++] = b;
+    if (c != DMD_CONST_ID) o[n++] = c;
+    return n ? dmd__op(o, n) : DMD_CONST_ID;
+}
+static inline dmd_real dmd__ld_real(const dmd_num *p)
+{
+    return dmd__mk(*p, dmd__ld(p));
+}
+static inline void dmd__st_real(dmd_num *p, dmd_real x)
+{
+    *p = x.v;
+    dmd__st(p, x.id);
+}
+static inline dmd_real dmd__add(dmd_real a, dmd_real b) { return dmd__mk(a.v + b.v, dmd__op2(a.id, b.id)); }
+static inline dmd_real dmd__sub(dmd_real a, dmd_real b) { return dmd__mk(a.v - b.v, dmd__op2(a.id, b.id)); }
+static inline dmd_real dmd__mul(dmd_real a, dmd_real b) { return dmd__mk(a.v * b.v, dmd__op2(a.id, b.id)); }
+static inline dmd_real dmd__div(dmd_real a, dmd_real b) { return dmd__mk(a.v / b.v, dmd__op2(a.id, b.id)); }
+static inline dmd_real dmd__neg(dmd_real a) { return dmd__mk(-a.v, dmd__op1(a.id)); }
+static inline dmd_real dmd__fma(dmd_real a, dmd_real b, dmd_real c)
+{
+    return dmd__mk(DMD__FN(fma)(a.v, b.v, c.v), dmd__op3(a.id, b.id, c.id));
+}
+static inline dmd_real dmd__tanh(dmd_real a) { return dmd__mk(DMD__FN(tanh)(a.v), dmd__op1(a.id)); }
+static inline dmd_real dmd__exp(dmd_real a) { return dmd__mk(DMD__FN(exp)(a.v), dmd__op1(a.id)); }
+static inline dmd_real dmd__log(dmd_real a) { return dmd__mk(DMD__FN(log)(a.v), dmd__op1(a.id)); }
+static inline dmd_real dmd__sqrt(dmd_real a) { return dmd__mk(DMD__FN(sqrt)(a.v), dmd__op1(a.id)); }
+static inline dmd_real dmd__max(dmd_real a, dmd_real b) { return dmd__mk(DMD__FN(fmax)(a.v, b.v), dmd__op2(a.id, b.id)); }
+static inline dmd_real dmd__relu(dmd_real a) { return dmd__mk(DMD__FN(fmax)(a.v, (dmd_num)0), dmd__op1(a.id)); }
+static inline dmd_real dmd__dtanh(dmd_real y) { return dmd__mk((dmd_num)1 - y.v * y.v, dmd__op1(y.id)); }
+static inline dmd_real dmd__drelu(dmd_real y) { return dmd__mk(y.v > 0 ? (dmd_num)1 : (dmd_num)0, dmd__op1(y.id)); }
+static inline int dmd__gt(dmd_real a, dmd_real b)
+{
+    (void)dmd__op2(a.id, b.id); /* a comparison reads both operands */
+    return a.v > b.v;
+}
+
+#define LD(a, i) dmd__ld_real(&(a)[i])
+#define ST(a, i, x) dmd__st_real(&(a)[i], (x))
+#define CONST(c) dmd__mk((dmd_num)(c), DMD_CONST_ID)
+#define VAL(x) ((x).v)
+
+#define ADD(a, b) dmd__add((a), (b))
+#define SUB(a, b) dmd__sub((a), (b))
+#define MUL(a, b) dmd__mul((a), (b))
+#define DIV(a, b) dmd__div((a), (b))
+#define NEG(a) dmd__neg(a)
+#define FMA(a, b, c) dmd__fma((a), (b), (c))
+#define TANH(a) dmd__tanh(a)
+#define EXP(a) dmd__exp(a)
+#define LOG(a) dmd__log(a)
+#define SQRT(a) dmd__sqrt(a)
+#define MAX(a, b) dmd__max((a), (b))
+#define RELU(a) dmd__relu(a)
+#define DTANH(y) dmd__dtanh(y)
+#define DRELU(y) dmd__drelu(y)
+#define GT(a, b) dmd__gt((a), (b))
+
+#define DMD_REGION(name, ptr, n) dmd__region((name), (ptr), (n), sizeof(dmd_num))
+#define DMD_INPUT(ptr, n) dmd__input((ptr), (n))
+#define DMD_OUTPUT(ptr, n) dmd__output((ptr), (n))
+#define DMD_DROP(ptr, n) dmd__drop((ptr), (n))
+
+#endif /* DMD_INSTRUMENT */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DMD_H */
