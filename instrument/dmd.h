@@ -54,10 +54,10 @@ extern "C" {
 
 #ifdef DMD_FLOAT32
 typedef float dmd_num;
-#define DMD__FN(f) f##f /* tanhf, expf, fmaf ... */
+#define DMD__FN(fn) fn##f /* tanhf, expf, fmaf ... */
 #else
 typedef double dmd_num;
-#define DMD__FN(f) f
+#define DMD__FN(fn) fn
 #endif
 
 /* ------------------------------------------------------------------------
@@ -135,23 +135,27 @@ typedef struct {
     dmd_vid id;
 } dmd_real;
 
+/* Every hook passes its call site (file, line) so that costs can be
+ * attributed to source lines (dmdprof measure --callgrind-out). */
+#define DMD__SITE __FILE__, __LINE__
+#define DMD__SP const char *file_, int line_
+
 /* Entry points of the engine (dmd_engine.c).  They act on the engine made
  * current by dmd_engine_attach(); calling them with no engine attached is a
  * programming error and aborts with a message. */
-/* One instruction: reads the n non-constant ids in ops (n <= 3, constants
- * already removed), pushes one result.  Returns the result's id under the
- * value models, DMD_CONST_ID under lru (arithmetic is free there) and when
- * n == 0. */
-dmd_vid dmd__op(const dmd_vid *ops, int n);
+/* One instruction: reads the n non-constant ids in ops (1 <= n <= 3,
+ * constants already removed), pushes one result.  Returns the result's id
+ * under the value models, DMD_CONST_ID under lru (arithmetic is free there). */
+dmd_vid dmd__op(const dmd_vid *ops, int n, DMD__SP);
 /* A load of one element at addr: value models return the id bound to the
- * slot (abort if the slot was never bound); lru prices the address and
- * returns DMD_CONST_ID. */
-dmd_vid dmd__ld(const void *addr);
+ * slot (abort, naming region and index, if the slot was never bound); lru
+ * prices the address and returns DMD_CONST_ID. */
+dmd_vid dmd__ld(const void *addr, DMD__SP);
 /* A store of value id into the slot at addr: value models bind the slot (and
- * assign the value its region on first store); lru moves the address to the
- * top of the stack, free. */
-void dmd__st(const void *addr, dmd_vid id);
-/* Register an array of n elements of sizeof(dmd_num) bytes as a region. */
+ * give the value its region on first store); lru moves the address to the top
+ * of the stack, free. */
+void dmd__st(const void *addr, dmd_vid id, DMD__SP);
+/* Register an array of n elements of elem_bytes bytes as a named region. */
 void dmd__region(const char *name, const void *ptr, size_t n, size_t elem_bytes);
 /* Push n elements as inputs (eager init), element 0 first (deepest). */
 void dmd__input(const void *ptr, size_t n);
@@ -168,80 +172,87 @@ static inline dmd_real dmd__mk(dmd_num v, dmd_vid id)
     r.id = id;
     return r;
 }
-static inline dmd_vid dmd__op1(dmd_vid a)
+static inline dmd_vid dmd__op1(dmd_vid a, DMD__SP)
 {
     if (a == DMD_CONST_ID) return DMD_CONST_ID;
-    return dmd__op(&a, 1);
+    return dmd__op(&a, 1, file_, line_);
 }
-static inline dmd_vid dmd__op2(dmd_vid a, dmd_vid b)
+static inline dmd_vid dmd__op2(dmd_vid a, dmd_vid b, DMD__SP)
 {
     dmd_vid o[2];
     int n = 0;
     if (a != DMD_CONST_ID) o[n++] = a;
     if (b != DMD_CONST_ID) o[n++] = b;
-    return n ? dmd__op(o, n) : DMD_CONST_ID;
+    return n ? dmd__op(o, n, file_, line_) : DMD_CONST_ID;
 }
-static inline dmd_vid dmd__op3(dmd_vid a, dmd_vid b, dmd_vid c)
+static inline dmd_vid dmd__op3(dmd_vid a, dmd_vid b, dmd_vid c, DMD__SP)
 {
     dmd_vid o[3];
     int n = 0;
     if (a != DMD_CONST_ID) o[n++] = a;
     if (b != DMD_CONST_ID) o[n++] = b;
     if (c != DMD_CONST_ID) o[n++] = c;
-    return n ? dmd__op(o, n) : DMD_CONST_ID;
+    return n ? dmd__op(o, n, file_, line_) : DMD_CONST_ID;
 }
-static inline dmd_real dmd__ld_real(const dmd_num *p)
-{
-    return dmd__mk(*p, dmd__ld(p));
-}
-static inline void dmd__st_real(dmd_num *p, dmd_real x)
+static inline dmd_real dmd__ld_real(const dmd_num *p, DMD__SP) { return dmd__mk(*p, dmd__ld(p, file_, line_)); }
+static inline void dmd__st_real(dmd_num *p, dmd_real x, DMD__SP)
 {
     *p = x.v;
-    dmd__st(p, x.id);
+    dmd__st(p, x.id, file_, line_);
 }
-static inline dmd_real dmd__add(dmd_real a, dmd_real b) { return dmd__mk(a.v + b.v, dmd__op2(a.id, b.id)); }
-static inline dmd_real dmd__sub(dmd_real a, dmd_real b) { return dmd__mk(a.v - b.v, dmd__op2(a.id, b.id)); }
-static inline dmd_real dmd__mul(dmd_real a, dmd_real b) { return dmd__mk(a.v * b.v, dmd__op2(a.id, b.id)); }
-static inline dmd_real dmd__div(dmd_real a, dmd_real b) { return dmd__mk(a.v / b.v, dmd__op2(a.id, b.id)); }
-static inline dmd_real dmd__neg(dmd_real a) { return dmd__mk(-a.v, dmd__op1(a.id)); }
-static inline dmd_real dmd__fma(dmd_real a, dmd_real b, dmd_real c)
+#define DMD__UN(fn, expr)                                                                                  \
+    static inline dmd_real fn(dmd_real a, DMD__SP) { return dmd__mk((expr), dmd__op1(a.id, file_, line_)); }
+#define DMD__BIN(fn, expr)                                                                                 \
+    static inline dmd_real fn(dmd_real a, dmd_real b, DMD__SP)                                             \
+    {                                                                                                      \
+        return dmd__mk((expr), dmd__op2(a.id, b.id, file_, line_));                                        \
+    }
+DMD__BIN(dmd__add, a.v + b.v)
+DMD__BIN(dmd__sub, a.v - b.v)
+DMD__BIN(dmd__mul, a.v * b.v)
+DMD__BIN(dmd__div, a.v / b.v)
+DMD__BIN(dmd__max, DMD__FN(fmax)(a.v, b.v))
+DMD__UN(dmd__neg, -a.v)
+DMD__UN(dmd__tanh, DMD__FN(tanh)(a.v))
+DMD__UN(dmd__exp, DMD__FN(exp)(a.v))
+DMD__UN(dmd__log, DMD__FN(log)(a.v))
+DMD__UN(dmd__sqrt, DMD__FN(sqrt)(a.v))
+DMD__UN(dmd__relu, DMD__FN(fmax)(a.v, (dmd_num)0))
+DMD__UN(dmd__dtanh, (dmd_num)1 - a.v * a.v)
+DMD__UN(dmd__drelu, a.v > 0 ? (dmd_num)1 : (dmd_num)0)
+#undef DMD__UN
+#undef DMD__BIN
+static inline dmd_real dmd__fma(dmd_real a, dmd_real b, dmd_real c, DMD__SP)
 {
-    return dmd__mk(DMD__FN(fma)(a.v, b.v, c.v), dmd__op3(a.id, b.id, c.id));
+    return dmd__mk(DMD__FN(fma)(a.v, b.v, c.v), dmd__op3(a.id, b.id, c.id, file_, line_));
 }
-static inline dmd_real dmd__tanh(dmd_real a) { return dmd__mk(DMD__FN(tanh)(a.v), dmd__op1(a.id)); }
-static inline dmd_real dmd__exp(dmd_real a) { return dmd__mk(DMD__FN(exp)(a.v), dmd__op1(a.id)); }
-static inline dmd_real dmd__log(dmd_real a) { return dmd__mk(DMD__FN(log)(a.v), dmd__op1(a.id)); }
-static inline dmd_real dmd__sqrt(dmd_real a) { return dmd__mk(DMD__FN(sqrt)(a.v), dmd__op1(a.id)); }
-static inline dmd_real dmd__max(dmd_real a, dmd_real b) { return dmd__mk(DMD__FN(fmax)(a.v, b.v), dmd__op2(a.id, b.id)); }
-static inline dmd_real dmd__relu(dmd_real a) { return dmd__mk(DMD__FN(fmax)(a.v, (dmd_num)0), dmd__op1(a.id)); }
-static inline dmd_real dmd__dtanh(dmd_real y) { return dmd__mk((dmd_num)1 - y.v * y.v, dmd__op1(y.id)); }
-static inline dmd_real dmd__drelu(dmd_real y) { return dmd__mk(y.v > 0 ? (dmd_num)1 : (dmd_num)0, dmd__op1(y.id)); }
-static inline int dmd__gt(dmd_real a, dmd_real b)
+/* A comparison reads both operands (one instruction, no result value). */
+static inline int dmd__gt(dmd_real a, dmd_real b, DMD__SP)
 {
-    (void)dmd__op2(a.id, b.id); /* a comparison reads both operands */
+    (void)dmd__op2(a.id, b.id, file_, line_);
     return a.v > b.v;
 }
 
-#define LD(a, i) dmd__ld_real(&(a)[i])
-#define ST(a, i, x) dmd__st_real(&(a)[i], (x))
+#define LD(a, i) dmd__ld_real(&(a)[i], DMD__SITE)
+#define ST(a, i, x) dmd__st_real(&(a)[i], (x), DMD__SITE)
 #define CONST(c) dmd__mk((dmd_num)(c), DMD_CONST_ID)
 #define VAL(x) ((x).v)
 
-#define ADD(a, b) dmd__add((a), (b))
-#define SUB(a, b) dmd__sub((a), (b))
-#define MUL(a, b) dmd__mul((a), (b))
-#define DIV(a, b) dmd__div((a), (b))
-#define NEG(a) dmd__neg(a)
-#define FMA(a, b, c) dmd__fma((a), (b), (c))
-#define TANH(a) dmd__tanh(a)
-#define EXP(a) dmd__exp(a)
-#define LOG(a) dmd__log(a)
-#define SQRT(a) dmd__sqrt(a)
-#define MAX(a, b) dmd__max((a), (b))
-#define RELU(a) dmd__relu(a)
-#define DTANH(y) dmd__dtanh(y)
-#define DRELU(y) dmd__drelu(y)
-#define GT(a, b) dmd__gt((a), (b))
+#define ADD(a, b) dmd__add((a), (b), DMD__SITE)
+#define SUB(a, b) dmd__sub((a), (b), DMD__SITE)
+#define MUL(a, b) dmd__mul((a), (b), DMD__SITE)
+#define DIV(a, b) dmd__div((a), (b), DMD__SITE)
+#define NEG(a) dmd__neg((a), DMD__SITE)
+#define FMA(a, b, c) dmd__fma((a), (b), (c), DMD__SITE)
+#define TANH(a) dmd__tanh((a), DMD__SITE)
+#define EXP(a) dmd__exp((a), DMD__SITE)
+#define LOG(a) dmd__log((a), DMD__SITE)
+#define SQRT(a) dmd__sqrt((a), DMD__SITE)
+#define MAX(a, b) dmd__max((a), (b), DMD__SITE)
+#define RELU(a) dmd__relu((a), DMD__SITE)
+#define DTANH(y) dmd__dtanh((y), DMD__SITE)
+#define DRELU(y) dmd__drelu((y), DMD__SITE)
+#define GT(a, b) dmd__gt((a), (b), DMD__SITE)
 
 #define DMD_REGION(name, ptr, n) dmd__region((name), (ptr), (n), sizeof(dmd_num))
 #define DMD_INPUT(ptr, n) dmd__input((ptr), (n))
