@@ -60,6 +60,16 @@ typedef double dmd_num;
 #define DMD__FN(fn) fn
 #endif
 
+/* The scalar functions behind TANH and EXP.  A kernel may define its own
+ * (for example a vectorisable tanh) before including this header; both builds
+ * then call the same function, so they still round identically. */
+#ifndef DMD_TANH_FN
+#define DMD_TANH_FN DMD__FN(tanh)
+#endif
+#ifndef DMD_EXP_FN
+#define DMD_EXP_FN DMD__FN(exp)
+#endif
+
 /* ------------------------------------------------------------------------
  * Phases (both builds).  Strictly nested begin/end pairs with the same name;
  * names are short leaves ("forward", "backward", "update").  Listeners (the
@@ -104,8 +114,8 @@ typedef dmd_num dmd_real;
 #define DIV(a, b) ((a) / (b))
 #define NEG(a) (-(a))
 #define FMA(a, b, c) DMD__FN(fma)((a), (b), (c))
-#define TANH(a) DMD__FN(tanh)(a)
-#define EXP(a) DMD__FN(exp)(a)
+#define TANH(a) DMD_TANH_FN(a)
+#define EXP(a) DMD_EXP_FN(a)
 #define LOG(a) DMD__FN(log)(a)
 #define SQRT(a) DMD__FN(sqrt)(a)
 #define MAX(a, b) DMD__FN(fmax)((a), (b))
@@ -213,8 +223,8 @@ DMD__BIN(dmd__mul, a.v * b.v)
 DMD__BIN(dmd__div, a.v / b.v)
 DMD__BIN(dmd__max, DMD__FN(fmax)(a.v, b.v))
 DMD__UN(dmd__neg, -a.v)
-DMD__UN(dmd__tanh, DMD__FN(tanh)(a.v))
-DMD__UN(dmd__exp, DMD__FN(exp)(a.v))
+DMD__UN(dmd__tanh, DMD_TANH_FN(a.v))
+DMD__UN(dmd__exp, DMD_EXP_FN(a.v))
 DMD__UN(dmd__log, DMD__FN(log)(a.v))
 DMD__UN(dmd__sqrt, DMD__FN(sqrt)(a.v))
 DMD__UN(dmd__relu, DMD__FN(fmax)(a.v, (dmd_num)0))

@@ -1,0 +1,59 @@
+/*
+ * tasks.h -- the Hochreiter & Schmidhuber (1997) / Martens & Sutskever (2011)
+ * long-term-dependency tasks.  Each task has a generator, a metric, a
+ * "solved" threshold and a chance baseline.  Definitions: README.md, "Tasks".
+ *
+ * Sizes: B batch, T sequence length, I input width, O output width,
+ * K number of final timesteps that carry a target (1 for most tasks).
+ */
+#ifndef DMDPROF_TASKS_H
+#define DMDPROF_TASKS_H
+
+#include "rng.h"
+
+typedef enum {
+    TASK_ADDITION,
+    TASK_MULTIPLICATION,
+    TASK_XOR,
+    TASK_TEMPORAL_ORDER,
+    TASK_3BIT_MEMORIZATION,
+    TASK_NOISELESS_MEMORIZATION,
+    TASK_RANDOM_PERMUTATION,
+    TASK_COUNT
+} task_id;
+
+typedef struct {
+    const char *name;       /* CLI name, e.g. "3bit_memorization" */
+    int input_dim;          /* I */
+    int output_dim;         /* O: 1 for regression, number of classes otherwise */
+    int regression;         /* 1: MSE (0.5*mean squared error); 0: softmax cross-entropy */
+    int min_T;              /* smallest valid T */
+    const char *metric;     /* "mse" or "accuracy" */
+    int higher_is_better;   /* accuracy: 1, mse: 0 */
+    double solve_threshold; /* solved when metric < thr (mse) or > thr (accuracy) */
+} task_info;
+
+/* Static description of a task (never NULL for a valid id). */
+const task_info *task_get(task_id t);
+/* Task id by CLI name, or -1 when unknown. */
+int task_parse(const char *name);
+/* Comma-separated list of task names (static string), for --help and errors. */
+const char *task_names(void);
+/* K: how many final timesteps carry a target (outputs at t = T-K+1 .. T). */
+int task_out_steps(task_id t, int T);
+/* Fill one batch from rng (consumes a deterministic amount of randomness
+ * given t, T, B):
+ *   x      (B, T, I)  inputs, sample-major, row-major
+ *   y      (B, K)     real targets, regression tasks only (else may be NULL)
+ *   labels (B, K)     class indices in [0, O), classification tasks only
+ *                     (else may be NULL)
+ * Requires T >= task_get(t)->min_T and B >= 1. */
+void task_batch(task_id t, int T, int B, rng_t *rng, double *x, double *y, int *labels);
+/* Expected metric of the best input-blind predictor (chance baseline):
+ * for regression the MSE (0.5*mean sq.) of predicting the target mean, for
+ * classification the accuracy of guessing the most frequent class. */
+double task_chance(task_id t, int T);
+/* true when `metric` meets the task's solve threshold */
+int task_solved(task_id t, double metric);
+
+#endif
