@@ -39,6 +39,12 @@ const task_info *task_get(task_id t);
 int task_parse(const char *name);
 /* Comma-separated list of task names (static string), for --help and errors. */
 const char *task_names(void);
+/* Largest T task_valid accepts (keeps every index of x inside size_t and int
+ * arithmetic on T safe). */
+#define TASK_MAX_T 1000000
+/* The caller-facing validity check: 1 when t is a task id and
+ * min_T <= T <= TASK_MAX_T, else 0.  task_batch aborts on what this rejects. */
+int task_valid(task_id t, int T);
 /* K: how many final timesteps carry a target (outputs at t = T-K+1 .. T). */
 int task_out_steps(task_id t, int T);
 /* Fill one batch from rng (consumes a deterministic amount of randomness
