@@ -1,0 +1,268 @@
+/*
+ * tasks.c -- generators, chance baselines and solve thresholds of the seven
+ * long-term-dependency tasks.  The exact definitions (channels, what each
+ * timestep holds, ranges of the cued positions) are in docs/tasks.md; the
+ * comments on each generator below are the short form.
+ *
+ * Sizes: B batch, T sequence length, I input width, K target steps.
+ * Timesteps are 0-based here (t = 0 .. T-1); the K target steps are the last
+ * K, t = T-K .. T-1.
+ *
+ * Randomness: every generator consumes a fixed number of 64-bit draws per
+ * sample (listed with each generator), so the stream position after a batch
+ * depends only on (task, T, B).  Small integer choices therefore use the
+ * multiply-shift map (x * n) >> 64 without rejection: its bias is below
+ * n / 2^64 (< 1e-17 here), far under anything a test or a training run can
+ * see.  Uniform values use rng_uniform (53 bits).
+ */
+#include "tasks.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+__extension__ typedef unsigned __int128 task__u128;
+
+#define TASK_RP_SYMBOLS 100 /* random_permutation vocabulary (Martens & Sutskever) */
+#define TASK_NM_BITS 5      /* noiseless_memorization: bits to recall */
+
+static const task_info task__table[TASK_COUNT] = {
+    /* name, I, O, regression, min_T, metric, higher_is_better, solve_threshold */
+    [TASK_ADDITION] = {"addition", 2, 1, 1, 2, "mse", 0, 0.05},
+    /* 0.6 x chance, the same ratio as addition's 0.05 / (1/12) */
+    [TASK_MULTIPLICATION] = {"multiplication", 2, 1, 1, 2, "mse", 0, 0.6 * 7.0 / 288.0},
+    [TASK_XOR] = {"xor", 2, 2, 0, 2, "accuracy", 1, 0.95},
+    [TASK_TEMPORAL_ORDER] = {"temporal_order", 6, 4, 0, 10, "accuracy", 1, 0.90},
+    [TASK_3BIT_MEMORIZATION] = {"3bit_memorization", 4, 8, 0, 4, "accuracy", 1, 0.90},
+    [TASK_NOISELESS_MEMORIZATION] = {"noiseless_memorization", 4, 2, 0, 2 * TASK_NM_BITS + 1,
+                                     "accuracy", 1, 0.95},
+    [TASK_RANDOM_PERMUTATION] = {"random_permutation", TASK_RP_SYMBOLS, TASK_RP_SYMBOLS, 0, 2,
+                                 "accuracy", 1, 0.95},
+};
+
+static int task__id_ok(task_id t)
+{
+    return (int)t >= 0 && t < TASK_COUNT;
+}
+
+const task_info *task_get(task_id t)
+{
+    return task__id_ok(t) ? &task__table[t] : NULL;
+}
+
+int task_parse(const char *name)
+{
+    if (!name)
+        return -1;
+    for (int t = 0; t < TASK_COUNT; t++)
+        if (strcmp(name, task__table[t].name) == 0)
+            return t;
+    return -1;
+}
+
+const char *task_names(void)
+{
+    return "addition,multiplication,xor,temporal_order,3bit_memorization,"
+           "noiseless_memorization,random_permutation";
+}
+
+int task_out_steps(task_id t, int T)
+{
+    (void)T;
+    return t == TASK_NOISELESS_MEMORIZATION ? TASK_NM_BITS : 1;
+}
+
+int task_valid(task_id t, int T)
+{
+    return task__id_ok(t) && T >= task__table[t].min_T && T <= TASK_MAX_T;
+}
+
+/* Uniform integer in [0, n), exactly one draw (see the note at the top). */
+static inline int task__pick(rng_t *r, int n)
+{
+    return (int)(((task__u128)rng_next(r) * (uint64_t)n) >> 64);
+}
+
+/* Uniform integer in [lo, hi], one draw. */
+static inline int task__pick_in(rng_t *r, int lo, int hi)
+{
+    return lo + task__pick(r, hi - lo + 1);
+}
+
+/* ceil(T * tenths / 10).  temporal_order's cued windows are the integers t
+ * with 0.1T <= t < 0.2T and 0.5T <= t < 0.6T, i.e. ceil(T/10) .. ceil(2T/10)-1
+ * and ceil(5T/10) .. ceil(6T/10)-1: each non-empty once T >= 10. */
+static inline int task__ceil_frac(int T, int tenths)
+{
+    return (int)(((long)T * tenths + 9) / 10); /* ceil(T * tenths / 10) */
+}
+
+/* addition, multiplication, xor.  I = 2: channel 0 the value stream, channel 1
+ * the marker.  Marker at p1 in [0, T/2 - 1] and p2 in [T/2, T-1] (T/2 rounded
+ * down).  Draws per sample: 2 (p1, p2) + T (values). */
+static void task__two_markers(task_id t, int T, double *xs /* (T, 2) */, rng_t *r, double *y,
+                              int *label)
+{
+    int half = T / 2;
+    int p1 = task__pick_in(r, 0, half - 1);
+    int p2 = task__pick_in(r, half, T - 1);
+    for (int s = 0; s < T; s++) {
+        uint64_t u = rng_next(r);
+        /* xor: the value is the top bit; otherwise a 53-bit uniform */
+        xs[2 * s] = t == TASK_XOR ? (double)(u >> 63) : (double)(u >> 11) * 0x1.0p-53;
+    }
+    xs[2 * p1 + 1] = 1.0;
+    xs[2 * p2 + 1] = 1.0;
+    double a = xs[2 * p1], b = xs[2 * p2];
+    if (t == TASK_ADDITION)
+        *y = a + b;
+    else if (t == TASK_MULTIPLICATION)
+        *y = a * b;
+    else
+        *label = (int)a ^ (int)b;
+}
+
+/* temporal_order.  I = 6, one-hot symbols A..F = channels 0..5.  Every step a
+ * distractor C..F; at p1 (first window, 10-20% of T) symbol s1 in {A, B}, at
+ * p2 (second window, 50-60% of T) symbol s2 in {A, B}.  Label 2*s1 + s2:
+ * AA 0, AB 1, BA 2, BB 3.  Draws per sample: 4 + T. */
+static void task__temporal_order(int T, double *xs /* (T, 6) */, rng_t *r, int *label)
+{
+    int p1 = task__pick_in(r, task__ceil_frac(T, 1), task__ceil_frac(T, 2) - 1);
+    int p2 = task__pick_in(r, task__ceil_frac(T, 5), task__ceil_frac(T, 6) - 1);
+    int s1 = task__pick(r, 2), s2 = task__pick(r, 2);
+    for (int s = 0; s < T; s++)
+        xs[6 * s + 2 + task__pick(r, 4)] = 1.0;
+    /* replace the distractor at the cued positions */
+    memset(xs + 6 * p1, 0, 6 * sizeof *xs);
+    memset(xs + 6 * p2, 0, 6 * sizeof *xs);
+    xs[6 * p1 + s1] = 1.0;
+    xs[6 * p2 + s2] = 1.0;
+    *label = 2 * s1 + s2;
+}
+
+/* 3bit_memorization.  I = 4: channels 0/1 the one-hot bit symbols "0"/"1" at
+ * t = 0, 1, 2; channel 2 i.i.d. U[0,1) noise at t = 3 .. T-2; channel 3 the
+ * query token at t = T-1.  Label 4*b0 + 2*b1 + b2 (first bit most
+ * significant).  Draws per sample: 3 + (T - 4). */
+static void task__3bit(int T, double *xs /* (T, 4) */, rng_t *r, int *label)
+{
+    int lab = 0;
+    for (int s = 0; s < 3; s++) {
+        int bit = task__pick(r, 2);
+        xs[4 * s + bit] = 1.0;
+        lab = 2 * lab + bit;
+    }
+    for (int s = 3; s < T - 1; s++)
+        xs[4 * s + 2] = rng_uniform(r);
+    xs[4 * (T - 1) + 3] = 1.0;
+    *label = lab;
+}
+
+/* noiseless_memorization.  I = 4: channels 0/1 the one-hot bit symbols at
+ * t = 0 .. 4; channel 2 "blank" at t = 5 .. T-7 and during the recall steps
+ * t = T-5 .. T-1; channel 3 the trigger at t = T-6.  Targets (K = 5) at
+ * t = T-5 .. T-1: bit k at the k-th recall step.  Draws per sample: 5. */
+static void task__noiseless(int T, double *xs /* (T, 4) */, rng_t *r, int *labels /* (5) */)
+{
+    const int nb = TASK_NM_BITS;
+    for (int k = 0; k < nb; k++) {
+        labels[k] = task__pick(r, 2);
+        xs[4 * k + labels[k]] = 1.0;
+    }
+    for (int s = nb; s < T; s++)
+        xs[4 * s + 2] = 1.0;
+    xs[4 * (T - nb - 1) + 2] = 0.0;
+    xs[4 * (T - nb - 1) + 3] = 1.0;
+}
+
+/* random_permutation.  I = O = 100 one-hot symbols.  t = 0: the cue, symbol
+ * 0 or 1; t = 1 .. T-1: symbols drawn uniformly from 2 .. 99.  The target at
+ * t = T-1 is the next symbol of the sequence, which equals the cue: label in
+ * {0, 1} out of 100 classes.  Draws per sample: T. */
+static void task__random_permutation(int T, double *xs /* (T, 100) */, rng_t *r, int *label)
+{
+    const int V = TASK_RP_SYMBOLS;
+    int cue = task__pick(r, 2);
+    xs[cue] = 1.0;
+    for (int s = 1; s < T; s++)
+        xs[(size_t)V * s + 2 + task__pick(r, V - 2)] = 1.0;
+    *label = cue;
+}
+
+void task_batch(task_id t, int T, int B, rng_t *rng, double *x, double *y, int *labels)
+{
+    if (!task_valid(t, T) || B < 1 || !rng || !x) {
+        fprintf(stderr, "task_batch: invalid call (task %d, T %d, B %d, rng %p, x %p); "
+                        "check task_valid() before generating\n",
+                (int)t, T, B, (void *)rng, (void *)x);
+        abort();
+    }
+    const task_info *ti = &task__table[t];
+    if (ti->regression ? !y : !labels) {
+        fprintf(stderr, "task_batch: %s needs %s (got NULL)\n", ti->name,
+                ti->regression ? "y" : "labels");
+        abort();
+    }
+    const size_t I = (size_t)ti->input_dim;
+    const int K = task_out_steps(t, T);
+    memset(x, 0, (size_t)B * (size_t)T * I * sizeof *x);
+    for (int b = 0; b < B; b++) {
+        double *xs = x + (size_t)b * (size_t)T * I; /* (T, I) */
+        int *lab = labels ? labels + (size_t)b * K : NULL;
+        double *yb = y ? y + (size_t)b * K : NULL;
+        switch (t) {
+        case TASK_ADDITION:
+        case TASK_MULTIPLICATION:
+        case TASK_XOR:
+            task__two_markers(t, T, xs, rng, yb, lab);
+            break;
+        case TASK_TEMPORAL_ORDER:
+            task__temporal_order(T, xs, rng, lab);
+            break;
+        case TASK_3BIT_MEMORIZATION:
+            task__3bit(T, xs, rng, lab);
+            break;
+        case TASK_NOISELESS_MEMORIZATION:
+            task__noiseless(T, xs, rng, lab);
+            break;
+        case TASK_RANDOM_PERMUTATION:
+            task__random_permutation(T, xs, rng, lab);
+            break;
+        default:
+            abort(); /* unreachable: task_valid checked the id */
+        }
+    }
+}
+
+double task_chance(task_id t, int T)
+{
+    (void)T; /* every baseline here is independent of T */
+    switch (t) {
+    case TASK_ADDITION:
+        return 1.0 / 12.0; /* 0.5 * Var(U1 + U2) = 0.5 * 2/12 */
+    case TASK_MULTIPLICATION:
+        return 7.0 / 288.0; /* 0.5 * Var(U1 U2) = 0.5 * (1/9 - 1/16) */
+    case TASK_XOR:
+        return 0.5;
+    case TASK_TEMPORAL_ORDER:
+        return 0.25;
+    case TASK_3BIT_MEMORIZATION:
+        return 0.125;
+    case TASK_NOISELESS_MEMORIZATION:
+        return 0.5; /* per recalled bit */
+    case TASK_RANDOM_PERMUTATION:
+        return 0.5; /* two equally likely cues */
+    default:
+        return NAN;
+    }
+}
+
+int task_solved(task_id t, double metric)
+{
+    if (!task__id_ok(t) || isnan(metric))
+        return 0;
+    const task_info *ti = &task__table[t];
+    return ti->higher_is_better ? metric > ti->solve_threshold : metric < ti->solve_threshold;
+}
