@@ -1,0 +1,305 @@
+/*
+ * dmdp.c -- timers and PAPI per phase, Callgrind toggles, CSV/JSON output.
+ *
+ * Every phase transition takes one reading (clock + PAPI counters) and adds
+ * the difference since the previous reading to the phase that was innermost
+ * during that span ("outside" when none was open): exclusive attribution, so
+ * the rows add up to the total.  The Callgrind listener is subscribed after
+ * the measuring one: phase_begin calls listeners in subscription order and
+ * phase_end in reverse, so Callgrind collects as little of our own reading
+ * code as possible.
+ */
+#include "dmdp.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dmd.h"
+#include "dmdp_int.h"
+
+#ifdef DMDPROF_HAVE_VALGRIND
+#include <valgrind/callgrind.h>
+#endif
+
+#define DMDP__OUTSIDE DMDP_MAX_PHASES /* accumulator index of "outside" */
+
+struct dmdp {
+    int listen_measure, listen_cg; /* dmd_phase_listen handles, -1 when none */
+    int running;
+    /* phases: names in order of first appearance */
+    int nphases;
+    char phase[DMDP_MAX_PHASES][DMDP_NAME_MAX];
+    int overflow; /* 1 when more than DMDP_MAX_PHASES names were seen */
+    /* my stack of open phases (indices into phase[]) */
+    int depth;
+    int stack[DMD_PHASE_MAX_DEPTH];
+    /* Callgrind's own stack of open phase names (dump names) */
+    int cg_depth;
+    const char *cg_stack[DMD_PHASE_MAX_DEPTH];
+    /* last reading */
+    long long last_ns;
+    long long last_papi[DMDP_MAX_EVENTS];
+    /* accumulators, index DMDP__OUTSIDE = outside every phase: (DMDP_MAX_PHASES+1) */
+    long long ns[DMDP_MAX_PHASES + 1];
+    long long calls[DMDP_MAX_PHASES + 1];
+    long long papi_acc[DMDP_MAX_PHASES + 1][DMDP_MAX_EVENTS];
+    int papi_wanted;  /* 0 when the list was "none" */
+    int papi_failed;  /* a read failed mid-run: PAPI values are missing */
+    char papi_fail_reason[DMDP__REASON_MAX];
+    dmdp__papi papi;
+};
+
+int dmdp_have_valgrind(void)
+{
+#ifdef DMDPROF_HAVE_VALGRIND
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+int dmdp_under_valgrind(void)
+{
+#ifdef DMDPROF_HAVE_VALGRIND
+    return RUNNING_ON_VALGRIND ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+static long long dmdp__now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Index of a phase name, adding it on first sight; DMDP__OUTSIDE when the
+ * table is full (counted as outside and reported missing-by-overflow). */
+static int dmdp__phase_index(dmdp *p, const char *name)
+{
+    for (int i = 0; i < p->nphases; i++)
+        if (!strcmp(p->phase[i], name)) return i;
+    if (p->nphases == DMDP_MAX_PHASES || strlen(name) >= DMDP_NAME_MAX) {
+        p->overflow = 1;
+        return DMDP__OUTSIDE;
+    }
+    strcpy(p->phase[p->nphases], name);
+    return p->nphases++;
+}
+
+/* Take a reading and charge the span since the last one to phase `into`. */
+static void dmdp__charge(dmdp *p, int into)
+{
+    long long t = dmdp__now_ns();
+    p->ns[into] += t - p->last_ns;
+    p->last_ns = t;
+    if (p->papi.ncounted && !p->papi_failed) {
+        long long v[DMDP_MAX_EVENTS];
+        if (dmdp__papi_read(&p->papi, v) != 0) {
+            p->papi_failed = 1;
+            snprintf(p->papi_fail_reason, sizeof p->papi_fail_reason,
+                     "PAPI_read failed during the run; all PAPI values of this run are missing");
+            return;
+        }
+        for (int s = 0; s < p->papi.ncounted; s++) {
+            p->papi_acc[into][s] += v[s] - p->last_papi[s];
+            p->last_papi[s] = v[s];
+        }
+    }
+}
+
+static void dmdp__on_phase(void *ctx, const char *name, int begin)
+{
+    dmdp *p = ctx;
+    int cur = p->depth ? p->stack[p->depth - 1] : DMDP__OUTSIDE;
+    dmdp__charge(p, cur);
+    if (begin) {
+        int i = dmdp__phase_index(p, name);
+        p->calls[i]++;
+        if (p->depth < DMD_PHASE_MAX_DEPTH) p->stack[p->depth++] = i;
+    } else if (p->depth > 0) {
+        p->depth--;
+    }
+}
+
+/* Collection is on while any phase is open; each span between transitions
+ * is dumped under the name of the phase that was innermost during it. */
+static void dmdp__on_phase_cg(void *ctx, const char *name, int begin)
+{
+#ifdef DMDPROF_HAVE_VALGRIND
+    dmdp *p = ctx;
+    if (begin) {
+        if (p->cg_depth == 0)
+            CALLGRIND_TOGGLE_COLLECT;
+        else
+            CALLGRIND_DUMP_STATS_AT(p->cg_stack[p->cg_depth - 1]);
+        if (p->cg_depth < DMD_PHASE_MAX_DEPTH) p->cg_stack[p->cg_depth++] = name;
+    } else {
+        if (p->cg_depth > 0) p->cg_depth--;
+        if (p->cg_depth == 0) CALLGRIND_TOGGLE_COLLECT;
+        CALLGRIND_DUMP_STATS_AT(name);
+    }
+#else
+    (void)ctx, (void)name, (void)begin;
+#endif
+}
+
+dmdp *dmdp_start(const char *papi_events, int quiet)
+{
+    dmdp *p = calloc(1, sizeof *p);
+    if (!p) {
+        fprintf(stderr, "dmdp: out of memory starting the probes\n");
+        return NULL;
+    }
+    p->listen_measure = p->listen_cg = -1;
+    p->papi.eventset = -1;
+    p->papi_wanted = dmdp__papi_parse(&p->papi, papi_events) == 0;
+    if (p->papi_wanted) {
+        if (dmdp_under_valgrind()) {
+            for (int e = 0; e < p->papi.nev; e++)
+                snprintf(p->papi.reason[e], DMDP__REASON_MAX, "not counted under Valgrind (it would count the simulator)");
+            snprintf(p->papi.note, sizeof p->papi.note, "PAPI skipped: running under Valgrind");
+        } else {
+            dmdp__papi_open(&p->papi, quiet);
+        }
+    }
+    p->listen_measure = dmd_phase_listen(dmdp__on_phase, p);
+    if (p->listen_measure < 0) {
+        fprintf(stderr, "dmdp: no free phase-listener slot (limit %d); probes not started\n", DMD_PHASE_MAX_LISTENERS);
+        dmdp__papi_close(&p->papi);
+        free(p);
+        return NULL;
+    }
+    if (dmdp_under_valgrind()) {
+        p->listen_cg = dmd_phase_listen(dmdp__on_phase_cg, p);
+        if (p->listen_cg < 0 && !quiet)
+            fprintf(stderr, "dmdp: no free phase-listener slot for the Callgrind toggles; no per-phase dumps\n");
+    }
+    p->running = 1;
+    p->last_ns = dmdp__now_ns();
+    if (p->papi.ncounted && dmdp__papi_read(&p->papi, p->last_papi) != 0) {
+        p->papi_failed = 1;
+        snprintf(p->papi_fail_reason, sizeof p->papi_fail_reason, "PAPI_read failed at the start of the run");
+    }
+    return p;
+}
+
+void dmdp_stop(dmdp *p)
+{
+    if (!p || !p->running) return;
+    dmdp__charge(p, p->depth ? p->stack[p->depth - 1] : DMDP__OUTSIDE);
+    dmd_phase_unlisten(p->listen_measure);
+    if (p->listen_cg >= 0) dmd_phase_unlisten(p->listen_cg);
+    p->listen_measure = p->listen_cg = -1;
+    dmdp__papi_close(&p->papi);
+    p->running = 0;
+}
+
+void dmdp_free(dmdp *p)
+{
+    if (!p) return;
+    dmdp_stop(p);
+    free(p);
+}
+
+static int dmdp__event_counted(const dmdp *p, int e) { return p->papi.ok[e] && !p->papi_failed; }
+
+int dmdp_complete(const dmdp *p)
+{
+    if (!p || p->overflow || p->papi_failed) return 0;
+    for (int e = 0; e < p->papi.nev; e++)
+        if (!p->papi.ok[e]) return 0;
+    return 1;
+}
+
+/* Row k of the output: 0..nphases-1 the phases, then outside, then total. */
+static const char *dmdp__row_name(const dmdp *p, int k)
+{
+    if (k < p->nphases) return p->phase[k];
+    return k == p->nphases ? "outside" : "total";
+}
+static int dmdp__row_acc(const dmdp *p, int k) { return k < p->nphases ? k : DMDP__OUTSIDE; }
+
+static long long dmdp__sum_ns(const dmdp *p, int k)
+{
+    if (k <= p->nphases) return p->ns[dmdp__row_acc(p, k)];
+    long long s = p->ns[DMDP__OUTSIDE];
+    for (int i = 0; i < p->nphases; i++) s += p->ns[i];
+    return s;
+}
+static long long dmdp__sum_calls(const dmdp *p, int k)
+{
+    if (k <= p->nphases) return p->calls[dmdp__row_acc(p, k)];
+    long long s = 0;
+    for (int i = 0; i < p->nphases; i++) s += p->calls[i];
+    return s;
+}
+static long long dmdp__sum_papi(const dmdp *p, int k, int slot)
+{
+    if (k <= p->nphases) return p->papi_acc[dmdp__row_acc(p, k)][slot];
+    long long s = p->papi_acc[DMDP__OUTSIDE][slot];
+    for (int i = 0; i < p->nphases; i++) s += p->papi_acc[i][slot];
+    return s;
+}
+
+int dmdp_write_csv(const dmdp *p, FILE *f, const char *run_id, int header)
+{
+    if (header) fprintf(f, "run_id,phase,source,event,value\n");
+    for (int k = 0; k <= p->nphases + 1; k++) {
+        const char *ph = dmdp__row_name(p, k);
+        fprintf(f, "%s,%s,timer,seconds,%.9f\n", run_id, ph, dmdp__sum_ns(p, k) * 1e-9);
+        if (k != p->nphases) fprintf(f, "%s,%s,timer,calls,%lld\n", run_id, ph, dmdp__sum_calls(p, k));
+        for (int e = 0; e < p->papi.nev; e++) {
+            if (dmdp__event_counted(p, e))
+                fprintf(f, "%s,%s,papi,%s,%lld\n", run_id, ph, p->papi.names[e], dmdp__sum_papi(p, k, p->papi.slot[e]));
+            else
+                fprintf(f, "%s,%s,papi,%s,\n", run_id, ph, p->papi.names[e]);
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+static void dmdp__missing(json_t *arr, const char *source, const char *event, const char *reason)
+{
+    json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "source", source, "event", event, "reason", reason));
+}
+
+json_t *dmdp_json(const dmdp *p)
+{
+    json_t *j = json_object(), *phases = json_array(), *timer = json_object(), *papi = json_object();
+    json_t *events = json_array(), *values = json_object(), *missing = json_array();
+    for (int i = 0; i < p->nphases; i++) json_array_append_new(phases, json_string(p->phase[i]));
+    for (int e = 0; e < p->papi.nev; e++) json_array_append_new(events, json_string(p->papi.names[e]));
+    for (int k = 0; k <= p->nphases + 1; k++) {
+        const char *ph = dmdp__row_name(p, k);
+        json_t *t = json_pack("{s:f}", "seconds", dmdp__sum_ns(p, k) * 1e-9);
+        if (k != p->nphases) json_object_set_new(t, "calls", json_integer(dmdp__sum_calls(p, k)));
+        json_object_set_new(timer, ph, t);
+        json_t *v = json_object();
+        for (int e = 0; e < p->papi.nev; e++)
+            json_object_set_new(v, p->papi.names[e],
+                                dmdp__event_counted(p, e) ? json_integer(dmdp__sum_papi(p, k, p->papi.slot[e]))
+                                                          : json_null());
+        json_object_set_new(values, ph, v);
+    }
+    for (int e = 0; e < p->papi.nev; e++) {
+        if (!p->papi.ok[e])
+            dmdp__missing(missing, "papi", p->papi.names[e], p->papi.reason[e]);
+        else if (p->papi_failed)
+            dmdp__missing(missing, "papi", p->papi.names[e], p->papi_fail_reason);
+    }
+    if (p->overflow) dmdp__missing(missing, "timer", "*", "more distinct phase names than the probes hold; extra phases counted as outside");
+    json_object_set_new(papi, "events", events);
+    json_object_set_new(papi, "multiplexed", json_boolean(p->papi.multiplexed));
+    if (p->papi.note[0]) json_object_set_new(papi, "note", json_string(p->papi.note));
+    json_object_set_new(papi, "values", values);
+    json_object_set_new(j, "phases", phases);
+    json_object_set_new(j, "attribution", json_string("exclusive: innermost open phase; outside = between phases"));
+    json_object_set_new(j, "timer", timer);
+    json_object_set_new(j, "papi", papi);
+    json_object_set_new(j, "missing", missing);
+    json_object_set_new(j, "complete", json_boolean(dmdp_complete(p)));
+    return j;
+}

@@ -1,0 +1,400 @@
+/*
+ * dmdp_papi.c -- PAPI event preflight and event set, SDE export, the
+ * `dmdprof probes` report.  Without DMDPROF_HAVE_PAPI everything compiles to
+ * stubs that report "not built with PAPI".
+ *
+ * Preflight, per event, in the order PAPI would fail:
+ *   1. the name is known (PAPI_event_name_to_code);
+ *   2. a preset maps to native events on this machine (PAPI_query_event);
+ *   3. the event can be added to an event set alone and started;
+ * then all good events go into one set; an event that conflicts with the ones
+ * before it is dropped (or, if starting the whole set fails for lack of
+ * counters, the set is rebuilt multiplexed).  Every dropped event keeps PAPI's
+ * reason plus a hint, and the run goes on.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmdp_int.h"
+
+#ifdef DMDPROF_HAVE_PAPI
+#include <papi.h>
+#include <sde_lib.h>
+#endif
+
+int dmdp_have_papi(void)
+{
+#ifdef DMDPROF_HAVE_PAPI
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+int dmdp__papi_parse(dmdp__papi *pp, const char *list)
+{
+    pp->nev = 0;
+    pp->ncounted = 0;
+    pp->eventset = -1;
+    if (!list) list = getenv("PAPI_EVENTS");
+    if (!list) list = DMDP_DEFAULT_EVENTS;
+    const char *s = list;
+    while (*s == ' ') s++;
+    if (!*s || !strcmp(s, "none")) return 1;
+    while (*s) {
+        const char *e = s;
+        while (*e && *e != ',') e++;
+        const char *a = s, *b = e;
+        while (a < b && isspace((unsigned char)*a)) a++;
+        while (b > a && isspace((unsigned char)b[-1])) b--;
+        if (b > a) {
+            if (pp->nev == DMDP_MAX_EVENTS) {
+                fprintf(stderr, "dmdp: more than %d PAPI events listed; the rest are ignored\n", DMDP_MAX_EVENTS);
+                break;
+            }
+            int k = pp->nev++;
+            size_t n = (size_t)(b - a);
+            if (n >= DMDP_NAME_MAX) n = DMDP_NAME_MAX - 1;
+            memcpy(pp->names[k], a, n);
+            pp->names[k][n] = 0;
+            pp->ok[k] = 0;
+            pp->slot[k] = -1;
+            snprintf(pp->reason[k], DMDP__REASON_MAX, "not built with PAPI (install libpapi-dev and rebuild)");
+        }
+        s = *e ? e + 1 : e;
+    }
+    return pp->nev ? 0 : 1;
+}
+
+#ifdef DMDPROF_HAVE_PAPI
+
+/* PAPI_library_init once per process; returns 0 or the PAPI error code. */
+static int dmdp__papi_init(void)
+{
+    static int done, rc;
+    if (!done) {
+        int v = PAPI_library_init(PAPI_VER_CURRENT);
+        rc = v == PAPI_VER_CURRENT ? 0 : (v < 0 ? v : PAPI_EINVAL);
+        done = 1;
+    }
+    return rc;
+}
+
+/* Why the CPU component cannot provide presets here, in a few words. */
+static void dmdp__cpu_reason(char *out, size_t n)
+{
+    int ncmp = PAPI_num_components();
+    for (int c = 0; c < ncmp; c++) {
+        const PAPI_component_info_t *ci = PAPI_get_component_info(c);
+        if (!ci || strcmp(ci->name, "perf_event")) continue;
+        if (ci->disabled)
+            snprintf(out, n, "component perf_event disabled: %.200s", ci->disabled_reason);
+        else if (ci->num_preset_events == 0)
+            snprintf(out, n, "component perf_event is enabled but maps no presets: the CPU's hardware counters "
+                             "are not exposed here (a VM without a virtual PMU?)");
+        else
+            snprintf(out, n, "component perf_event maps %d presets, not this one", ci->num_preset_events);
+        return;
+    }
+    snprintf(out, n, "no perf_event component in this PAPI build");
+}
+
+static const char *dmdp__hint(int rc)
+{
+    switch (rc) {
+    case PAPI_ECNFLCT:
+    case PAPI_ECOMBO:
+    case PAPI_EMULPASS:
+        return "too many events for the counters: use fewer events or multiplexing";
+    case PAPI_EPERM:
+        return "permission denied: lower /proc/sys/kernel/perf_event_paranoid (e.g. to 2 or less)";
+    case PAPI_ENOCMP:
+    case PAPI_ECMP:
+        return "its component is disabled or does not support this (see dmdprof probes)";
+    default:
+        return "see dmdprof probes and papi_native_avail";
+    }
+}
+
+/* Preflight one event alone; returns its code, or sets reason and returns 0 with *ok = 0. */
+static void dmdp__check_event(dmdp__papi *pp, int e, int *code)
+{
+    const char *name = pp->names[e];
+    char why[256];
+    int rc = PAPI_event_name_to_code(name, code);
+    if (rc != PAPI_OK) {
+        if (!strncmp(name, "sde:::", 6))
+            snprintf(pp->reason[e], DMDP__REASON_MAX,
+                     "no such software-defined event (PAPI: %s); SDE counters must be registered before the probes start",
+                     PAPI_strerror(rc));
+        else
+            snprintf(pp->reason[e], DMDP__REASON_MAX, "no such event here (PAPI: %s); list events with papi_avail and papi_native_avail",
+                     PAPI_strerror(rc));
+        return;
+    }
+    if (IS_PRESET(*code) && PAPI_query_event(*code) != PAPI_OK) {
+        dmdp__cpu_reason(why, sizeof why);
+        snprintf(pp->reason[e], DMDP__REASON_MAX, "preset not available on this machine (%s)", why);
+        return;
+    }
+    int es = PAPI_NULL;
+    if ((rc = PAPI_create_eventset(&es)) != PAPI_OK) {
+        snprintf(pp->reason[e], DMDP__REASON_MAX, "PAPI_create_eventset failed: %s", PAPI_strerror(rc));
+        return;
+    }
+    rc = PAPI_add_event(es, *code);
+    if (rc == PAPI_OK) {
+        rc = PAPI_start(es);
+        if (rc == PAPI_OK) {
+            long long v[1];
+            PAPI_stop(es, v);
+        }
+        else
+            snprintf(pp->reason[e], DMDP__REASON_MAX, "cannot be started (PAPI: %s): %s", PAPI_strerror(rc), dmdp__hint(rc));
+    } else {
+        snprintf(pp->reason[e], DMDP__REASON_MAX, "cannot be added to an event set (PAPI: %s): %s", PAPI_strerror(rc),
+                 dmdp__hint(rc));
+    }
+    PAPI_cleanup_eventset(es);
+    PAPI_destroy_eventset(&es);
+    if (rc == PAPI_OK) pp->ok[e] = 1;
+}
+
+/* Build the set from the events with ok[e]; multiplexed if asked.  Returns
+ * the PAPI_start code. */
+static int dmdp__build_set(dmdp__papi *pp, const int *codes, int multiplex)
+{
+    int rc;
+    pp->ncounted = 0;
+    pp->eventset = PAPI_NULL;
+    if ((rc = PAPI_create_eventset(&pp->eventset)) != PAPI_OK) return rc;
+    if (multiplex) {
+        if ((rc = PAPI_multiplex_init()) != PAPI_OK) return rc;
+        if ((rc = PAPI_assign_eventset_component(pp->eventset, 0)) != PAPI_OK) return rc;
+        if ((rc = PAPI_set_multiplex(pp->eventset)) != PAPI_OK) return rc;
+    }
+    for (int e = 0; e < pp->nev; e++) {
+        if (!pp->ok[e]) continue;
+        rc = PAPI_add_event(pp->eventset, codes[e]);
+        if (rc != PAPI_OK) {
+            pp->ok[e] = 0;
+            snprintf(pp->reason[e], DMDP__REASON_MAX,
+                     "cannot be counted together with the events listed before it (PAPI: %s): %s", PAPI_strerror(rc),
+                     dmdp__hint(rc));
+            continue;
+        }
+        pp->slot[e] = pp->ncounted++;
+    }
+    if (!pp->ncounted) return PAPI_OK;
+    return PAPI_start(pp->eventset);
+}
+
+static void dmdp__drop_set(dmdp__papi *pp)
+{
+    if (pp->eventset != PAPI_NULL && pp->eventset != -1) {
+        PAPI_cleanup_eventset(pp->eventset);
+        PAPI_destroy_eventset(&pp->eventset);
+    }
+    pp->eventset = -1;
+    pp->ncounted = 0;
+}
+
+void dmdp__papi_open(dmdp__papi *pp, int quiet)
+{
+    int codes[DMDP_MAX_EVENTS] = {0};
+    int rc = dmdp__papi_init();
+    if (rc != 0) {
+        for (int e = 0; e < pp->nev; e++)
+            snprintf(pp->reason[e], DMDP__REASON_MAX, "PAPI could not start (PAPI_library_init: %s)", PAPI_strerror(rc));
+        snprintf(pp->note, sizeof pp->note, "PAPI could not start (PAPI_library_init: %s)", PAPI_strerror(rc));
+        if (!quiet) fprintf(stderr, "dmdp: %s; PAPI values are missing, the run goes on\n", pp->note);
+        return;
+    }
+    for (int e = 0; e < pp->nev; e++) dmdp__check_event(pp, e, &codes[e]);
+    int good[DMDP_MAX_EVENTS];
+    memcpy(good, pp->ok, sizeof good);
+    rc = dmdp__build_set(pp, codes, 0);
+    if (rc != PAPI_OK) {
+        /* Each event started alone, not all together: not enough counters. */
+        dmdp__drop_set(pp);
+        memcpy(pp->ok, good, sizeof good);
+        rc = dmdp__build_set(pp, codes, 1);
+        if (rc == PAPI_OK) {
+            pp->multiplexed = 1;
+            snprintf(pp->note, sizeof pp->note, "events multiplexed: values are PAPI's estimates");
+        } else {
+            dmdp__drop_set(pp);
+            for (int e = 0; e < pp->nev; e++)
+                if (good[e]) {
+                    pp->ok[e] = 0;
+                    snprintf(pp->reason[e], DMDP__REASON_MAX,
+                             "the events cannot be counted together, even multiplexed (PAPI_start: %s): use fewer events",
+                             PAPI_strerror(rc));
+                }
+        }
+    }
+    if (!quiet)
+        for (int e = 0; e < pp->nev; e++)
+            if (!pp->ok[e]) fprintf(stderr, "dmdp: PAPI event %s: %s; written as missing\n", pp->names[e], pp->reason[e]);
+}
+
+int dmdp__papi_read(dmdp__papi *pp, long long *vals)
+{
+    return PAPI_read(pp->eventset, vals) == PAPI_OK ? 0 : -1;
+}
+
+void dmdp__papi_close(dmdp__papi *pp)
+{
+    if (pp->eventset != -1 && pp->ncounted) {
+        long long v[DMDP_MAX_EVENTS];
+        PAPI_stop(pp->eventset, v);
+    }
+    dmdp__drop_set(pp);
+}
+
+int dmdp_papi_report(FILE *f, const char *papi_events)
+{
+    int rc = dmdp__papi_init();
+    if (rc != 0) {
+        fprintf(f, "PAPI %d.%d.%d: PAPI_library_init failed: %s\n", PAPI_VERSION_MAJOR(PAPI_VERSION),
+                PAPI_VERSION_MINOR(PAPI_VERSION), PAPI_VERSION_REVISION(PAPI_VERSION), PAPI_strerror(rc));
+        return 0;
+    }
+    fprintf(f, "PAPI %d.%d.%d components:\n", PAPI_VERSION_MAJOR(PAPI_VERSION), PAPI_VERSION_MINOR(PAPI_VERSION),
+            PAPI_VERSION_REVISION(PAPI_VERSION));
+    fprintf(f, "  %-18s %-8s %8s %8s  %s\n", "component", "enabled", "natives", "presets", "reason / note");
+    for (int c = 0; c < PAPI_num_components(); c++) {
+        const PAPI_component_info_t *ci = PAPI_get_component_info(c);
+        if (!ci) continue;
+        const char *note = ci->disabled ? ci->disabled_reason : "";
+        if (!ci->disabled && !strcmp(ci->name, "perf_event") && ci->num_preset_events == 0)
+            note = "no presets: hardware counters not exposed (VM?); software events (perf::TASK-CLOCK ...) work";
+        if (!ci->disabled && !strcmp(ci->name, "sde")) note = "software-defined events: sde:::dmdprof::NAME";
+        fprintf(f, "  %-18s %-8s %8d %8d  %s\n", ci->name, ci->disabled ? "no" : "yes", ci->num_native_events,
+                ci->num_preset_events, note);
+    }
+    dmdp__papi pp;
+    memset(&pp, 0, sizeof pp);
+    if (dmdp__papi_parse(&pp, papi_events) != 0) {
+        fprintf(f, "no PAPI events requested\n");
+        return 0;
+    }
+    dmdp__papi_open(&pp, 1);
+    fprintf(f, "events%s:\n", pp.multiplexed ? " (multiplexed)" : "");
+    int n = 0;
+    for (int e = 0; e < pp.nev; e++) {
+        fprintf(f, "  %-24s %s\n", pp.names[e], pp.ok[e] ? "available" : pp.reason[e]);
+        n += pp.ok[e];
+    }
+    dmdp__papi_close(&pp);
+    return n;
+}
+
+/* ---- software-defined events ---- */
+
+static papi_handle_t dmdp__sde_handle(void)
+{
+    static papi_handle_t h;
+    if (!h) h = papi_sde_init("dmdprof");
+    return h;
+}
+
+static int dmdp__sde_valid(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n >= DMDP_NAME_MAX) return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (isalnum(c) || c == '_') continue;
+        if (c == ':' && name[i + 1] == ':' && i > 0 && name[i + 2] && name[i + 2] != ':') {
+            i++;
+            continue;
+        }
+        return 0;
+    }
+    return 1;
+}
+
+int dmdp_sde_counter(const char *name, const char *description, long long (*fn)(void *ctx), void *ctx)
+{
+    if (!name || !dmdp__sde_valid(name)) {
+        fprintf(stderr, "dmdp: SDE name '%s' is invalid: use letters, digits, '_' and '::' between parts\n",
+                name ? name : "(null)");
+        return -1;
+    }
+    papi_handle_t h = dmdp__sde_handle();
+    if (!h) {
+        fprintf(stderr, "dmdp: papi_sde_init(\"dmdprof\") failed; SDE %s not exported\n", name);
+        return -1;
+    }
+    int rc = papi_sde_register_counter_cb(h, name, PAPI_SDE_RO | PAPI_SDE_DELTA, PAPI_SDE_long_long, fn, ctx);
+    if (rc != SDE_OK) {
+        fprintf(stderr, "dmdp: registering SDE %s failed (libsde code %d)\n", name, rc);
+        return -1;
+    }
+    if (description) papi_sde_describe_counter(h, name, description);
+    return 0;
+}
+
+int dmdp_sde_unregister(const char *name)
+{
+    papi_handle_t h = dmdp__sde_handle();
+    return h && papi_sde_unregister_counter(h, name) == SDE_OK ? 0 : -1;
+}
+
+#else /* !DMDPROF_HAVE_PAPI */
+
+void dmdp__papi_open(dmdp__papi *pp, int quiet)
+{
+    snprintf(pp->note, sizeof pp->note, "not built with PAPI (install libpapi-dev and rebuild)");
+    if (!quiet && pp->nev) fprintf(stderr, "dmdp: %s; PAPI values are missing, the run goes on\n", pp->note);
+}
+int dmdp__papi_read(dmdp__papi *pp, long long *vals)
+{
+    (void)pp, (void)vals;
+    return -1;
+}
+void dmdp__papi_close(dmdp__papi *pp) { pp->ncounted = 0; }
+int dmdp_papi_report(FILE *f, const char *papi_events)
+{
+    (void)papi_events;
+    fprintf(f, "PAPI: not built with PAPI (install libpapi-dev, reconfigure with -DDMDPROF_WITH_PAPI=ON)\n");
+    return 0;
+}
+int dmdp_sde_counter(const char *name, const char *description, long long (*fn)(void *ctx), void *ctx)
+{
+    (void)name, (void)description, (void)fn, (void)ctx;
+    return -2;
+}
+int dmdp_sde_unregister(const char *name)
+{
+    (void)name;
+    return -2;
+}
+
+#endif
+
+int dmdp_sde_name(char *out, size_t n, const char *const *parts, int nparts)
+{
+    size_t len = 0;
+    for (int i = 0; i < nparts; i++) {
+        if (i) {
+            if (len + 2 >= n) return -1;
+            out[len++] = ':';
+            out[len++] = ':';
+        }
+        for (const char *s = parts[i]; *s; s++) {
+            if (len + 1 >= n) return -1;
+            unsigned char c = (unsigned char)*s;
+            out[len++] = isalnum(c) || c == '_' ? (char)c : '_';
+        }
+        if (!parts[i][0]) {
+            if (len + 1 >= n) return -1;
+            out[len++] = '_';
+        }
+    }
+    if (len >= n) return -1;
+    out[len] = 0;
+    return 0;
+}

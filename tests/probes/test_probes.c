@@ -1,0 +1,178 @@
+/*
+ * test_probes.c -- per-phase attribution, the preflight, SDE export read back
+ * through PAPI, and the CSV/JSON rows.  Expected values are set by this test
+ * (a counter it increments by known amounts inside known phases), so every
+ * check is independent of the code under test.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmd.h"
+#include "dmdp.h"
+
+#ifdef DMDPROF_HAVE_PAPI
+#include <papi.h>
+#endif
+
+static int failures;
+#define CHECK(cond, ...)                                                                                   \
+    do {                                                                                                   \
+        if (!(cond)) {                                                                                     \
+            failures++;                                                                                    \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                           \
+            fprintf(stderr, __VA_ARGS__);                                                                  \
+            fputc('\n', stderr);                                                                           \
+        }                                                                                                  \
+    } while (0)
+
+static long long ticks;
+static long long read_ticks(void *ctx) { return *(long long *)ctx; }
+
+static long long jint(json_t *j, const char *a, const char *b, const char *c, int *is_null)
+{
+    json_t *v = json_object_get(json_object_get(json_object_get(j, a), b), c);
+    *is_null = !v || json_is_null(v);
+    return json_is_integer(v) ? json_integer_value(v) : -1;
+}
+
+static void test_names(void)
+{
+    char buf[64];
+    const char *parts[] = {"cost", "W hh", "back-ward"};
+    CHECK(dmdp_sde_name(buf, sizeof buf, parts, 3) == 0 && !strcmp(buf, "cost::W_hh::back_ward"), "sde_name gave '%s'",
+          buf);
+    CHECK(dmdp_sde_name(buf, 8, parts, 3) == -1, "sde_name must refuse a too small buffer");
+    if (dmdp_have_papi()) {
+        CHECK(dmdp_sde_counter("a:b", NULL, read_ticks, &ticks) == -1, "single ':' must be refused");
+        CHECK(dmdp_sde_counter("::x", NULL, read_ticks, &ticks) == -1, "leading '::' must be refused");
+        CHECK(dmdp_sde_counter("x::", NULL, read_ticks, &ticks) == -1, "trailing '::' must be refused");
+        CHECK(dmdp_sde_counter("x y", NULL, read_ticks, &ticks) == -1, "blank must be refused");
+    }
+}
+
+#ifdef DMDPROF_HAVE_PAPI
+/* Any PAPI client can read the counter: plain low-level API. */
+static void test_sde_plain_papi(void)
+{
+    CHECK(dmdp_sde_counter("test::plain", "a counter of the test", read_ticks, &ticks) == 0, "register test::plain");
+    int rc = PAPI_library_init(PAPI_VER_CURRENT);
+    CHECK(rc == PAPI_VER_CURRENT || rc == PAPI_EINVAL /* already initialised by dmdp */, "PAPI_library_init %d", rc);
+    int es = PAPI_NULL;
+    long long v[1] = {-1};
+    CHECK(PAPI_create_eventset(&es) == PAPI_OK, "create eventset");
+    rc = PAPI_add_named_event(es, "sde:::dmdprof::test::plain");
+    CHECK(rc == PAPI_OK, "PAPI_add_named_event(sde:::dmdprof::test::plain): %s", PAPI_strerror(rc));
+    if (rc != PAPI_OK) return;
+    ticks = 1000;
+    CHECK(PAPI_start(es) == PAPI_OK, "PAPI_start");
+    ticks += 12345;
+    CHECK(PAPI_stop(es, v) == PAPI_OK, "PAPI_stop");
+    CHECK(v[0] == 12345, "SDE read through PAPI: got %lld, want 12345 (difference %lld)", v[0], v[0] - 12345);
+    PAPI_cleanup_eventset(es);
+    PAPI_destroy_eventset(&es);
+    printf("SDE sde:::dmdprof::test::plain read back through PAPI: %lld (want 12345)\n", v[0]);
+}
+#endif
+
+/* Exclusive attribution of an SDE counted per phase by the probes. */
+static void test_phases(void)
+{
+    int sde = dmdp_have_papi() && dmdp_sde_counter("test::per_phase", "per-phase test counter", read_ticks, &ticks) == 0;
+    ticks = 0;
+    dmdp *p = dmdp_start("sde:::dmdprof::test::per_phase, PAPI_TOT_INS ,NOT_AN_EVENT_XYZ", 1);
+    CHECK(p != NULL, "dmdp_start");
+    if (!p) return;
+    ticks += 3; /* outside */
+    for (int step = 0; step < 2; step++) {
+        dmd_phase_begin("forward");
+        ticks += 7;
+        dmd_phase_end("forward");
+        dmd_phase_begin("backward");
+        ticks += 11;
+        dmd_phase_begin("update"); /* nested: its ticks are not backward's */
+        ticks += 5;
+        dmd_phase_end("update");
+        ticks += 100;
+        dmd_phase_end("backward");
+    }
+    ticks += 1; /* outside */
+    dmdp_stop(p);
+    json_t *j = dmdp_json(p);
+    int isnull;
+    const char *ev = "sde:::dmdprof::test::per_phase";
+    struct {
+        const char *phase;
+        long long want;
+    } exp[] = {{"forward", 14}, {"backward", 222}, {"update", 10}, {"outside", 4}, {"total", 250}};
+    json_t *vals = json_object_get(json_object_get(j, "papi"), "values");
+    for (size_t i = 0; i < sizeof exp / sizeof exp[0]; i++) {
+        json_t *v = json_object_get(json_object_get(vals, exp[i].phase), ev);
+        if (sde)
+            CHECK(json_is_integer(v) && json_integer_value(v) == exp[i].want, "%s: %s = %lld, want %lld", exp[i].phase,
+                  ev, json_is_integer(v) ? (long long)json_integer_value(v) : -1LL, exp[i].want);
+        else
+            CHECK(json_is_null(v), "%s: without PAPI the value must be null", exp[i].phase);
+    }
+    CHECK(jint(j, "timer", "forward", "calls", &isnull) == 2, "forward calls");
+    CHECK(jint(j, "timer", "update", "calls", &isnull) == 2, "update calls");
+    CHECK(jint(j, "timer", "total", "calls", &isnull) == 6, "total calls");
+    /* The bogus event is missing, with a reason, and null; never 0. */
+    json_t *bogus = json_object_get(json_object_get(vals, "forward"), "NOT_AN_EVENT_XYZ");
+    CHECK(json_is_null(bogus), "unknown event must be null");
+    int found = 0;
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(j, "missing"), i, m)
+    {
+        const char *e = json_string_value(json_object_get(m, "event"));
+        const char *r = json_string_value(json_object_get(m, "reason"));
+        if (e && !strcmp(e, "NOT_AN_EVENT_XYZ")) {
+            found = 1;
+            CHECK(r && (strstr(r, "no such event") || strstr(r, "not built with PAPI")), "reason for unknown event: %s", r);
+        }
+        if (e && !strcmp(e, "PAPI_TOT_INS")) printf("preflight: PAPI_TOT_INS: %s\n", r ? r : "?");
+    }
+    CHECK(found, "unknown event not listed in missing");
+    CHECK(json_is_false(json_object_get(j, "complete")), "a run with a missing event is not complete");
+    /* CSV: the missing value is an empty field, the SDE rows are exact. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK(dmdp_write_csv(p, f, "t1", 1) == 0, "write csv");
+    fclose(f);
+    CHECK(!strncmp(buf, "run_id,phase,source,event,value\n", 32), "csv header");
+    CHECK(strstr(buf, "t1,forward,papi,NOT_AN_EVENT_XYZ,\n") != NULL, "missing value must be an empty field");
+    if (sde) CHECK(strstr(buf, "t1,backward,papi,sde:::dmdprof::test::per_phase,222\n") != NULL, "csv backward row");
+    CHECK(strstr(buf, "t1,update,timer,calls,2\n") != NULL, "csv calls row");
+    free(buf);
+    json_decref(j);
+    dmdp_free(p);
+}
+
+/* "none" means no PAPI at all, and that is complete. */
+static void test_none(void)
+{
+    dmdp *p = dmdp_start("none", 1);
+    dmd_phase_begin("forward");
+    dmd_phase_end("forward");
+    dmdp_stop(p);
+    CHECK(dmdp_complete(p), "no events requested: complete");
+    dmdp_free(p);
+}
+
+int main(void)
+{
+    test_names();
+#ifdef DMDPROF_HAVE_PAPI
+    test_sde_plain_papi();
+#endif
+    test_phases();
+    test_none();
+    if (failures) {
+        fprintf(stderr, "test_probes: %d check(s) failed\n", failures);
+        return 1;
+    }
+    printf("test_probes: all checks passed\n");
+    return 0;
+}
