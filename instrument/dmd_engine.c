@@ -1,0 +1,1151 @@
+/*
+ * dmd_engine.c -- the ByteDMD pricing engine behind dmd.h's hooks and the
+ * dmdtrace reader.
+ *
+ * Notes (the model, as implemented here)
+ * --------------------------------------
+ * - A READ is one operand of one instruction (value models) or one LD (lru).
+ *   It is priced at the byte depth D of its key -- the number of bytes that
+ *   sit above it on the stack -- as U(D+w) - U(D) for an element of w bytes.
+ *   Everything else is free: arithmetic, pushes, stores, moves to the top.
+ * - Value models: every value is a key.  The operands of one instruction are
+ *   all priced against the stack as it was before the instruction (a repeated
+ *   operand is charged twice at the same depth); then the distinct operands
+ *   move to the top in first-occurrence order; then the result is pushed.
+ * - live: a value leaves the stack right after the instruction that reads it
+ *   for the last time, or right after its push if it is never read; outputs
+ *   never leave.  "Last read" comes from a counting pass over the same events
+ *   (pass 0: reads per value; pass 1: a value is retired when its count of
+ *   remaining reads reaches 0).
+ * - classic: nothing ever leaves the stack.
+ * - lru: keys are array elements (addresses).  LD prices and moves to the
+ *   top, ST moves to the top (or pushes) for free, DMD_DROP removes.
+ * - Writes: value models count every instruction result as one write of its
+ *   bytes, attributed to the value's region (the region of the first slot it
+ *   is stored into; under classic, which cannot see the future, a read before
+ *   that first store is attributed to "temp"); inputs are not writes.  lru
+ *   counts every ST as a write.
+ *
+ * Data structure
+ * --------------
+ * The stack is a Fenwick tree over "time of last touch": a key touched at
+ * time t sits at position t with weight = its bytes; bytes above position p
+ * = total - prefix(p).  Moving a key to the top clears its old position and
+ * sets the next time; retiring clears it.  When the time axis (C slots) is
+ * used up, the live keys are renumbered 1..n in order and the tree is rebuilt
+ * in O(C) with C between 2n+1024 and 4n+2048: amortised O(1) per event.
+ * Every read is O(log C); nothing is allocated per event.
+ */
+#include "dmd_engine.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DMD_INSTRUMENT /* the dmd__ hook prototypes */
+#include "dmd.h"
+
+#define UNBOUND 0xFFFFFFFFu   /* value-model slot never stored */
+#define LEFT_OUT 0x80000000u  /* pass 0: value declared as output */
+#define LEFT_INF 0xFFFFFFFFu  /* pass 1: output, never retired */
+#define REG_PENDING 0x8000u   /* vreg: not yet stored; low bits = phase of the push */
+#define MAX_REGIONS 0x7FFF
+#define MAX_PHASES 0x7FFF
+#define MAX_ELEM_BYTES (1u << 20)
+#define TREE_MIN 1024u
+
+enum { M_IDLE, M_COUNT, M_LIVE, M_CLASSIC, M_LRU };
+
+typedef struct {
+    uintptr_t lo, span; /* [lo, lo + span) */
+    uint32_t base;      /* first global slot */
+    uint32_t w;         /* bytes per element (after the bytes_per_element override) */
+    uint32_t elem;      /* bytes per element in memory */
+    int shift;          /* log2(elem) or -1 */
+    int reg;            /* region index */
+} dmd__range;
+
+typedef struct {
+    const char *file;
+    int line, phase;
+    dmd_counts c;
+} dmd__site;
+
+struct dmd_engine {
+    dmd_options o;
+    int mode, pass, npasses;
+    int listen;
+
+    /* values (value models) */
+    uint32_t nvals, nvals_pass0;
+    size_t vcap;
+    uint32_t *vpos;  /* [vcap] tree position of value id, 0 = not on the stack */
+    uint32_t *left;  /* [vcap] live: pass 0 reads counted, pass 1 reads left */
+    uint16_t *vreg;  /* [vcap] region index, or REG_PENDING | phase */
+    uint64_t max_values;
+
+    /* the stack: Fenwick tree over time */
+    uint32_t *kpos;  /* vpos (value models) or slots (lru) */
+    uint32_t *fw;    /* [C + 1] */
+    uint32_t *owner; /* [C + 1] key at each position */
+    uint32_t *wt;    /* [C + 1] weight at each position, 0 = empty */
+    uint32_t C, t;   /* capacity; next free time */
+    uint64_t total;  /* bytes on the stack */
+    uint32_t nlive;  /* keys on the stack */
+
+    /* regions */
+    char **rname;
+    int nreg, rcap;
+    dmd__range *rng;
+    int nrng, rngcap;
+    dmd__range cache;
+    uint32_t *slots; /* [nslots] value models: bound id; lru: tree position */
+    size_t nslots, slotcap;
+
+    /* phases and counts */
+    char **pname;
+    int nph, phcap;
+    int phstack[DMD_PHASE_MAX_DEPTH + 1];
+    int phdepth, phase;
+    dmd_counts **rows; /* rows[phase][region] */
+    dmd_counts *row;   /* rows[phase] */
+
+    /* sites */
+    dmd__site *sites;
+    int nsites, sitecap;
+    int *sitetab; /* open addressing, -1 empty */
+    uint32_t sitemask;
+    int lastsite;
+
+    /* trace output */
+    FILE *tw;
+    int tw_own;
+    char *tw_path, *tw_tmp;
+    char *twbuf;
+    size_t twlen;
+    uint32_t tw_pend; /* classic: result whose store line waits for its region */
+
+    dmd_observer obs;
+    int has_obs;
+};
+
+static dmd_engine *g_cur;
+
+/* ---------------------------------------------------------------- errors */
+static void dmd__panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void dmd__panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("dmd: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) dmd__panic("out of memory (asked for %zu bytes)", n);
+    return q;
+}
+
+static dmd_engine *need_engine(const char *what, const char *file, int line)
+{
+    if (!g_cur)
+        dmd__panic("%s at %s:%d called with no engine attached (call dmd_engine_attach first)", what,
+                   file ? file : "?", line);
+    return g_cur;
+}
+
+/* ---------------------------------------------------------------- U(n) */
+static inline uint64_t isqrt64(uint64_t x)
+{
+    uint64_t r = (uint64_t)sqrt((double)x);
+    while (r * r > x) r--;
+    while ((r + 1) * (r + 1) <= x) r++;
+    return r;
+}
+
+uint64_t dmd_U(uint64_t n)
+{
+    if (n == 0) return 0;
+    uint64_t m = isqrt64(n - 1) + 1; /* ceil(sqrt(n)) */
+    if (n < (1ull << 40)) return m * (6 * n + 3 * m - 2 * m * m - 1) / 6;
+    unsigned __int128 a = (unsigned __int128)6 * n + 3 * m - (unsigned __int128)2 * m * m - 1;
+    return (uint64_t)((unsigned __int128)m * a / 6);
+}
+
+uint64_t dmd_read_cost(uint64_t D, uint64_t w)
+{
+    if (w == 1) return isqrt64(D) + 1;
+    return dmd_U(D + w) - dmd_U(D);
+}
+
+const char *dmd_model_name(dmd_model m)
+{
+    switch (m) {
+    case DMD_LIVE: return "live";
+    case DMD_CLASSIC: return "classic";
+    case DMD_LRU: return "lru";
+    }
+    return "?";
+}
+
+int dmd_model_parse(const char *s, dmd_model *out)
+{
+    for (int m = DMD_LIVE; m <= DMD_LRU; m++)
+        if (s && strcmp(s, dmd_model_name((dmd_model)m)) == 0) {
+            *out = (dmd_model)m;
+            return 0;
+        }
+    return -1;
+}
+
+/* ---------------------------------------------------------------- counts */
+static inline void count_read(dmd_counts *c, uint64_t depth, uint32_t w, uint64_t cost)
+{
+    c->reads++;
+    c->bytes_read += w;
+    c->cost += cost;
+    c->sum_depth += (double)depth;
+    if (depth > c->max_depth) c->max_depth = depth;
+    c->hist[63 - __builtin_clzll(depth)]++;
+}
+
+void dmd_counts_add(dmd_counts *out, const dmd_counts *c)
+{
+    out->reads += c->reads;
+    out->bytes_read += c->bytes_read;
+    out->writes += c->writes;
+    out->bytes_written += c->bytes_written;
+    out->cost += c->cost;
+    out->sum_depth += c->sum_depth;
+    if (c->max_depth > out->max_depth) out->max_depth = c->max_depth;
+    for (int k = 0; k < 64; k++) out->hist[k] += c->hist[k];
+}
+
+static void grow_rows(dmd_engine *e, int need_regions)
+{
+    if (need_regions <= e->rcap) return;
+    int nc = e->rcap ? e->rcap : 8;
+    while (nc < need_regions) nc *= 2;
+    for (int p = 0; p < e->nph; p++) {
+        e->rows[p] = xrealloc(e->rows[p], (size_t)nc * sizeof(dmd_counts));
+        memset(e->rows[p] + e->rcap, 0, (size_t)(nc - e->rcap) * sizeof(dmd_counts));
+    }
+    e->rcap = nc;
+    e->row = e->rows[e->phase];
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = xrealloc(NULL, n);
+    memcpy(d, s, n);
+    return d;
+}
+
+int dmd_engine_region(dmd_engine *e, const char *name)
+{
+    for (int r = 0; r < e->nreg; r++)
+        if (e->rname[r] == name || strcmp(e->rname[r], name) == 0) return r;
+    if (e->nreg >= MAX_REGIONS) dmd__panic("more than %d regions (region '%s')", MAX_REGIONS, name);
+    if (e->nreg >= e->rcap) grow_rows(e, e->nreg + 1);
+    char **nn = xrealloc(e->rname, (size_t)(e->nreg + 1) * sizeof *nn);
+    e->rname = nn;
+    e->rname[e->nreg] = xstrdup(name);
+    return e->nreg++;
+}
+
+static int phase_index(dmd_engine *e, const char *name)
+{
+    for (int p = 0; p < e->nph; p++)
+        if (e->pname[p] == name || strcmp(e->pname[p], name) == 0) return p;
+    if (e->nph >= MAX_PHASES) dmd__panic("more than %d phase names (phase '%s')", MAX_PHASES, name);
+    if (e->nph == e->phcap) {
+        e->phcap = e->phcap ? 2 * e->phcap : 8;
+        e->pname = xrealloc(e->pname, (size_t)e->phcap * sizeof *e->pname);
+        e->rows = xrealloc(e->rows, (size_t)e->phcap * sizeof *e->rows);
+    }
+    e->pname[e->nph] = xstrdup(name);
+    e->rows[e->nph] = xrealloc(NULL, (size_t)e->rcap * sizeof(dmd_counts));
+    memset(e->rows[e->nph], 0, (size_t)e->rcap * sizeof(dmd_counts));
+    e->row = e->rows[e->phase];
+    return e->nph++;
+}
+
+/* ---------------------------------------------------------------- sites */
+static dmd_counts *site_cell(dmd_engine *e, const char *file, int line)
+{
+    if (e->lastsite >= 0) {
+        dmd__site *s = &e->sites[e->lastsite];
+        if (s->file == file && s->line == line && s->phase == e->phase) return &s->c;
+    }
+    uint64_t h = ((uintptr_t)file * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)line * 0xC2B2AE3D27D4EB4Full) ^
+                 ((uint64_t)e->phase << 40);
+    h ^= h >> 29;
+    for (uint32_t i = (uint32_t)h & e->sitemask;; i = (i + 1) & e->sitemask) {
+        int k = e->sitetab[i];
+        if (k < 0) break;
+        dmd__site *s = &e->sites[k];
+        if (s->file == file && s->line == line && s->phase == e->phase) {
+            e->lastsite = k;
+            return &s->c;
+        }
+    }
+    if ((uint32_t)(e->nsites + 1) * 2 > e->sitemask + 1) { /* grow the table and re-insert */
+        uint32_t nm = (e->sitemask + 1) * 2 - 1;
+        int *nt = xrealloc(NULL, (size_t)(nm + 1) * sizeof *nt);
+        memset(nt, -1, (size_t)(nm + 1) * sizeof *nt);
+        free(e->sitetab);
+        e->sitetab = nt;
+        e->sitemask = nm;
+        for (int k = 0; k < e->nsites; k++) {
+            dmd__site *s = &e->sites[k];
+            uint64_t g = ((uintptr_t)s->file * 0x9E3779B97F4A7C15ull) ^
+                         ((uint64_t)s->line * 0xC2B2AE3D27D4EB4Full) ^ ((uint64_t)s->phase << 40);
+            g ^= g >> 29;
+            uint32_t i = (uint32_t)g & nm;
+            while (nt[i] >= 0) i = (i + 1) & nm;
+            nt[i] = k;
+        }
+        return site_cell(e, file, line);
+    }
+    if (e->nsites == e->sitecap) {
+        e->sitecap = e->sitecap ? 2 * e->sitecap : 64;
+        e->sites = xrealloc(e->sites, (size_t)e->sitecap * sizeof *e->sites);
+    }
+    dmd__site *s = &e->sites[e->nsites];
+    memset(s, 0, sizeof *s);
+    s->file = file;
+    s->line = line;
+    s->phase = e->phase;
+    uint32_t i = (uint32_t)h & e->sitemask;
+    while (e->sitetab[i] >= 0) i = (i + 1) & e->sitemask;
+    e->sitetab[i] = e->nsites;
+    e->lastsite = e->nsites;
+    return &e->sites[e->nsites++].c;
+}
+
+/* ---------------------------------------------------------------- trace writer */
+static void tw_flush(dmd_engine *e)
+{
+    if (e->twlen) {
+        if (fwrite(e->twbuf, 1, e->twlen, e->tw) != e->twlen)
+            dmd__panic("cannot write the trace output (disk full?)");
+        e->twlen = 0;
+    }
+}
+#define TWBUF (1u << 16)
+static inline void tw_room(dmd_engine *e, size_t n)
+{
+    if (e->twlen + n > TWBUF) tw_flush(e);
+}
+static inline void tw_str(dmd_engine *e, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > TWBUF / 2) {
+        tw_flush(e);
+        if (fwrite(s, 1, n, e->tw) != n) dmd__panic("cannot write the trace output (disk full?)");
+        return;
+    }
+    tw_room(e, n);
+    memcpy(e->twbuf + e->twlen, s, n);
+    e->twlen += n;
+}
+static inline void tw_u(dmd_engine *e, uint64_t v)
+{
+    char tmp[24];
+    int n = 0;
+    do tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10));
+    tw_room(e, 24);
+    while (n) e->twbuf[e->twlen++] = tmp[--n];
+}
+static inline void tw_c(dmd_engine *e, char c)
+{
+    tw_room(e, 1);
+    e->twbuf[e->twlen++] = c;
+}
+static void tw_name(dmd_engine *e, const char *s) /* region/phase names: blanks -> '_' */
+{
+    for (; *s; s++) tw_c(e, (*s == ' ' || *s == '\t' || *s == '\n' || *s == '#') ? '_' : *s);
+}
+static void tw_store(dmd_engine *e, uint32_t id, uint32_t w, int reg)
+{
+    tw_str(e, "store v");
+    tw_u(e, id);
+    tw_c(e, ' ');
+    tw_u(e, w);
+    if (reg > 0) {
+        tw_c(e, ' ');
+        tw_name(e, e->rname[reg]);
+    }
+    tw_c(e, '\n');
+}
+static inline int vregion(const dmd_engine *e, uint32_t id)
+{
+    unsigned r = e->vreg[id];
+    return (r & REG_PENDING) ? 0 : (int)r;
+}
+static void tw_pending(dmd_engine *e)
+{
+    if (e->tw_pend) {
+        uint32_t id = e->tw_pend;
+        e->tw_pend = 0;
+        tw_store(e, id, e->wt[e->vpos[id]], vregion(e, id));
+    }
+}
+
+/* ---------------------------------------------------------------- the tree */
+static inline uint32_t fw_prefix(const uint32_t *fw, uint32_t p)
+{
+    uint32_t s = 0;
+    for (; p; p &= p - 1) s += fw[p];
+    return s;
+}
+static inline void fw_add(uint32_t *fw, uint32_t C, uint32_t p, uint32_t v)
+{
+    for (; p <= C; p += p & (0u - p)) fw[p] += v;
+}
+
+/* Renumber the live keys 1..n and size the axis for at least `room` more
+ * touches. */
+static void compact(dmd_engine *e, uint32_t room)
+{
+    uint32_t q = 0;
+    for (uint32_t p = 1; p < e->t; p++)
+        if (e->wt[p]) {
+            q++;
+            e->owner[q] = e->owner[p];
+            e->wt[q] = e->wt[p];
+            e->kpos[e->owner[q]] = q;
+        }
+    if (q != e->nlive) dmd__panic("internal: %u keys found on the stack, %u expected", q, e->nlive);
+    uint64_t want = 2 * (uint64_t)q + room + TREE_MIN;
+    uint64_t nc = TREE_MIN;
+    while (nc < want) nc *= 2;
+    if (nc > 0x7FFFFFFFull) dmd__panic("stack of %u keys is too large", q);
+    if (nc > e->C) {
+        e->fw = xrealloc(e->fw, (nc + 1) * sizeof(uint32_t));
+        e->owner = xrealloc(e->owner, (nc + 1) * sizeof(uint32_t));
+        e->wt = xrealloc(e->wt, (nc + 1) * sizeof(uint32_t));
+    }
+    e->C = (uint32_t)nc;
+    memset(e->wt + q + 1, 0, (nc - q) * sizeof(uint32_t));
+    e->fw[0] = 0;
+    for (uint32_t i = 1; i <= nc; i++) e->fw[i] = e->wt[i];
+    for (uint32_t i = 1; i <= nc; i++) {
+        uint32_t j = i + (i & (0u - i));
+        if (j <= nc) e->fw[j] += e->fw[i];
+    }
+    e->t = q + 1;
+}
+
+static inline void ensure_room(dmd_engine *e, uint32_t n)
+{
+    if (e->t + n > e->C) compact(e, n);
+}
+
+/* The caller has ensured room. */
+static inline void key_push(dmd_engine *e, uint32_t key, uint32_t w)
+{
+    uint32_t t = e->t++;
+    e->owner[t] = key;
+    e->wt[t] = w;
+    fw_add(e->fw, e->C, t, w);
+    e->kpos[key] = t;
+    e->total += w;
+    e->nlive++;
+}
+static inline void key_top(dmd_engine *e, uint32_t key, uint32_t p)
+{
+    uint32_t w = e->wt[p];
+    e->wt[p] = 0;
+    fw_add(e->fw, e->C, p, 0u - w);
+    uint32_t t = e->t++;
+    e->owner[t] = key;
+    e->wt[t] = w;
+    fw_add(e->fw, e->C, t, w);
+    e->kpos[key] = t;
+}
+static inline void key_remove(dmd_engine *e, uint32_t key, uint32_t p)
+{
+    uint32_t w = e->wt[p];
+    e->wt[p] = 0;
+    fw_add(e->fw, e->C, p, 0u - w);
+    e->kpos[key] = 0;
+    e->total -= w;
+    e->nlive--;
+}
+/* Price the key at position p: returns the cost, sets *depth = D + w. */
+static inline uint64_t key_price(const dmd_engine *e, uint32_t p, uint32_t w, uint64_t *depth)
+{
+    uint64_t D = e->total - fw_prefix(e->fw, p);
+    *depth = D + w;
+    if (w == 1) return isqrt64(D) + 1;
+    return dmd_U(D + w) - dmd_U(D);
+}
+
+static void reset_tree(dmd_engine *e)
+{
+    e->t = 1;
+    e->total = 0;
+    e->nlive = 0;
+    memset(e->fw, 0, (e->C + 1) * sizeof(uint32_t));
+    memset(e->wt, 0, (e->C + 1) * sizeof(uint32_t));
+}
+
+/* ---------------------------------------------------------------- values */
+static void grow_values(dmd_engine *e)
+{
+    if ((uint64_t)e->nvals + 1 > e->max_values)
+        dmd__panic("more than %llu values: raise the value budget (max_values) or price a smaller run",
+                   (unsigned long long)e->max_values);
+    size_t nc = e->vcap ? 2 * e->vcap : 4096;
+    e->vpos = xrealloc(e->vpos, nc * sizeof *e->vpos);
+    e->vreg = xrealloc(e->vreg, nc * sizeof *e->vreg);
+    if (e->o.model == DMD_LIVE) e->left = xrealloc(e->left, nc * sizeof *e->left);
+    e->vcap = nc;
+    if (e->mode != M_LRU) e->kpos = e->vpos;
+}
+
+/* A new value id; pass 0 initialises its bookkeeping. */
+static inline uint32_t new_value(dmd_engine *e)
+{
+    if (e->nvals + 1 >= e->vcap || (uint64_t)e->nvals + 1 > e->max_values) grow_values(e);
+    uint32_t id = ++e->nvals;
+    e->vpos[id] = 0;
+    if (e->mode == M_COUNT) e->left[id] = 0;
+    return id;
+}
+
+/* Count one result write of w bytes in region reg (phase = current). */
+static inline void count_write(dmd_engine *e, int reg, uint32_t w, const char *file, int line)
+{
+    dmd_counts *c = &e->row[reg];
+    c->writes++;
+    c->bytes_written += w;
+    if (e->o.per_site) {
+        c = site_cell(e, file, line);
+        c->writes++;
+        c->bytes_written += w;
+    }
+}
+
+/* Push a value (input: is_write 0; result: 1).  reg < 0: region not known yet
+ * (classic hooks: pending until the first store). */
+static uint32_t push_value(dmd_engine *e, uint32_t w, int reg, int is_write, const char *file, int line)
+{
+    uint32_t id = new_value(e);
+    switch (e->mode) {
+    case M_COUNT:
+        e->vreg[id] = reg < 0 ? REG_PENDING : (uint16_t)reg;
+        return id;
+    case M_LIVE:
+        if (id > e->nvals_pass0)
+            dmd__panic("pass 1 creates more values than pass 0 (%u): the program must do the same work in every "
+                       "pass",
+                       e->nvals_pass0);
+        reg = e->vreg[id];
+        if (is_write) count_write(e, reg, w, file, line);
+        if (e->left[id]) {
+            ensure_room(e, 1);
+            key_push(e, id, w);
+        }
+        if (e->tw) tw_store(e, id, w, reg);
+        if (e->has_obs) {
+            if (e->obs.push) e->obs.push(e->obs.ctx, id, w, reg, is_write);
+            if (!e->left[id] && e->obs.retire) e->obs.retire(e->obs.ctx, id);
+        }
+        return id;
+    default: /* M_CLASSIC */
+        if (reg < 0) {
+            e->vreg[id] = (uint16_t)(REG_PENDING | (unsigned)e->phase);
+            reg = 0;
+        } else
+            e->vreg[id] = (uint16_t)reg;
+        if (is_write) count_write(e, reg, w, file, line);
+        ensure_room(e, 1);
+        key_push(e, id, w);
+        if (e->tw) {
+            tw_pending(e);
+            if (e->vreg[id] & REG_PENDING)
+                e->tw_pend = id;
+            else
+                tw_store(e, id, w, reg);
+        }
+        if (e->has_obs && e->obs.push) e->obs.push(e->obs.ctx, id, w, reg, is_write);
+        return id;
+    }
+}
+
+static void bad_value(const dmd_engine *e, uint32_t id, const char *file, int line)
+{
+    if (id == 0 || id > e->nvals)
+        dmd__panic("%s:%d: read of value %u, which does not exist (%u values so far)", file ? file : "(events)",
+                   line, id, e->nvals);
+    if (e->mode == M_LIVE)
+        dmd__panic("%s:%d: value %u is read after the last read that pass 0 saw: the program must do the same "
+                   "work in every pass",
+                   file ? file : "(events)", line, id);
+    dmd__panic("%s:%d: value %u is not on the stack", file ? file : "(events)", line, id);
+}
+
+/* One instruction (value models).  Returns the size of its first operand. */
+static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const char *file, int line)
+{
+    if (e->mode == M_COUNT) {
+        for (int k = 0; k < n; k++) {
+            uint32_t id = ids[k];
+            if (id == 0 || id > e->nvals) bad_value(e, id, file, line);
+            e->left[id]++;
+        }
+        return 1;
+    }
+    ensure_room(e, (uint32_t)n + 1);
+    dmd_counts *sc = e->o.per_site ? site_cell(e, file, line) : NULL;
+    uint32_t w0 = 0;
+    /* 1. price every operand against the stack before the instruction */
+    for (int k = 0; k < n; k++) {
+        uint32_t id = ids[k];
+        if (id == 0 || id > e->nvals) bad_value(e, id, file, line);
+        uint32_t p = e->vpos[id];
+        if (!p) bad_value(e, id, file, line);
+        uint32_t w = e->wt[p];
+        if (k == 0) w0 = w;
+        uint64_t depth, cost = key_price(e, p, w, &depth);
+        count_read(&e->row[vregion(e, id)], depth, w, cost);
+        if (sc) count_read(sc, depth, w, cost);
+        if (e->has_obs && e->obs.read) e->obs.read(e->obs.ctx, id, depth, w, cost);
+    }
+    /* 2. distinct operands to the top in first-occurrence order; a key
+     * already moved in this instruction sits at or above t0 */
+    uint32_t t0 = e->t;
+    if (e->mode == M_LIVE) {
+        for (int k = 0; k < n; k++) {
+            uint32_t id = ids[k], p = e->vpos[id];
+            if (--e->left[id] == 0) {
+                key_remove(e, id, p);
+                if (e->has_obs && e->obs.retire) e->obs.retire(e->obs.ctx, id);
+            } else if (p < t0)
+                key_top(e, id, p);
+        }
+    } else {
+        for (int k = 0; k < n; k++) {
+            uint32_t id = ids[k], p = e->vpos[id];
+            if (p < t0) key_top(e, id, p);
+        }
+    }
+    if (e->tw) {
+        if (e->mode == M_CLASSIC) tw_pending(e);
+        tw_str(e, "read");
+        for (int k = 0; k < n; k++) {
+            tw_str(e, " v");
+            tw_u(e, ids[k]);
+        }
+        tw_c(e, '\n');
+    }
+    return w0;
+}
+
+uint32_t dmd_engine_push(dmd_engine *e, uint32_t bytes, int region, int is_write)
+{
+    if (e->mode == M_LRU || e->mode == M_IDLE)
+        dmd__panic("dmd_engine_push: engine %s", e->mode == M_LRU ? "uses the lru model (addresses only)" : "is not attached");
+    if (bytes == 0 || bytes > MAX_ELEM_BYTES) dmd__panic("dmd_engine_push: %u bytes (1..%u)", bytes, MAX_ELEM_BYTES);
+    if (region < 0 || region >= e->nreg) dmd__panic("dmd_engine_push: no region %d", region);
+    return push_value(e, bytes, region, is_write, NULL, 0);
+}
+
+void dmd_engine_read(dmd_engine *e, const uint32_t *ids, int n)
+{
+    if (e->mode == M_LRU || e->mode == M_IDLE)
+        dmd__panic("dmd_engine_read: engine %s", e->mode == M_LRU ? "uses the lru model (addresses only)" : "is not attached");
+    if (n > 0) price_instr(e, ids, n, NULL, 0);
+}
+
+static void output_value(dmd_engine *e, uint32_t id)
+{
+    if (e->mode == M_COUNT)
+        e->left[id] |= LEFT_OUT;
+    else if (e->mode == M_LIVE || e->mode == M_CLASSIC) {
+        if (e->tw) {
+            if (e->mode == M_CLASSIC) tw_pending(e);
+            tw_str(e, "output v");
+            tw_u(e, id);
+            tw_c(e, '\n');
+        }
+        if (e->has_obs && e->obs.output) e->obs.output(e->obs.ctx, id);
+    }
+}
+
+void dmd_engine_output(dmd_engine *e, uint32_t id)
+{
+    if (e->mode == M_LRU || e->mode == M_IDLE) dmd__panic("dmd_engine_output: engine not attached or lru");
+    if (id == 0 || id > e->nvals) dmd__panic("dmd_engine_output: no value %u", id);
+    output_value(e, id);
+}
+
+uint32_t dmd_engine_nvalues(const dmd_engine *e) { return e->nvals; }
+
+void dmd_engine_set_observer(dmd_engine *e, const dmd_observer *obs)
+{
+    if (obs) {
+        e->obs = *obs;
+        e->has_obs = 1;
+    } else {
+        memset(&e->obs, 0, sizeof e->obs);
+        e->has_obs = 0;
+    }
+}
+
+/* ---------------------------------------------------------------- phases */
+static void on_phase(void *ctx, const char *name, int begin)
+{
+    dmd_engine *e = ctx;
+    if (begin) {
+        int p = phase_index(e, name);
+        if (e->phdepth < DMD_PHASE_MAX_DEPTH) e->phstack[++e->phdepth] = p;
+        e->phase = p;
+    } else {
+        if (e->phdepth > 0) e->phdepth--;
+        e->phase = e->phstack[e->phdepth];
+    }
+    e->row = e->rows[e->phase];
+    e->lastsite = -1;
+    if (e->tw && (e->mode == M_LIVE || e->mode == M_CLASSIC)) {
+        if (e->mode == M_CLASSIC) tw_pending(e);
+        tw_str(e, begin ? "# phase begin " : "# phase end ");
+        tw_name(e, name);
+        tw_c(e, '\n');
+    }
+}
+
+/* ---------------------------------------------------------------- engine */
+dmd_engine *dmd_engine_new(const dmd_options *o)
+{
+    dmd_engine *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    e->o = *o;
+    if (o->model != DMD_LIVE && o->model != DMD_CLASSIC && o->model != DMD_LRU) {
+        fprintf(stderr, "dmd: unknown model %d\n", (int)o->model);
+        free(e);
+        return NULL;
+    }
+    e->npasses = o->model == DMD_LIVE ? 2 : 1;
+    e->max_values = o->max_values ? o->max_values : 0xFFFFFFFEull;
+    if (e->max_values > 0xFFFFFFFEull) e->max_values = 0xFFFFFFFEull;
+    e->pass = -1;
+    e->listen = -1;
+    e->lastsite = -1;
+    e->sitemask = 255;
+    e->sitetab = malloc(256 * sizeof(int));
+    e->C = TREE_MIN;
+    e->fw = calloc(TREE_MIN + 1, sizeof(uint32_t));
+    e->owner = calloc(TREE_MIN + 1, sizeof(uint32_t));
+    e->wt = calloc(TREE_MIN + 1, sizeof(uint32_t));
+    e->twbuf = malloc(TWBUF);
+    if (!e->sitetab || !e->fw || !e->owner || !e->wt || !e->twbuf) {
+        dmd_engine_free(e);
+        return NULL;
+    }
+    memset(e->sitetab, -1, 256 * sizeof(int));
+    e->t = 1;
+    phase_index(e, "(none)");
+    grow_rows(e, 8);
+    dmd_engine_region(e, "temp");
+    e->cache.span = 0;
+    if (o->model != DMD_LRU) e->tw = o->trace_out;
+    const char *env = getenv("DMD_TRACE_OUT");
+    if (!e->tw && o->model != DMD_LRU && env && *env) {
+        size_t n = strlen(env) + 32;
+        e->tw_path = xstrdup(env);
+        e->tw_tmp = xrealloc(NULL, n);
+        snprintf(e->tw_tmp, n, "%s.tmp.%ld", env, (long)getpid());
+        e->tw = fopen(e->tw_tmp, "w");
+        if (!e->tw) {
+            perror("dmd: cannot open DMD_TRACE_OUT");
+            fprintf(stderr, "dmd: (writing '%s'); unset DMD_TRACE_OUT or point it to a writable file\n", e->tw_tmp);
+            dmd_engine_free(e);
+            return NULL;
+        }
+        e->tw_own = 1;
+    }
+    if (e->tw) {
+        tw_str(e, "# dmdtrace v1\n# written by libdmd, model ");
+        tw_str(e, dmd_model_name(o->model));
+        tw_str(e, "\n");
+    }
+    return e;
+}
+
+void dmd_engine_free(dmd_engine *e)
+{
+    if (!e) return;
+    if (g_cur == e) dmd_engine_detach(e);
+    if (e->tw_own && e->tw) {
+        fclose(e->tw);
+        remove(e->tw_tmp);
+    }
+    free(e->tw_path);
+    free(e->tw_tmp);
+    free(e->twbuf);
+    free(e->vpos);
+    free(e->left);
+    free(e->vreg);
+    free(e->fw);
+    free(e->owner);
+    free(e->wt);
+    for (int r = 0; r < e->nreg; r++) free(e->rname[r]);
+    free(e->rname);
+    free(e->rng);
+    free(e->slots);
+    for (int p = 0; p < e->nph; p++) {
+        free(e->pname[p]);
+        free(e->rows[p]);
+    }
+    free(e->pname);
+    free(e->rows);
+    free(e->sites);
+    free(e->sitetab);
+    free(e);
+}
+
+int dmd_engine_passes(const dmd_engine *e) { return e->npasses; }
+dmd_engine *dmd_engine_current(void) { return g_cur; }
+const dmd_options *dmd_engine_options(const dmd_engine *e) { return &e->o; }
+
+void dmd_engine_attach(dmd_engine *e, int pass)
+{
+    if (g_cur && g_cur != e) dmd__panic("dmd_engine_attach: another engine is attached");
+    if (g_cur == e) dmd__panic("dmd_engine_attach: engine already attached (pass %d); detach first", e->pass);
+    if (pass != e->pass + 1 || pass >= e->npasses)
+        dmd__panic("dmd_engine_attach: pass %d out of order (expected %d of %d)", pass, e->pass + 1, e->npasses);
+    e->pass = pass;
+    if (e->o.model == DMD_LRU)
+        e->mode = M_LRU;
+    else if (e->o.model == DMD_CLASSIC)
+        e->mode = M_CLASSIC;
+    else
+        e->mode = pass == 0 ? M_COUNT : M_LIVE;
+    if (e->mode == M_LIVE) e->nvals_pass0 = e->nvals;
+    e->nvals = 0;
+    e->nrng = 0;
+    e->nslots = 0;
+    e->cache.span = 0;
+    reset_tree(e);
+    e->phdepth = 0;
+    e->phstack[0] = 0;
+    e->phase = 0;
+    const char *cur = dmd_phase_current();
+    if (cur) {
+        e->phstack[++e->phdepth] = phase_index(e, cur);
+        e->phase = e->phstack[e->phdepth];
+    }
+    e->row = e->rows[e->phase];
+    e->lastsite = -1;
+    e->kpos = e->mode == M_LRU ? e->slots : e->vpos;
+    e->listen = dmd_phase_listen(on_phase, e);
+    if (e->listen < 0) dmd__panic("dmd_engine_attach: too many phase listeners");
+    g_cur = e;
+}
+
+void dmd_engine_detach(dmd_engine *e)
+{
+    if (g_cur != e) dmd__panic("dmd_engine_detach: engine not attached");
+    dmd_phase_unlisten(e->listen);
+    e->listen = -1;
+    g_cur = NULL;
+    if (e->mode == M_COUNT) {
+        for (uint32_t id = 1; id <= e->nvals; id++) {
+            if (e->vreg[id] & REG_PENDING) e->vreg[id] = 0;
+            if (e->left[id] & LEFT_OUT) e->left[id] = LEFT_INF;
+        }
+    } else if (e->mode == M_LIVE && e->nvals != e->nvals_pass0)
+        dmd__panic("pass 1 created %u values, pass 0 created %u: the program must do the same work in every pass",
+                   e->nvals, e->nvals_pass0);
+    if (e->tw && e->pass == e->npasses - 1) {
+        tw_pending(e);
+        tw_flush(e);
+        if (e->tw_own) {
+            int bad = fclose(e->tw) != 0;
+            e->tw = NULL;
+            if (bad || rename(e->tw_tmp, e->tw_path) != 0) {
+                fprintf(stderr, "dmd: cannot finish the trace '%s' (DMD_TRACE_OUT)\n", e->tw_path);
+                remove(e->tw_tmp);
+            }
+            e->tw_own = 0;
+        } else
+            fflush(e->tw);
+    }
+    e->mode = M_IDLE;
+}
+
+/* ---------------------------------------------------------------- results */
+int dmd_engine_nregions(const dmd_engine *e) { return e->nreg; }
+const char *dmd_engine_region_name(const dmd_engine *e, int r) { return r >= 0 && r < e->nreg ? e->rname[r] : NULL; }
+int dmd_engine_nphases(const dmd_engine *e) { return e->nph; }
+const char *dmd_engine_phase_name(const dmd_engine *e, int p) { return p >= 0 && p < e->nph ? e->pname[p] : NULL; }
+const dmd_counts *dmd_engine_counts(const dmd_engine *e, int phase, int region)
+{
+    if (phase < 0 || phase >= e->nph || region < 0 || region >= e->nreg) return NULL;
+    return &e->rows[phase][region];
+}
+void dmd_engine_total(const dmd_engine *e, dmd_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int p = 0; p < e->nph; p++)
+        for (int r = 0; r < e->nreg; r++) dmd_counts_add(out, &e->rows[p][r]);
+}
+void dmd_engine_region_total(const dmd_engine *e, int region, dmd_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int p = 0; p < e->nph; p++)
+        if (region >= 0 && region < e->nreg) dmd_counts_add(out, &e->rows[p][region]);
+}
+void dmd_engine_phase_total(const dmd_engine *e, int phase, dmd_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    if (phase >= 0 && phase < e->nph)
+        for (int r = 0; r < e->nreg; r++) dmd_counts_add(out, &e->rows[phase][r]);
+}
+int dmd_engine_nsites(const dmd_engine *e) { return e->nsites; }
+void dmd_engine_site(const dmd_engine *e, int i, const char **file, int *line, int *phase, const dmd_counts **c)
+{
+    const dmd__site *s = &e->sites[i];
+    if (file) *file = s->file;
+    if (line) *line = s->line;
+    if (phase) *phase = s->phase;
+    if (c) *c = &s->c;
+}
+
+/* ================================================================ hooks */
+
+/* Slot of an address: the range holding it (cached), or abort. */
+static const dmd__range *find_range(dmd_engine *e, uintptr_t a, const char *what, const char *file, int line)
+{
+    int lo = 0, hi = e->nrng - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        const dmd__range *r = &e->rng[mid];
+        if (a < r->lo)
+            hi = mid - 1;
+        else if (a - r->lo >= r->span)
+            lo = mid + 1;
+        else {
+            e->cache = *r;
+            return &e->cache;
+        }
+    }
+    dmd__panic("%s at %s:%d: address %p is in no registered region (register the array with DMD_REGION)", what,
+               file ? file : "?", line, (void *)a);
+}
+
+static inline uint32_t slot_of(dmd_engine *e, const void *addr, const dmd__range **rp, const char *what,
+                               const char *file, int line)
+{
+    uintptr_t a = (uintptr_t)addr;
+    const dmd__range *r = &e->cache;
+    if (a - r->lo >= r->span) r = find_range(e, a, what, file, line);
+    uintptr_t off = a - r->lo, idx;
+    if (r->shift >= 0) {
+        idx = off >> r->shift;
+        if (off & (r->elem - 1)) goto misaligned;
+    } else {
+        idx = off / r->elem;
+        if (off % r->elem) goto misaligned;
+    }
+    *rp = r;
+    return r->base + (uint32_t)idx;
+misaligned:
+    dmd__panic("%s at %s:%d: address %p is inside an element of region '%s' (misaligned pointer)", what,
+               file ? file : "?", line, addr, e->rname[r->reg]);
+}
+
+static void slot_name(const dmd_engine *e, const dmd__range *r, uint32_t gs, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s[%u]", e->rname[r->reg], gs - r->base);
+}
+
+void dmd__region(const char *name, const void *ptr, size_t n, size_t elem_bytes)
+{
+    dmd_engine *e = need_engine("DMD_REGION", NULL, 0);
+    if (!name || !*name) dmd__panic("DMD_REGION: empty name");
+    if (elem_bytes == 0 || elem_bytes > MAX_ELEM_BYTES)
+        dmd__panic("DMD_REGION(%s): element size %zu bytes (1..%u)", name, elem_bytes, MAX_ELEM_BYTES);
+    if (n == 0) return;
+    if (!ptr) dmd__panic("DMD_REGION(%s): NULL pointer", name);
+    if (n > 0xFFFFFFFFu - e->nslots) dmd__panic("DMD_REGION(%s): more than 2^32 registered elements", name);
+    int reg = dmd_engine_region(e, name);
+    uintptr_t lo = (uintptr_t)ptr, span = (uintptr_t)(n * elem_bytes);
+    int at = 0;
+    while (at < e->nrng && e->rng[at].lo < lo) at++;
+    if (at < e->nrng && e->rng[at].lo == lo && e->rng[at].span == span && e->rng[at].reg == reg &&
+        e->rng[at].elem == elem_bytes)
+        return; /* the same registration again */
+    if ((at > 0 && e->rng[at - 1].lo + e->rng[at - 1].span > lo) || (at < e->nrng && lo + span > e->rng[at].lo)) {
+        const dmd__range *o = (at > 0 && e->rng[at - 1].lo + e->rng[at - 1].span > lo) ? &e->rng[at - 1] : &e->rng[at];
+        dmd__panic("DMD_REGION(%s, %p, %zu): overlaps region '%s' registered at %p", name, ptr, n, e->rname[o->reg],
+                   (void *)o->lo);
+    }
+    if (e->nrng == e->rngcap) {
+        e->rngcap = e->rngcap ? 2 * e->rngcap : 32;
+        e->rng = xrealloc(e->rng, (size_t)e->rngcap * sizeof *e->rng);
+    }
+    memmove(e->rng + at + 1, e->rng + at, (size_t)(e->nrng - at) * sizeof *e->rng);
+    dmd__range *r = &e->rng[at];
+    r->lo = lo;
+    r->span = span;
+    r->elem = (uint32_t)elem_bytes;
+    r->w = e->o.bytes_per_element ? e->o.bytes_per_element : (uint32_t)elem_bytes;
+    r->shift = (elem_bytes & (elem_bytes - 1)) ? -1 : __builtin_ctzll(elem_bytes);
+    r->reg = reg;
+    r->base = (uint32_t)e->nslots;
+    e->nrng++;
+    if (e->nslots + n > e->slotcap) {
+        size_t nc = e->slotcap ? e->slotcap : 4096;
+        while (nc < e->nslots + n) nc *= 2;
+        e->slots = xrealloc(e->slots, nc * sizeof *e->slots);
+        e->slotcap = nc;
+        if (e->mode == M_LRU) e->kpos = e->slots;
+    }
+    memset(e->slots + e->nslots, e->mode == M_LRU ? 0 : 0xFF, n * sizeof *e->slots);
+    e->nslots += n;
+    e->cache.span = 0;
+}
+
+/* Range check for the array hooks: all n elements in one region. */
+static uint32_t array_slots(dmd_engine *e, const void *ptr, size_t n, const dmd__range **rp, const char *what)
+{
+    uint32_t gs = slot_of(e, ptr, rp, what, NULL, 0);
+    if (gs - (*rp)->base + n > (*rp)->span / (*rp)->elem)
+        dmd__panic("%s(%p, %zu): runs past the end of region '%s' (%zu elements from index %u)", what, ptr, n,
+                   e->rname[(*rp)->reg], (size_t)((*rp)->span / (*rp)->elem), gs - (*rp)->base);
+    return gs;
+}
+
+void dmd__input(const void *ptr, size_t n)
+{
+    dmd_engine *e = need_engine("DMD_INPUT", NULL, 0);
+    if (n == 0) return;
+    const dmd__range *r;
+    uint32_t gs = array_slots(e, ptr, n, &r, "DMD_INPUT");
+    dmd__range rc = *r;
+    if (e->mode == M_LRU) {
+        for (size_t i = 0; i < n; i++) {
+            ensure_room(e, 1);
+            uint32_t p = e->slots[gs + i];
+            if (p)
+                key_top(e, gs + (uint32_t)i, p);
+            else
+                key_push(e, gs + (uint32_t)i, rc.w);
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++) e->slots[gs + i] = push_value(e, rc.w, rc.reg, 0, NULL, 0);
+}
+
+void dmd__output(const void *ptr, size_t n)
+{
+    dmd_engine *e = need_engine("DMD_OUTPUT", NULL, 0);
+    if (n == 0 || e->mode == M_LRU) return;
+    const dmd__range *r;
+    uint32_t gs = array_slots(e, ptr, n, &r, "DMD_OUTPUT");
+    for (size_t i = 0; i < n; i++) {
+        uint32_t id = e->slots[gs + i];
+        if (id != UNBOUND && id != 0) output_value(e, id); /* unbound or constant: nothing to keep */
+    }
+}
+
+void dmd__drop(const void *ptr, size_t n)
+{
+    dmd_engine *e = need_engine("DMD_DROP", NULL, 0);
+    if (n == 0 || e->mode != M_LRU) return;
+    const dmd__range *r;
+    uint32_t gs = array_slots(e, ptr, n, &r, "DMD_DROP");
+    for (size_t i = 0; i < n; i++) {
+        uint32_t p = e->slots[gs + i];
+        if (p) key_remove(e, gs + (uint32_t)i, p);
+    }
+}
+
+dmd_vid dmd__ld(const void *addr, const char *file, int line)
+{
+    dmd_engine *e = g_cur;
+    if (__builtin_expect(!e, 0)) need_engine("LD", file, line);
+    const dmd__range *r;
+    uint32_t gs = slot_of(e, addr, &r, "LD", file, line);
+    uint32_t v = e->slots[gs];
+    if (e->mode != M_LRU) {
+        if (__builtin_expect(v == UNBOUND, 0)) {
+            char nm[160];
+            slot_name(e, r, gs, nm, sizeof nm);
+            dmd__panic("LD at %s:%d reads %s, which was never stored (declare inputs with DMD_INPUT)", file, line,
+                       nm);
+        }
+        return v;
+    }
+    if (__builtin_expect(!v, 0)) {
+        char nm[160];
+        slot_name(e, r, gs, nm, sizeof nm);
+        dmd__panic("LD at %s:%d reads %s, which was never stored or was dropped (declare inputs with DMD_INPUT)",
+                   file, line, nm);
+    }
+    uint32_t w = e->wt[v];
+    uint64_t depth, cost = key_price(e, v, w, &depth);
+    count_read(&e->row[r->reg], depth, w, cost);
+    if (e->o.per_site) count_read(site_cell(e, file, line), depth, w, cost);
+    if (v != e->t - 1) { /* not already on top */
+        ensure_room(e, 1);
+        key_top(e, gs, e->slots[gs]);
+    }
+    return DMD_CONST_ID;
+}
+
+void dmd__st(const void *addr, dmd_vid id, const char *file, int line)
+{
+    dmd_engine *e = g_cur;
+    if (__builtin_expect(!e, 0)) need_engine("ST", file, line);
+    const dmd__range *r;
+    uint32_t gs = slot_of(e, addr, &r, "ST", file, line);
+    if (e->mode == M_LRU) {
+        ensure_room(e, 1);
+        uint32_t p = e->slots[gs];
+        if (p)
+            key_top(e, gs, p);
+        else
+            key_push(e, gs, r->w);
+        count_write(e, r->reg, r->w, file, line);
+        return;
+    }
+    if (id > e->nvals) dmd__panic("ST at %s:%d stores value %u, which does not exist", file, line, id);
+    e->slots[gs] = id;
+    if (id == DMD_CONST_ID || e->mode == M_LIVE || !(e->vreg[id] & REG_PENDING)) return;
+    /* first store of a value: it joins this region */
+    if (e->mode == M_CLASSIC) {
+        int ph = e->vreg[id] & ~REG_PENDING;
+        uint32_t w = e->wt[e->vpos[id]];
+        dmd_counts *from = &e->rows[ph][0], *to = &e->rows[ph][r->reg];
+        from->writes--;
+        from->bytes_written -= w;
+        to->writes++;
+        to->bytes_written += w;
+    }
+    e->vreg[id] = (uint16_t)r->reg;
+    if (e->tw_pend == id) tw_pending(e);
+}
+
+dmd_vid dmd__op(const dmd_vid *ops, int n, const char *file, int line)
+{
+    dmd_engine *e = g_cur;
+    if (__builtin_expect(!e, 0)) need_engine("an arithmetic hook", file, line);
+    if (e->mode == M_LRU) return DMD_CONST_ID;
+    uint32_t w = price_instr(e, ops, n, file, line);
+    if (e->o.bytes_per_element) w = e->o.bytes_per_element;
+    return push_value(e, w, -1, 1, file, line);
+}

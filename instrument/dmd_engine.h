@@ -1,0 +1,185 @@
+/*
+ * dmd_engine.h -- libdmd's ByteDMD pricing engine (public API).
+ *
+ * The engine prices a stream of events under one of three models (see
+ * docs/bytedmd.md and the Notes block at the top of dmd_engine.c):
+ *
+ *   live     values; simultaneous pricing of an instruction's operands; eager
+ *            init of the inputs; a value leaves the stack right after its last
+ *            read (or right after its push if it is never read); outputs stay
+ *            to the end.  Exact, needs two passes over the same events.
+ *   classic  live without the liveness compaction (dead values stay).  One pass.
+ *   lru      addresses: a load is priced at the byte depth of its address in an
+ *            LRU stack of addresses and moves it to the top, a store moves (or
+ *            pushes) the address to the top for free, arithmetic is free,
+ *            DMD_DROP removes an array's addresses.  One pass.
+ *
+ * Depths are counted in bytes.  An element of w bytes with D bytes above it
+ * costs U(D+w) - U(D), U(n) = sum_{k=1..n} ceil(sqrt(k)).
+ *
+ * The depth of a read, as reported in mean_depth, max_depth and the histogram,
+ * is D + w: the byte depth of the element's deepest byte.  With one byte per
+ * element this is the reference tracer's element depth; with N bytes per
+ * element it is N times the element depth.
+ *
+ * Feeding the engine:
+ *   - hooks (dmd.h built with -DDMD_INSTRUMENT): the kernel is run
+ *     dmd_engine_passes(e) times on the same inputs, each run between
+ *     dmd_engine_attach(e, pass) and dmd_engine_detach(e):
+ *
+ *         dmd_engine *e = dmd_engine_new(&opts);
+ *         for (int p = 0; p < dmd_engine_passes(e); p++) {
+ *             reset the kernel's buffers to the same initial state;
+ *             dmd_engine_attach(e, p);
+ *             kernel();                 // DMD_REGION, DMD_INPUT, LD/ST/ADD..., DMD_OUTPUT
+ *             dmd_engine_detach(e);
+ *         }
+ *         ... dmd_engine_total(e, &t), dmd_engine_counts(e, phase, region) ...
+ *         dmd_engine_free(e);
+ *
+ *     The live model learns each value's last read in pass 0 and prices in
+ *     pass 1; value ids are assigned in order, so both passes must perform the
+ *     same hooks in the same order (checked: a read of a value that pass 0
+ *     saw die, or a different number of values, aborts with a message).
+ *   - the event API below (dmd_engine_push/read/output), which the dmdtrace
+ *     reader (dmd_trace.h) uses; the same pass protocol applies.
+ *
+ * Memory: value models keep 10 bytes per value ever created (tree position,
+ * reads left, region) plus 12 bytes per slot of the order-statistic tree,
+ * whose size is between 2x and 4x the live stack (+1024).  lru keeps 4 bytes
+ * per registered array element plus the tree.  Nothing per event.
+ *
+ * Not thread-safe: one engine is attached at a time, process-wide.
+ */
+#ifndef DMD_ENGINE_H
+#define DMD_ENGINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { DMD_LIVE = 0, DMD_CLASSIC = 1, DMD_LRU = 2 } dmd_model;
+
+/* "live", "classic", "lru" (static strings); "?" for an invalid value. */
+const char *dmd_model_name(dmd_model m);
+/* Parse a model name; 0 ok, -1 unknown (out untouched). */
+int dmd_model_parse(const char *s, dmd_model *out);
+
+typedef struct {
+    dmd_model model;
+    /* Hooks: 0 = each element's own size (the elem_bytes of its region; an
+     * arithmetic result has the size of its first non-constant operand);
+     * N > 0 = every element N bytes.  The event API always takes explicit
+     * sizes (the trace reader uses N as the default for store lines without
+     * a BYTES field, 1 when N is 0). */
+    unsigned bytes_per_element;
+    /* Non-NULL: the value models write dmdtrace v1 of what the pricing pass
+     * priced (inputs, instructions, results with sizes and regions, outputs;
+     * phase transitions as comments).  Not owned; the caller closes it.
+     * If NULL and the environment variable DMD_TRACE_OUT names a file, the
+     * engine writes the trace there itself (atomically: a temporary name
+     * renamed at the end of the last pass). */
+    FILE *trace_out;
+    int per_site;        /* 1: also account per call site (file, line, phase) */
+    uint64_t max_values; /* budget of values (0 = 2^32 - 2); exceeding it aborts with a message */
+} dmd_options;
+
+typedef struct dmd_engine dmd_engine;
+
+/* A new engine (not attached).  Returns NULL on out-of-memory or when
+ * DMD_TRACE_OUT cannot be opened (after printing why on stderr). */
+dmd_engine *dmd_engine_new(const dmd_options *o);
+/* Frees everything; detaches first if attached.  NULL is fine. */
+void dmd_engine_free(dmd_engine *e);
+/* Number of passes the program must be run: 2 for live, 1 otherwise. */
+int dmd_engine_passes(const dmd_engine *e);
+/* Make e the engine of the dmd__ hooks and start pass `pass` (0, then 1 ...,
+ * in order).  Registered address ranges are forgotten between passes (region
+ * names and their indices are kept).  Aborts with a message on misuse
+ * (another engine attached, a pass out of order). */
+void dmd_engine_attach(dmd_engine *e, int pass);
+/* End the current pass.  After the last pass the results are final. */
+void dmd_engine_detach(dmd_engine *e);
+/* The engine currently attached, or NULL. */
+dmd_engine *dmd_engine_current(void);
+
+typedef struct {
+    uint64_t reads, bytes_read, writes, bytes_written, cost;
+    uint64_t max_depth; /* bytes (D + w, see above); 0 when reads == 0 */
+    double sum_depth;   /* bytes; mean = sum_depth / reads.  Exact below 2^53. */
+    uint64_t hist[64];  /* hist[k] = reads whose depth d (= D + w) has floor(log2 d) == k */
+} dmd_counts;
+
+/* Regions: 0 is "temp" (values never stored into an array; trace values
+ * without a REGION).  Phases: 0 is "(none)" (events outside every phase);
+ * nested phases are attributed to the innermost name.  Names are owned by the
+ * engine and live until dmd_engine_free. */
+int dmd_engine_nregions(const dmd_engine *e);
+const char *dmd_engine_region_name(const dmd_engine *e, int r);
+int dmd_engine_nphases(const dmd_engine *e);
+const char *dmd_engine_phase_name(const dmd_engine *e, int p);
+/* The counts of one (phase, region) cell; valid until the next event. */
+const dmd_counts *dmd_engine_counts(const dmd_engine *e, int phase, int region);
+/* Sum of all cells (exact: integer fields add, max of maxima, hist adds). */
+void dmd_engine_total(const dmd_engine *e, dmd_counts *out);
+/* Sum of the cells of one region over all phases / of one phase over all regions. */
+void dmd_engine_region_total(const dmd_engine *e, int region, dmd_counts *out);
+void dmd_engine_phase_total(const dmd_engine *e, int phase, dmd_counts *out);
+/* out += c */
+void dmd_counts_add(dmd_counts *out, const dmd_counts *c);
+/* The model and options the engine was made with. */
+const dmd_options *dmd_engine_options(const dmd_engine *e);
+
+/* Per call site rows (only when per_site was set; 0 rows otherwise).  file is
+ * the __FILE__ string of the hook (NULL for the event API), phase an index as
+ * above.  Reads are attributed to the site of the instruction (value models)
+ * or of the LD (lru); writes to the site of the instruction (value models) or
+ * of the ST (lru). */
+int dmd_engine_nsites(const dmd_engine *e);
+void dmd_engine_site(const dmd_engine *e, int i, const char **file, int *line, int *phase, const dmd_counts **c);
+
+/* U(n) = sum_{k=1..n} ceil(sqrt(k)), exact closed form (any n < 2^64 whose
+ * result fits in 64 bits, i.e. n < about 2^41). */
+uint64_t dmd_U(uint64_t n);
+/* Cost of reading an element of w bytes with D bytes above it: U(D+w) - U(D). */
+uint64_t dmd_read_cost(uint64_t D, uint64_t w);
+
+/* ---------------------------------------------------------------------------
+ * Event API: feed values directly (no addresses).  Value models only (the
+ * lru model prices addresses and aborts here).  Same pass protocol as the
+ * hooks: call the same sequence of events in every pass.
+ * ------------------------------------------------------------------------- */
+/* Index of the region called name (created on first use; "temp" is 0). */
+int dmd_engine_region(dmd_engine *e, const char *name);
+/* Push a new value of `bytes` bytes (1 .. 2^20) belonging to `region`; free.
+ * is_write: 1 for an instruction's result (counted as a write of its bytes),
+ * 0 for an input (eager init, not counted).  Returns its id (1, 2, ...). */
+uint32_t dmd_engine_push(dmd_engine *e, uint32_t bytes, int region, int is_write);
+/* One instruction reading ids[0..n-1] (n >= 1; repeats allowed), priced
+ * simultaneously.  Every id must be on the stack (callers validate; the
+ * engine aborts with a message otherwise). */
+void dmd_engine_read(dmd_engine *e, const uint32_t *ids, int n);
+/* The value stays live to the end (live model; a no-op for classic). */
+void dmd_engine_output(dmd_engine *e, uint32_t id);
+/* Number of values created so far in this pass. */
+uint32_t dmd_engine_nvalues(const dmd_engine *e);
+
+/* Observer of the pricing pass (dmdprof ir): called for every push, every
+ * priced operand, every value retired by liveness and every output.  NULL
+ * members are skipped.  depth is D + w (bytes). */
+typedef struct {
+    void *ctx;
+    void (*push)(void *ctx, uint32_t id, uint32_t bytes, int region, int is_write);
+    void (*read)(void *ctx, uint32_t id, uint64_t depth, uint32_t bytes, uint64_t cost);
+    void (*retire)(void *ctx, uint32_t id);
+    void (*output)(void *ctx, uint32_t id);
+} dmd_observer;
+void dmd_engine_set_observer(dmd_engine *e, const dmd_observer *obs);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DMD_ENGINE_H */

@@ -1,0 +1,500 @@
+/*
+ * dmd_trace.c -- dmdtrace v1 reader: a hand-written tokenizer over 4 MiB
+ * chunks, a hash table from ID text to the engine's dense value id, and (for
+ * the live model) a binary spill of the events to an unlinked temporary file
+ * that the pricing pass streams back.
+ */
+#include "dmd_trace.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CHUNK (1u << 22)
+#define MAX_BYTES (1u << 20)
+#define SPILL_WORDS (1u << 18)
+
+enum { EV_OUTPUT = 0, EV_INPUT = 1, EV_READ = 2, EV_RESULT = 3 };
+
+typedef struct {
+    uint64_t off;  /* name text in the arena */
+    uint32_t len;  /* name length */
+    uint32_t hash; /* of the name */
+    uint32_t line; /* line of its store (saturates) */
+} dmd__tid;
+
+struct dmd_trace {
+    FILE *f;
+    int own;
+    char *path;
+    /* the ID table */
+    dmd__tid *ids; /* [idcap], index = value id */
+    uint32_t nids, idcap;
+    uint32_t *tab; /* open addressing on hash, value id, 0 = empty */
+    uint32_t tabmask;
+    char *arena;
+    uint64_t alen, acap;
+    /* scratch */
+    uint32_t *ops;
+    size_t opcap;
+    /* spill */
+    FILE *sp;
+    uint32_t *sbuf;
+    size_t slen;
+};
+
+static int fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && n) vsnprintf(err, n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+dmd_trace *dmd_trace_open(const char *path, char *err, size_t errlen)
+{
+    dmd_trace *t = calloc(1, sizeof *t);
+    if (!t) {
+        fail(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    t->path = strdup(path);
+    if (strcmp(path, "-") == 0) {
+        t->f = stdin;
+        free(t->path);
+        t->path = strdup("(stdin)");
+    } else {
+        t->f = fopen(path, "rb");
+        t->own = 1;
+    }
+    if (!t->f || !t->path) {
+        fail(err, errlen, "%s: cannot open: %s", path, t->path ? strerror(errno) : "out of memory");
+        if (t->f && t->own) fclose(t->f);
+        free(t->path);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void dmd_trace_close(dmd_trace *t)
+{
+    if (!t) return;
+    if (t->own && t->f) fclose(t->f);
+    if (t->sp) fclose(t->sp);
+    free(t->path);
+    free(t->ids);
+    free(t->tab);
+    free(t->arena);
+    free(t->ops);
+    free(t->sbuf);
+    free(t);
+}
+
+const char *dmd_trace_value_name(const dmd_trace *t, uint32_t id, size_t *len)
+{
+    if (id == 0 || id > t->nids) return NULL;
+    if (len) *len = t->ids[id].len;
+    return t->arena + t->ids[id].off;
+}
+
+/* ---------------------------------------------------------------- ID table */
+static inline uint32_t hash_tok(const char *s, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
+        h ^= h >> 31;
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        memcpy(&w, s + i, n - i);
+        h = (h ^ w) * 0xC2B2AE3D27D4EB4Full;
+    }
+    h ^= h >> 29;
+    h *= 0x94D049BB133111EBull;
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
+static int grow_tab(dmd_trace *t)
+{
+    uint32_t nm = t->tab ? 2 * t->tabmask + 1 : 4095;
+    uint32_t *nt = calloc((size_t)nm + 1, sizeof *nt);
+    if (!nt) return -1;
+    for (uint32_t id = 1; id <= t->nids; id++) {
+        uint32_t i = t->ids[id].hash & nm;
+        while (nt[i]) i = (i + 1) & nm;
+        nt[i] = id;
+    }
+    free(t->tab);
+    t->tab = nt;
+    t->tabmask = nm;
+    return 0;
+}
+
+/* Value id of the token, 0 if unknown; *slot gets the empty slot to insert at. */
+static inline uint32_t lookup(const dmd_trace *t, const char *s, size_t n, uint32_t h, uint32_t *slot)
+{
+    for (uint32_t i = h & t->tabmask;; i = (i + 1) & t->tabmask) {
+        uint32_t id = t->tab[i];
+        if (!id) {
+            *slot = i;
+            return 0;
+        }
+        const dmd__tid *d = &t->ids[id];
+        if (d->hash == h && d->len == n && memcmp(t->arena + d->off, s, n) == 0) return id;
+    }
+}
+
+/* Add the token as value id (= nids + 1).  -1 on out-of-memory. */
+static int insert(dmd_trace *t, const char *s, size_t n, uint32_t h, uint32_t slot, uint64_t line)
+{
+    if (t->nids + 1 >= t->idcap) {
+        uint32_t nc = t->idcap ? 2 * t->idcap : 4096;
+        dmd__tid *ni = realloc(t->ids, (size_t)nc * sizeof *ni);
+        if (!ni) return -1;
+        t->ids = ni;
+        t->idcap = nc;
+    }
+    if (t->alen + n > t->acap) {
+        uint64_t nc = t->acap ? 2 * t->acap : 1 << 16;
+        while (nc < t->alen + n) nc *= 2;
+        char *na = realloc(t->arena, nc);
+        if (!na) return -1;
+        t->arena = na;
+        t->acap = nc;
+    }
+    memcpy(t->arena + t->alen, s, n);
+    uint32_t id = ++t->nids;
+    t->ids[id] = (dmd__tid){t->alen, (uint32_t)n, h, line > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)line};
+    t->alen += n;
+    t->tab[slot] = id;
+    if ((uint64_t)t->nids * 2 > t->tabmask) return grow_tab(t);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- spill */
+static int spill_flush(dmd_trace *t)
+{
+    if (t->slen && fwrite(t->sbuf, sizeof(uint32_t), t->slen, t->sp) != t->slen) return -1;
+    t->slen = 0;
+    return 0;
+}
+static inline int spill(dmd_trace *t, uint32_t w)
+{
+    if (t->slen == SPILL_WORDS && spill_flush(t)) return -1;
+    t->sbuf[t->slen++] = w;
+    return 0;
+}
+
+static FILE *spill_open(void)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir) dir = "/tmp";
+    char path[4096];
+    snprintf(path, sizeof path, "%s/dmdtrace-spill-XXXXXX", dir);
+    int fd = mkstemp(path);
+    if (fd < 0) return NULL;
+    unlink(path);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f) close(fd);
+    return f;
+}
+
+/* ---------------------------------------------------------------- parsing */
+static inline int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+typedef struct {
+    dmd_trace *t;
+    dmd_engine *e;
+    int spilling; /* live pass 0: write the binary copy */
+    unsigned default_bytes;
+    int seen_read;
+    uint64_t line;
+    const char *last_reg; /* last REGION token text and its index */
+    size_t last_reglen;
+    int last_regidx;
+    char *err;
+    size_t errlen;
+} parser;
+
+#define PFAIL(P, ...) fail((P)->err, (P)->errlen, __VA_ARGS__)
+
+static int push_op(dmd_trace *t, size_t k, uint32_t id)
+{
+    if (k >= t->opcap) {
+        size_t nc = t->opcap ? 2 * t->opcap : 64;
+        uint32_t *no = realloc(t->ops, nc * sizeof *no);
+        if (!no) return -1;
+        t->ops = no;
+        t->opcap = nc;
+    }
+    t->ops[k] = id;
+    return 0;
+}
+
+static int region_of(parser *P, const char *s, size_t n)
+{
+    if (P->last_reg && P->last_reglen == n && memcmp(P->last_reg, s, n) == 0) return P->last_regidx;
+    char buf[256];
+    if (n >= sizeof buf) n = sizeof buf - 1;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    int r = dmd_engine_region(P->e, buf);
+    /* remember the text by its index: the engine owns a copy */
+    P->last_reg = dmd_engine_region_name(P->e, r);
+    P->last_reglen = strlen(P->last_reg);
+    P->last_regidx = r;
+    return r;
+}
+
+static const char *show(const char *s, size_t n, char *buf, size_t bn)
+{
+    if (n > bn - 4) {
+        memcpy(buf, s, bn - 4);
+        memcpy(buf + bn - 4, "...", 4);
+    } else {
+        memcpy(buf, s, n);
+        buf[n] = 0;
+    }
+    return buf;
+}
+
+/* One line [s, end) without its '\n'. */
+static int parse_line(parser *P, const char *s, const char *end)
+{
+    dmd_trace *t = P->t;
+    char sb[80];
+    while (s < end && is_blank(*s)) s++;
+    if (s == end || *s == '#') return 0;
+    const char *kw = s;
+    while (s < end && !is_blank(*s)) s++;
+    size_t kl = (size_t)(s - kw);
+    int kind;
+    if (kl == 4 && memcmp(kw, "read", 4) == 0)
+        kind = EV_READ;
+    else if (kl == 5 && memcmp(kw, "store", 5) == 0)
+        kind = EV_INPUT;
+    else if (kl == 6 && memcmp(kw, "output", 6) == 0)
+        kind = EV_OUTPUT;
+    else
+        return PFAIL(P, "%s:%llu: unknown keyword '%s' (expected store, read or output)", t->path,
+                     (unsigned long long)P->line, show(kw, kl, sb, sizeof sb));
+    /* tokens */
+    const char *tok[3];
+    size_t tl[3];
+    size_t ntok = 0;
+    for (;;) {
+        while (s < end && is_blank(*s)) s++;
+        if (s == end || *s == '#') break;
+        const char *a = s;
+        while (s < end && !is_blank(*s)) s++;
+        size_t n = (size_t)(s - a);
+        if (kind == EV_INPUT) {
+            if (ntok == 3)
+                return PFAIL(P, "%s:%llu: store takes ID [BYTES [REGION]]; extra field '%s'", t->path,
+                             (unsigned long long)P->line, show(a, n, sb, sizeof sb));
+            tok[ntok] = a;
+            tl[ntok] = n;
+        } else {
+            uint32_t h = hash_tok(a, n), slot;
+            uint32_t id = lookup(t, a, n, h, &slot);
+            if (!id)
+                return PFAIL(P, "%s:%llu: %s of ID '%s', which was never stored", t->path,
+                             (unsigned long long)P->line, kind == EV_READ ? "read" : "output",
+                             show(a, n, sb, sizeof sb));
+            if (push_op(t, ntok, id)) return PFAIL(P, "%s:%llu: out of memory", t->path, (unsigned long long)P->line);
+        }
+        ntok++;
+    }
+    if (kind == EV_INPUT) {
+        if (ntok == 0) return PFAIL(P, "%s:%llu: store needs an ID", t->path, (unsigned long long)P->line);
+        uint32_t bytes = P->default_bytes;
+        if (ntok >= 2) {
+            uint64_t v = 0;
+            size_t i = 0;
+            for (; i < tl[1] && tok[1][i] >= '0' && tok[1][i] <= '9' && v <= MAX_BYTES; i++)
+                v = v * 10 + (uint64_t)(tok[1][i] - '0');
+            if (i != tl[1] || v == 0 || v > MAX_BYTES)
+                return PFAIL(P, "%s:%llu: BYTES field '%s' is not a positive integer (1..%u)", t->path,
+                             (unsigned long long)P->line, show(tok[1], tl[1], sb, sizeof sb), MAX_BYTES);
+            bytes = (uint32_t)v;
+        }
+        int reg = ntok == 3 ? region_of(P, tok[2], tl[2]) : 0;
+        uint32_t h = hash_tok(tok[0], tl[0]), slot;
+        uint32_t old = lookup(t, tok[0], tl[0], h, &slot);
+        if (old)
+            return PFAIL(P, "%s:%llu: ID '%s' is stored twice (first at line %u); values are single-assignment",
+                         t->path, (unsigned long long)P->line, show(tok[0], tl[0], sb, sizeof sb),
+                         t->ids[old].line);
+        if (insert(t, tok[0], tl[0], h, slot, P->line))
+            return PFAIL(P, "%s:%llu: out of memory", t->path, (unsigned long long)P->line);
+        int is_write = P->seen_read;
+        uint32_t id = dmd_engine_push(P->e, bytes, reg, is_write);
+        if (id != t->nids)
+            return PFAIL(P, "%s:%llu: internal: engine id %u, reader id %u", t->path, (unsigned long long)P->line,
+                         id, t->nids);
+        if (P->spilling &&
+            (spill(t, ((uint32_t)(is_write ? EV_RESULT : EV_INPUT) << 30) | (uint32_t)reg) || spill(t, bytes)))
+            return PFAIL(P, "%s: cannot write the temporary spill file: %s", t->path, strerror(errno));
+        return 0;
+    }
+    if (ntok == 0)
+        return PFAIL(P, "%s:%llu: %s needs at least one ID", t->path, (unsigned long long)P->line,
+                     kind == EV_READ ? "read" : "output");
+    if (ntok >= (1u << 30))
+        return PFAIL(P, "%s:%llu: too many IDs on one line", t->path, (unsigned long long)P->line);
+    if (kind == EV_READ) {
+        P->seen_read = 1;
+        dmd_engine_read(P->e, t->ops, (int)ntok);
+    } else
+        for (size_t k = 0; k < ntok; k++) dmd_engine_output(P->e, t->ops[k]);
+    if (P->spilling) {
+        int bad = spill(t, ((uint32_t)kind << 30) | (uint32_t)ntok);
+        for (size_t k = 0; k < ntok && !bad; k++) bad = spill(t, t->ops[k]);
+        if (bad) return PFAIL(P, "%s: cannot write the temporary spill file: %s", t->path, strerror(errno));
+    }
+    return 0;
+}
+
+static int parse_all(parser *P)
+{
+    dmd_trace *t = P->t;
+    size_t cap = CHUNK, have = 0;
+    char *buf = malloc(cap);
+    if (!buf) return PFAIL(P, "%s: out of memory", t->path);
+    int rc = 0;
+    P->line = 0;
+    for (;;) {
+        if (have == cap) { /* one line longer than the buffer */
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                rc = PFAIL(P, "%s:%llu: out of memory (line longer than %zu bytes)", t->path,
+                           (unsigned long long)P->line + 1, cap);
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + have, 1, cap - have, t->f);
+        if (got == 0) {
+            if (ferror(t->f))
+                rc = PFAIL(P, "%s: read error: %s", t->path, strerror(errno));
+            else if (have)
+                rc = PFAIL(P, "%s:%llu: the file ends in the middle of a line (truncated trace?)", t->path,
+                           (unsigned long long)P->line + 1);
+            break;
+        }
+        have += got;
+        const char *s = buf, *end = buf + have;
+        for (;;) {
+            const char *nl = memchr(s, '\n', (size_t)(end - s));
+            if (!nl) break;
+            P->line++;
+            if ((rc = parse_line(P, s, nl))) break;
+            s = nl + 1;
+        }
+        if (rc) break;
+        have = (size_t)(end - s);
+        memmove(buf, s, have);
+    }
+    free(buf);
+    return rc;
+}
+
+/* Replay the binary copy through the engine (live pricing pass). */
+static int replay(dmd_trace *t, dmd_engine *e, char *err, size_t errlen)
+{
+    if (spill_flush(t) || fflush(t->sp) || fseek(t->sp, 0, SEEK_SET))
+        return fail(err, errlen, "%s: temporary spill file: %s", t->path, strerror(errno));
+    size_t len = 0, at = 0;
+    uint32_t *b = t->sbuf;
+#define NEXT(w)                                                                                                    \
+    do {                                                                                                           \
+        if (at == len) {                                                                                           \
+            len = fread(b, sizeof(uint32_t), SPILL_WORDS, t->sp);                                                  \
+            at = 0;                                                                                                \
+            if (len == 0) goto truncated;                                                                          \
+        }                                                                                                          \
+        (w) = b[at++];                                                                                             \
+    } while (0)
+    for (;;) {
+        if (at == len) {
+            len = fread(b, sizeof(uint32_t), SPILL_WORDS, t->sp);
+            at = 0;
+            if (len == 0) break;
+        }
+        uint32_t h = b[at++], kind = h >> 30, n = h & ((1u << 30) - 1);
+        if (kind == EV_INPUT || kind == EV_RESULT) {
+            uint32_t bytes;
+            NEXT(bytes);
+            dmd_engine_push(e, bytes, (int)n, kind == EV_RESULT);
+            continue;
+        }
+        if (at + n <= len) { /* operands in the buffer: no copy */
+            if (kind == EV_READ)
+                dmd_engine_read(e, b + at, (int)n);
+            else
+                for (uint32_t k = 0; k < n; k++) dmd_engine_output(e, b[at + k]);
+            at += n;
+            continue;
+        }
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t id;
+            NEXT(id);
+            t->ops[k] = id; /* opcap >= n: the parser stored n operands there */
+        }
+        if (kind == EV_READ)
+            dmd_engine_read(e, t->ops, (int)n);
+        else
+            for (uint32_t k = 0; k < n; k++) dmd_engine_output(e, t->ops[k]);
+    }
+#undef NEXT
+    if (ferror(t->sp)) return fail(err, errlen, "%s: temporary spill file: read error", t->path);
+    return 0;
+truncated:
+    return fail(err, errlen, "%s: temporary spill file is truncated", t->path);
+}
+
+int dmd_trace_price(dmd_trace *t, dmd_engine *e, unsigned default_bytes, char *err, size_t errlen)
+{
+    const dmd_options *o = dmd_engine_options(e);
+    if (o->model == DMD_LRU)
+        return fail(err, errlen, "%s: the lru model prices addresses and a dmdtrace holds values; use live or classic",
+                    t->path);
+    if (t->nids || !t->f) return fail(err, errlen, "%s: trace already read", t->path);
+    if (grow_tab(t)) return fail(err, errlen, "%s: out of memory", t->path);
+    parser P = {0};
+    P.t = t;
+    P.e = e;
+    P.default_bytes = default_bytes ? default_bytes : 1;
+    if (P.default_bytes > MAX_BYTES) return fail(err, errlen, "bytes per element %u is above %u", default_bytes, MAX_BYTES);
+    P.err = err;
+    P.errlen = errlen;
+    int passes = dmd_engine_passes(e);
+    if (passes == 2) {
+        t->sp = spill_open();
+        t->sbuf = malloc(SPILL_WORDS * sizeof(uint32_t));
+        if (!t->sp || !t->sbuf)
+            return fail(err, errlen, "%s: cannot create a temporary spill file in %s: %s", t->path,
+                        getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
+        P.spilling = 1;
+    }
+    dmd_engine_attach(e, 0);
+    int rc = parse_all(&P);
+    dmd_engine_detach(e);
+    if (rc || passes == 1) return rc;
+    dmd_engine_attach(e, 1);
+    rc = replay(t, e, err, errlen);
+    dmd_engine_detach(e);
+    return rc;
+}

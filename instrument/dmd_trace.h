@@ -1,0 +1,62 @@
+/*
+ * dmd_trace.h -- dmdtrace v1 reader (libdmd).  The writer is the engine's
+ * trace_out option (dmd_engine.h); the format is in docs/bytedmd.md:
+ *
+ *     # dmdtrace v1
+ *     store ID [BYTES [REGION]]   push a new value on top, free
+ *     read ID [ID ...]            one instruction's operands, priced together
+ *     output ID [ID ...]          these values stay live to the end
+ *
+ * Conventions of this reader:
+ *   - '#' at the start of a token starts a comment that runs to the end of
+ *     the line; blanks are spaces, tabs and a '\r' before the newline.
+ *   - store lines before the first read line are the inputs (eager init, not
+ *     counted as writes); every later store is an instruction result and
+ *     counts as one write of its bytes.
+ *   - a store without BYTES has the default size given to dmd_trace_price;
+ *     a store without REGION belongs to region "temp".
+ *   - every line ends with '\n'; a file whose last line does not is
+ *     truncated and rejected.
+ *
+ * Memory: the ID table (about 24 bytes per distinct ID plus the ID's text)
+ * and the engine's per-value arrays.  The live model reads the text once,
+ * validating it and writing a compact binary copy of the events (4 bytes per
+ * ID occurrence) to an unlinked temporary file in $TMPDIR (default /tmp),
+ * which the pricing pass streams back: no event is held in memory, and
+ * stdin works the same way.  classic prices while it reads.
+ */
+#ifndef DMD_TRACE_H
+#define DMD_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dmd_engine.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct dmd_trace dmd_trace;
+
+/* Open a trace for reading; path "-" is stdin.  Returns NULL and writes why
+ * ("PATH: reason") into err on failure. */
+dmd_trace *dmd_trace_open(const char *path, char *err, size_t errlen);
+
+/* Price the whole trace with e, which must be new (never attached) and use a
+ * value model (live or classic).  Runs every pass of the engine.
+ * default_bytes: the size of a value whose store line has no BYTES (0 = 1).
+ * Returns 0, or -1 with "PATH:LINE: what is wrong" in err; after an error the
+ * engine holds partial results that must not be reported. */
+int dmd_trace_price(dmd_trace *t, dmd_engine *e, unsigned default_bytes, char *err, size_t errlen);
+
+/* The ID text of value id (as the engine numbers values: 1, 2, ... in store
+ * order), not NUL-terminated; *len gets its length.  NULL if unknown. */
+const char *dmd_trace_value_name(const dmd_trace *t, uint32_t id, size_t *len);
+
+void dmd_trace_close(dmd_trace *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DMD_TRACE_H */
