@@ -312,7 +312,7 @@ int cmd_callgrind(int argc, char **argv)
         for (int j = 0; j < sums->nphases; j++) phased += strcmp(sums->phases[j].name, "outside") != 0;
         if (!phased)
             snprintf(err, sizeof err, "no per-phase dumps: the command ran no phases under the probes (is '%.200s' wired "
-                     "to dmdp_start, and built with Callgrind client requests?)", nargs ? argv[i] : exe);
+                     "to dmdp_start, and built with Callgrind client requests?)", exe == self && nargs ? argv[i] : exe);
     }
     if (err[0]) {
         complete = 0;

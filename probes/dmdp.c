@@ -39,11 +39,11 @@ struct dmdp {
     const char *cg_stack[DMD_PHASE_MAX_DEPTH];
     /* last reading */
     long long last_ns;
-    long long last_papi[DMDP_MAX_EVENTS];
+    long long last_papi[DMDP__MAX_EV];
     /* accumulators, index DMDP__OUTSIDE = outside every phase: (DMDP_MAX_PHASES+1) */
     long long ns[DMDP_MAX_PHASES + 1];
     long long calls[DMDP_MAX_PHASES + 1];
-    long long papi_acc[DMDP_MAX_PHASES + 1][DMDP_MAX_EVENTS];
+    long long papi_acc[DMDP_MAX_PHASES + 1][DMDP__MAX_EV];
     int papi_wanted;  /* 0 when the list was "none" */
     int papi_failed;  /* a read failed mid-run: PAPI values are missing */
     char papi_fail_reason[DMDP__REASON_MAX];
@@ -96,17 +96,18 @@ static void dmdp__charge(dmdp *p, int into)
     p->ns[into] += t - p->last_ns;
     p->last_ns = t;
     if (p->papi.ncounted && !p->papi_failed) {
-        long long v[DMDP_MAX_EVENTS];
+        long long v[DMDP__MAX_EV];
         if (dmdp__papi_read(&p->papi, v) != 0) {
             p->papi_failed = 1;
             snprintf(p->papi_fail_reason, sizeof p->papi_fail_reason,
                      "PAPI_read failed during the run; all PAPI values of this run are missing");
             return;
         }
-        for (int s = 0; s < p->papi.ncounted; s++) {
-            p->papi_acc[into][s] += v[s] - p->last_papi[s];
-            p->last_papi[s] = v[s];
-        }
+        for (int e = 0; e < p->papi.nev; e++)
+            if (p->papi.ok[e]) {
+                p->papi_acc[into][e] += v[e] - p->last_papi[e];
+                p->last_papi[e] = v[e];
+            }
     }
 }
 
@@ -154,9 +155,9 @@ dmdp *dmdp_start(const char *papi_events, int quiet)
         return NULL;
     }
     p->listen_measure = p->listen_cg = -1;
-    p->papi.eventset = -1;
     p->papi_wanted = dmdp__papi_parse(&p->papi, papi_events) == 0;
-    if (p->papi_wanted) {
+    if (p->papi_wanted) dmdp__papi_add_sde(&p->papi);
+    if (p->papi_wanted && p->papi.nev) {
         if (dmdp_under_valgrind()) {
             for (int e = 0; e < p->papi.nev; e++)
                 snprintf(p->papi.reason[e], DMDP__REASON_MAX, "not counted under Valgrind (it would count the simulator)");
@@ -236,13 +237,14 @@ static long long dmdp__sum_calls(const dmdp *p, int k)
     for (int i = 0; i < p->nphases; i++) s += p->calls[i];
     return s;
 }
-static long long dmdp__sum_papi(const dmdp *p, int k, int slot)
+static long long dmdp__sum_papi(const dmdp *p, int k, int e)
 {
-    if (k <= p->nphases) return p->papi_acc[dmdp__row_acc(p, k)][slot];
-    long long s = p->papi_acc[DMDP__OUTSIDE][slot];
-    for (int i = 0; i < p->nphases; i++) s += p->papi_acc[i][slot];
+    if (k <= p->nphases) return p->papi_acc[dmdp__row_acc(p, k)][e];
+    long long s = p->papi_acc[DMDP__OUTSIDE][e];
+    for (int i = 0; i < p->nphases; i++) s += p->papi_acc[i][e];
     return s;
 }
+static const char *dmdp__source(const dmdp *p, int e) { return p->papi.source[e] == 's' ? "sde" : "papi"; }
 
 int dmdp_write_csv(const dmdp *p, FILE *f, const char *run_id, int header)
 {
@@ -253,9 +255,9 @@ int dmdp_write_csv(const dmdp *p, FILE *f, const char *run_id, int header)
         if (k != p->nphases) fprintf(f, "%s,%s,timer,calls,%lld\n", run_id, ph, dmdp__sum_calls(p, k));
         for (int e = 0; e < p->papi.nev; e++) {
             if (dmdp__event_counted(p, e))
-                fprintf(f, "%s,%s,papi,%s,%lld\n", run_id, ph, p->papi.names[e], dmdp__sum_papi(p, k, p->papi.slot[e]));
+                fprintf(f, "%s,%s,%s,%s,%lld\n", run_id, ph, dmdp__source(p, e), p->papi.names[e], dmdp__sum_papi(p, k, e));
             else
-                fprintf(f, "%s,%s,papi,%s,\n", run_id, ph, p->papi.names[e]);
+                fprintf(f, "%s,%s,%s,%s,\n", run_id, ph, dmdp__source(p, e), p->papi.names[e]);
         }
     }
     return ferror(f) ? -1 : 0;
@@ -266,39 +268,49 @@ static void dmdp__missing(json_t *arr, const char *source, const char *event, co
     json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "source", source, "event", event, "reason", reason));
 }
 
-json_t *dmdp_json(const dmdp *p)
+/* {"events":[..], "values":{phase:{event:value|null}}} of the events of one source. */
+static json_t *dmdp__json_source(const dmdp *p, char source)
 {
-    json_t *j = json_object(), *phases = json_array(), *timer = json_object(), *papi = json_object();
-    json_t *events = json_array(), *values = json_object(), *missing = json_array();
-    for (int i = 0; i < p->nphases; i++) json_array_append_new(phases, json_string(p->phase[i]));
-    for (int e = 0; e < p->papi.nev; e++) json_array_append_new(events, json_string(p->papi.names[e]));
+    json_t *o = json_object(), *events = json_array(), *values = json_object();
+    for (int e = 0; e < p->papi.nev; e++)
+        if (p->papi.source[e] == source) json_array_append_new(events, json_string(p->papi.names[e]));
     for (int k = 0; k <= p->nphases + 1; k++) {
-        const char *ph = dmdp__row_name(p, k);
-        json_t *t = json_pack("{s:f}", "seconds", dmdp__sum_ns(p, k) * 1e-9);
-        if (k != p->nphases) json_object_set_new(t, "calls", json_integer(dmdp__sum_calls(p, k)));
-        json_object_set_new(timer, ph, t);
         json_t *v = json_object();
         for (int e = 0; e < p->papi.nev; e++)
-            json_object_set_new(v, p->papi.names[e],
-                                dmdp__event_counted(p, e) ? json_integer(dmdp__sum_papi(p, k, p->papi.slot[e]))
-                                                          : json_null());
-        json_object_set_new(values, ph, v);
+            if (p->papi.source[e] == source)
+                json_object_set_new(v, p->papi.names[e],
+                                    dmdp__event_counted(p, e) ? json_integer(dmdp__sum_papi(p, k, e)) : json_null());
+        json_object_set_new(values, dmdp__row_name(p, k), v);
+    }
+    json_object_set_new(o, "events", events);
+    json_object_set_new(o, "values", values);
+    return o;
+}
+
+json_t *dmdp_json(const dmdp *p)
+{
+    json_t *j = json_object(), *phases = json_array(), *timer = json_object(), *missing = json_array();
+    for (int i = 0; i < p->nphases; i++) json_array_append_new(phases, json_string(p->phase[i]));
+    for (int k = 0; k <= p->nphases + 1; k++) {
+        json_t *t = json_pack("{s:f}", "seconds", dmdp__sum_ns(p, k) * 1e-9);
+        if (k != p->nphases) json_object_set_new(t, "calls", json_integer(dmdp__sum_calls(p, k)));
+        json_object_set_new(timer, dmdp__row_name(p, k), t);
     }
     for (int e = 0; e < p->papi.nev; e++) {
         if (!p->papi.ok[e])
-            dmdp__missing(missing, "papi", p->papi.names[e], p->papi.reason[e]);
+            dmdp__missing(missing, dmdp__source(p, e), p->papi.names[e], p->papi.reason[e]);
         else if (p->papi_failed)
-            dmdp__missing(missing, "papi", p->papi.names[e], p->papi_fail_reason);
+            dmdp__missing(missing, dmdp__source(p, e), p->papi.names[e], p->papi_fail_reason);
     }
     if (p->overflow) dmdp__missing(missing, "timer", "*", "more distinct phase names than the probes hold; extra phases counted as outside");
-    json_object_set_new(papi, "events", events);
+    json_t *papi = dmdp__json_source(p, 'p');
     json_object_set_new(papi, "multiplexed", json_boolean(p->papi.multiplexed));
     if (p->papi.note[0]) json_object_set_new(papi, "note", json_string(p->papi.note));
-    json_object_set_new(papi, "values", values);
     json_object_set_new(j, "phases", phases);
     json_object_set_new(j, "attribution", json_string("exclusive: innermost open phase; outside = between phases"));
     json_object_set_new(j, "timer", timer);
     json_object_set_new(j, "papi", papi);
+    json_object_set_new(j, "sde", dmdp__json_source(p, 's'));
     json_object_set_new(j, "missing", missing);
     json_object_set_new(j, "complete", json_boolean(dmdp_complete(p)));
     return j;

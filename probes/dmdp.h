@@ -38,6 +38,7 @@ extern "C" {
 #define DMDP_DEFAULT_EVENTS "PAPI_TOT_INS,PAPI_TOT_CYC,PAPI_L1_DCM,PAPI_L2_DCM,PAPI_L3_TCM"
 #define DMDP_MAX_PHASES 32   /* distinct phase names one run may use */
 #define DMDP_MAX_EVENTS 32   /* PAPI events in one list */
+#define DMDP_MAX_SDE 256     /* SDE counters counted per phase automatically */
 #define DMDP_NAME_MAX 128    /* longest event or phase name */
 
 /* 1 when the library was built with PAPI (DMDPROF_HAVE_PAPI), else 0. */
@@ -57,8 +58,9 @@ typedef struct dmdp dmdp;
  *   quiet:       0 prints the preflight's findings on stderr, one line per
  *                unavailable event (or one line when PAPI is absent); 1 prints
  *                nothing (the findings are still in the JSON "missing" list).
- * Call it outside every phase, after registering SDE counters that the event
- * list names.  Never fails fatally: returns NULL only when out of memory or
+ * Every SDE counter registered before this call (dmdp_sde_counter) is also
+ * counted per phase through PAPI, as source "sde".  Call it outside every
+ * phase, after registering the SDE counters.  Never fails fatally: returns NULL only when out of memory or
  * when the phase annotation has no free listener slot (message printed). */
 dmdp *dmdp_start(const char *papi_events, int quiet);
 /* Unsubscribe and take the final reading; totals are final afterwards. */
@@ -68,13 +70,14 @@ void dmdp_free(dmdp *p);
 /* 1 when every requested measurement was taken, 0 when something is missing. */
 int dmdp_complete(const dmdp *p);
 
-/* Rows "run_id,phase,source,event,value" (source timer | papi); the header
+/* Rows "run_id,phase,source,event,value" (source timer | papi | sde); the header
  * line first when header != 0; a missing value is an empty field.  Phases in
  * order of first appearance, then "outside" and "total".  run_id must not
  * contain commas, quotes or newlines.  Returns 0, or -1 on a write error. */
 int dmdp_write_csv(const dmdp *p, FILE *f, const char *run_id, int header);
 /* {"phases":[..], "timer":{phase:{"seconds":s,"calls":n}},
  *  "papi":{"events":[..], "values":{phase:{event:value|null}}},
+ *  "sde":{"events":[..], "values":{phase:{NAME:value|null}}} (read through PAPI),
  *  "missing":[{"source":..,"event":..,"reason":..}], "complete":bool}.
  * New reference owned by the caller (json_decref). */
 json_t *dmdp_json(const dmdp *p);
@@ -90,6 +93,10 @@ json_t *dmdp_json(const dmdp *p);
  * valid until the process exits or dmdp_sde_unregister(NAME). */
 int dmdp_sde_counter(const char *name, const char *description, long long (*fn)(void *ctx), void *ctx);
 int dmdp_sde_unregister(const char *name);
+/* Every counter registered so far, one "NAME<TAB>DESCRIPTION" line each: the
+ * list that libdmdprof_sde.so (see docs/probes.md) hands to
+ * `papi_native_avail -sde`.  Returns 0, or -1 on a write error. */
+int dmdp_sde_write_list(FILE *f);
 /* Join parts with "::" into out (size n), replacing every character that is
  * not allowed in an SDE name by '_'.  Returns 0, or -1 when it does not fit.
  * Example: {"cost","W_hh","backward"} -> "cost::W_hh::backward". */

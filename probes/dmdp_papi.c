@@ -34,9 +34,8 @@ int dmdp_have_papi(void)
 
 int dmdp__papi_parse(dmdp__papi *pp, const char *list)
 {
-    pp->nev = 0;
-    pp->ncounted = 0;
-    pp->eventset = -1;
+    pp->nev = pp->nlisted = 0;
+    pp->ncounted = pp->nsets = 0;
     if (!list) list = getenv("PAPI_EVENTS");
     if (!list) list = DMDP_DEFAULT_EVENTS;
     const char *s = list;
@@ -59,12 +58,66 @@ int dmdp__papi_parse(dmdp__papi *pp, const char *list)
             memcpy(pp->names[k], a, n);
             pp->names[k][n] = 0;
             pp->ok[k] = 0;
-            pp->slot[k] = -1;
+            pp->source[k] = 'p';
             snprintf(pp->reason[k], DMDP__REASON_MAX, "not built with PAPI (install libpapi-dev and rebuild)");
         }
         s = *e ? e + 1 : e;
     }
+    pp->nlisted = pp->nev;
     return pp->nev ? 0 : 1;
+}
+
+/* ---- registry of our SDE counters (names for auto-counting and listing) ---- */
+static struct {
+    char name[DMDP_NAME_MAX];
+    char *descr;
+} dmdp__sde_reg[DMDP_MAX_SDE];
+static int dmdp__nsde;
+
+#ifdef DMDPROF_HAVE_PAPI
+static int dmdp__sde_overflow;
+static void dmdp__sde_remember(const char *name, const char *descr)
+{
+    for (int i = 0; i < dmdp__nsde; i++)
+        if (!strcmp(dmdp__sde_reg[i].name, name)) return;
+    if (dmdp__nsde == DMDP_MAX_SDE) {
+        if (!dmdp__sde_overflow++)
+            fprintf(stderr, "dmdp: more than %d SDE counters; the rest are exported but not counted per phase\n",
+                    DMDP_MAX_SDE);
+        return;
+    }
+    snprintf(dmdp__sde_reg[dmdp__nsde].name, DMDP_NAME_MAX, "%s", name);
+    dmdp__sde_reg[dmdp__nsde].descr = descr ? strdup(descr) : NULL;
+    dmdp__nsde++;
+}
+
+static void dmdp__sde_forget(const char *name)
+{
+    for (int i = 0; i < dmdp__nsde; i++)
+        if (!strcmp(dmdp__sde_reg[i].name, name)) {
+            free(dmdp__sde_reg[i].descr);
+            dmdp__sde_reg[i] = dmdp__sde_reg[--dmdp__nsde];
+            return;
+        }
+}
+#endif
+
+void dmdp__papi_add_sde(dmdp__papi *pp)
+{
+    for (int i = 0; i < dmdp__nsde && pp->nev < DMDP__MAX_EV; i++) {
+        int e = pp->nev++;
+        memcpy(pp->names[e], dmdp__sde_reg[i].name, DMDP_NAME_MAX);
+        pp->source[e] = 's';
+        pp->ok[e] = 0;
+        snprintf(pp->reason[e], DMDP__REASON_MAX, "not built with PAPI (install libpapi-dev and rebuild)");
+    }
+}
+
+int dmdp_sde_write_list(FILE *f)
+{
+    for (int i = 0; i < dmdp__nsde; i++)
+        fprintf(f, "%s\t%s\n", dmdp__sde_reg[i].name, dmdp__sde_reg[i].descr ? dmdp__sde_reg[i].descr : "");
+    return ferror(f) ? -1 : 0;
 }
 
 #ifdef DMDPROF_HAVE_PAPI
@@ -120,7 +173,9 @@ static const char *dmdp__hint(int rc)
 /* Preflight one event alone; returns its code, or sets reason and returns 0 with *ok = 0. */
 static void dmdp__check_event(dmdp__papi *pp, int e, int *code)
 {
-    const char *name = pp->names[e];
+    char full[DMDP_NAME_MAX + 16];
+    snprintf(full, sizeof full, "%s%s", pp->source[e] == 's' ? "sde:::dmdprof::" : "", pp->names[e]);
+    const char *name = full;
     char why[256];
     int rc = PAPI_event_name_to_code(name, code);
     if (rc != PAPI_OK) {
@@ -161,49 +216,60 @@ static void dmdp__check_event(dmdp__papi *pp, int e, int *code)
     if (rc == PAPI_OK) pp->ok[e] = 1;
 }
 
-/* Build the set from the events with ok[e]; multiplexed if asked.  Returns
- * the PAPI_start code. */
-static int dmdp__build_set(dmdp__papi *pp, const int *codes, int multiplex)
+/* Start set k; on failure retry it multiplexed (perf_event counters only),
+ * else drop its events with the reason.  Returns 1 if it runs. */
+static int dmdp__start_set(dmdp__papi *pp, int k, const int *codes)
 {
-    int rc;
-    pp->ncounted = 0;
-    pp->eventset = PAPI_NULL;
-    if ((rc = PAPI_create_eventset(&pp->eventset)) != PAPI_OK) return rc;
-    if (multiplex) {
-        if ((rc = PAPI_multiplex_init()) != PAPI_OK) return rc;
-        if ((rc = PAPI_assign_eventset_component(pp->eventset, 0)) != PAPI_OK) return rc;
-        if ((rc = PAPI_set_multiplex(pp->eventset)) != PAPI_OK) return rc;
+    int rc = PAPI_start(pp->sets[k].eventset);
+    if (rc == PAPI_OK) return 1;
+    int es = pp->sets[k].eventset, mrc = PAPI_OK;
+    PAPI_cleanup_eventset(es);
+    if ((mrc = PAPI_multiplex_init()) == PAPI_OK && (mrc = PAPI_assign_eventset_component(es, pp->sets[k].cidx)) == PAPI_OK &&
+        (mrc = PAPI_set_multiplex(es)) == PAPI_OK) {
+        for (int i = 0; i < pp->sets[k].n && mrc == PAPI_OK; i++) mrc = PAPI_add_event(es, codes[pp->sets[k].ev[i]]);
+        if (mrc == PAPI_OK) mrc = PAPI_start(es);
     }
-    for (int e = 0; e < pp->nev; e++) {
-        if (!pp->ok[e]) continue;
-        rc = PAPI_add_event(pp->eventset, codes[e]);
-        if (rc != PAPI_OK) {
-            pp->ok[e] = 0;
-            snprintf(pp->reason[e], DMDP__REASON_MAX,
-                     "cannot be counted together with the events listed before it (PAPI: %s): %s", PAPI_strerror(rc),
-                     dmdp__hint(rc));
-            continue;
-        }
-        pp->slot[e] = pp->ncounted++;
+    if (mrc == PAPI_OK) {
+        pp->sets[k].multiplexed = pp->multiplexed = 1;
+        snprintf(pp->note, sizeof pp->note, "events multiplexed: values are PAPI's estimates");
+        return 1;
     }
-    if (!pp->ncounted) return PAPI_OK;
-    return PAPI_start(pp->eventset);
+    for (int i = 0; i < pp->sets[k].n; i++) {
+        int e = pp->sets[k].ev[i];
+        pp->ok[e] = 0;
+        snprintf(pp->reason[e], DMDP__REASON_MAX,
+                 "the events of its component cannot be counted together, even multiplexed (PAPI_start: %s): use "
+                 "fewer events",
+                 PAPI_strerror(rc));
+    }
+    PAPI_cleanup_eventset(es);
+    PAPI_destroy_eventset(&pp->sets[k].eventset);
+    pp->sets[k].n = 0;
+    return 0;
 }
 
-static void dmdp__drop_set(dmdp__papi *pp)
+/* The set of component cidx (created on first use), or -1 when full. */
+static int dmdp__set_for(dmdp__papi *pp, int cidx)
 {
-    if (pp->eventset != PAPI_NULL && pp->eventset != -1) {
-        PAPI_cleanup_eventset(pp->eventset);
-        PAPI_destroy_eventset(&pp->eventset);
-    }
-    pp->eventset = -1;
-    pp->ncounted = 0;
+    for (int k = 0; k < pp->nsets; k++)
+        if (pp->sets[k].cidx == cidx) return k;
+    if (pp->nsets == DMDP__MAX_SETS) return -1;
+    int k = pp->nsets;
+    pp->sets[k].eventset = PAPI_NULL;
+    if (PAPI_create_eventset(&pp->sets[k].eventset) != PAPI_OK) return -1;
+    pp->sets[k].cidx = cidx;
+    pp->sets[k].n = 0;
+    pp->sets[k].multiplexed = 0;
+    pp->nsets++;
+    return k;
 }
 
 void dmdp__papi_open(dmdp__papi *pp, int quiet)
 {
-    int codes[DMDP_MAX_EVENTS] = {0};
+    int codes[DMDP__MAX_EV];
     int rc = dmdp__papi_init();
+    pp->nsets = 0;
+    pp->ncounted = 0;
     if (rc != 0) {
         for (int e = 0; e < pp->nev; e++)
             snprintf(pp->reason[e], DMDP__REASON_MAX, "PAPI could not start (PAPI_library_init: %s)", PAPI_strerror(rc));
@@ -211,46 +277,72 @@ void dmdp__papi_open(dmdp__papi *pp, int quiet)
         if (!quiet) fprintf(stderr, "dmdp: %s; PAPI values are missing, the run goes on\n", pp->note);
         return;
     }
-    for (int e = 0; e < pp->nev; e++) dmdp__check_event(pp, e, &codes[e]);
-    int good[DMDP_MAX_EVENTS];
-    memcpy(good, pp->ok, sizeof good);
-    rc = dmdp__build_set(pp, codes, 0);
-    if (rc != PAPI_OK) {
-        /* Each event started alone, not all together: not enough counters. */
-        dmdp__drop_set(pp);
-        memcpy(pp->ok, good, sizeof good);
-        rc = dmdp__build_set(pp, codes, 1);
-        if (rc == PAPI_OK) {
-            pp->multiplexed = 1;
-            snprintf(pp->note, sizeof pp->note, "events multiplexed: values are PAPI's estimates");
-        } else {
-            dmdp__drop_set(pp);
-            for (int e = 0; e < pp->nev; e++)
-                if (good[e]) {
-                    pp->ok[e] = 0;
-                    snprintf(pp->reason[e], DMDP__REASON_MAX,
-                             "the events cannot be counted together, even multiplexed (PAPI_start: %s): use fewer events",
-                             PAPI_strerror(rc));
-                }
-        }
+    for (int e = 0; e < pp->nev; e++) {
+        codes[e] = 0;
+        dmdp__check_event(pp, e, &codes[e]);
     }
+    /* One event set per component (PAPI binds a set to one component); an
+     * event named twice (listed and auto-added SDE) is read once. */
+    for (int e = 0; e < pp->nev; e++) {
+        pp->alias[e] = -1;
+        if (!pp->ok[e]) continue;
+        for (int a = 0; a < e && pp->alias[e] < 0; a++)
+            if (pp->ok[a] && pp->alias[a] < 0 && codes[a] == codes[e]) pp->alias[e] = a;
+        if (pp->alias[e] >= 0) continue;
+        int k = dmdp__set_for(pp, PAPI_get_event_component(codes[e]));
+        if (k < 0) {
+            pp->ok[e] = 0;
+            snprintf(pp->reason[e], DMDP__REASON_MAX, "events from more than %d PAPI components: use fewer",
+                     DMDP__MAX_SETS);
+            continue;
+        }
+        rc = PAPI_add_event(pp->sets[k].eventset, codes[e]);
+        if (rc != PAPI_OK) {
+            pp->ok[e] = 0;
+            snprintf(pp->reason[e], DMDP__REASON_MAX,
+                     "cannot be counted together with the events listed before it (PAPI: %s): %s", PAPI_strerror(rc),
+                     dmdp__hint(rc));
+            continue;
+        }
+        pp->sets[k].ev[pp->sets[k].n++] = e;
+    }
+    for (int k = 0; k < pp->nsets; k++)
+        if (pp->sets[k].n && dmdp__start_set(pp, k, codes)) pp->ncounted += pp->sets[k].n;
+    for (int e = 0; e < pp->nev; e++)
+        if (pp->ok[e] && pp->alias[e] >= 0 && !pp->ok[pp->alias[e]]) {
+            pp->ok[e] = 0;
+            memcpy(pp->reason[e], pp->reason[pp->alias[e]], DMDP__REASON_MAX);
+        }
     if (!quiet)
         for (int e = 0; e < pp->nev; e++)
-            if (!pp->ok[e]) fprintf(stderr, "dmdp: PAPI event %s: %s; written as missing\n", pp->names[e], pp->reason[e]);
+            if (!pp->ok[e])
+                fprintf(stderr, "dmdp: %s %s: %s; written as missing\n", pp->source[e] == 's' ? "SDE" : "PAPI event",
+                        pp->names[e], pp->reason[e]);
 }
 
 int dmdp__papi_read(dmdp__papi *pp, long long *vals)
 {
-    return PAPI_read(pp->eventset, vals) == PAPI_OK ? 0 : -1;
+    long long v[DMDP__MAX_EV];
+    for (int k = 0; k < pp->nsets; k++) {
+        if (!pp->sets[k].n) continue;
+        if (PAPI_read(pp->sets[k].eventset, v) != PAPI_OK) return -1;
+        for (int i = 0; i < pp->sets[k].n; i++) vals[pp->sets[k].ev[i]] = v[i];
+    }
+    for (int e = 0; e < pp->nev; e++)
+        if (pp->ok[e] && pp->alias[e] >= 0) vals[e] = vals[pp->alias[e]];
+    return 0;
 }
 
 void dmdp__papi_close(dmdp__papi *pp)
 {
-    if (pp->eventset != -1 && pp->ncounted) {
-        long long v[DMDP_MAX_EVENTS];
-        PAPI_stop(pp->eventset, v);
+    long long v[DMDP__MAX_EV];
+    for (int k = 0; k < pp->nsets; k++) {
+        if (pp->sets[k].n) PAPI_stop(pp->sets[k].eventset, v);
+        PAPI_cleanup_eventset(pp->sets[k].eventset);
+        PAPI_destroy_eventset(&pp->sets[k].eventset);
     }
-    dmdp__drop_set(pp);
+    pp->nsets = 0;
+    pp->ncounted = 0;
 }
 
 int dmdp_papi_report(FILE *f, const char *papi_events)
@@ -274,20 +366,24 @@ int dmdp_papi_report(FILE *f, const char *papi_events)
         fprintf(f, "  %-18s %-8s %8d %8d  %s\n", ci->name, ci->disabled ? "no" : "yes", ci->num_native_events,
                 ci->num_preset_events, note);
     }
-    dmdp__papi pp;
-    memset(&pp, 0, sizeof pp);
-    if (dmdp__papi_parse(&pp, papi_events) != 0) {
-        fprintf(f, "no PAPI events requested\n");
+    dmdp__papi *pp = calloc(1, sizeof *pp);
+    if (!pp) {
+        fprintf(f, "out of memory\n");
         return 0;
     }
-    dmdp__papi_open(&pp, 1);
-    fprintf(f, "events%s:\n", pp.multiplexed ? " (multiplexed)" : "");
     int n = 0;
-    for (int e = 0; e < pp.nev; e++) {
-        fprintf(f, "  %-24s %s\n", pp.names[e], pp.ok[e] ? "available" : pp.reason[e]);
-        n += pp.ok[e];
+    if (dmdp__papi_parse(pp, papi_events) != 0) {
+        fprintf(f, "no PAPI events requested\n");
+    } else {
+        dmdp__papi_open(pp, 1);
+        fprintf(f, "events%s:\n", pp->multiplexed ? " (multiplexed)" : "");
+        for (int e = 0; e < pp->nev; e++) {
+            fprintf(f, "  %-24s %s\n", pp->names[e], pp->ok[e] ? "available" : pp->reason[e]);
+            n += pp->ok[e];
+        }
+        dmdp__papi_close(pp);
     }
-    dmdp__papi_close(&pp);
+    free(pp);
     return n;
 }
 
@@ -334,12 +430,14 @@ int dmdp_sde_counter(const char *name, const char *description, long long (*fn)(
         return -1;
     }
     if (description) papi_sde_describe_counter(h, name, description);
+    dmdp__sde_remember(name, description);
     return 0;
 }
 
 int dmdp_sde_unregister(const char *name)
 {
     papi_handle_t h = dmdp__sde_handle();
+    dmdp__sde_forget(name);
     return h && papi_sde_unregister_counter(h, name) == SDE_OK ? 0 : -1;
 }
 

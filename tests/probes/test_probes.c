@@ -80,7 +80,7 @@ static void test_phases(void)
 {
     int sde = dmdp_have_papi() && dmdp_sde_counter("test::per_phase", "per-phase test counter", read_ticks, &ticks) == 0;
     ticks = 0;
-    dmdp *p = dmdp_start("sde:::dmdprof::test::per_phase, PAPI_TOT_INS ,NOT_AN_EVENT_XYZ", 1);
+    dmdp *p = dmdp_start("sde:::dmdprof::test::per_phase, PAPI_TOT_INS ,NOT_AN_EVENT_XYZ,perf::TASK-CLOCK", 1);
     CHECK(p != NULL, "dmdp_start");
     if (!p) return;
     ticks += 3; /* outside */
@@ -114,6 +114,20 @@ static void test_phases(void)
         else
             CHECK(json_is_null(v), "%s: without PAPI the value must be null", exp[i].phase);
     }
+    /* Registered SDE counters are also counted automatically, as source "sde". */
+    json_t *svals = json_object_get(json_object_get(j, "sde"), "values");
+    for (size_t i = 0; sde && i < sizeof exp / sizeof exp[0]; i++) {
+        json_t *v = json_object_get(json_object_get(svals, exp[i].phase), "test::per_phase");
+        CHECK(json_is_integer(v) && json_integer_value(v) == exp[i].want, "sde %s: test::per_phase = %lld, want %lld",
+              exp[i].phase, json_is_integer(v) ? (long long)json_integer_value(v) : -1LL, exp[i].want);
+    }
+    /* A perf_event software event in the same list (another component, so
+     * another event set): counted if this machine has it, and positive. */
+    json_t *tc = json_object_get(json_object_get(vals, "total"), "perf::TASK-CLOCK");
+    if (json_is_integer(tc)) {
+        CHECK(json_integer_value(tc) > 0, "perf::TASK-CLOCK total %lld", (long long)json_integer_value(tc));
+        printf("perf::TASK-CLOCK counted next to the SDE: %lld ns\n", (long long)json_integer_value(tc));
+    }
     CHECK(jint(j, "timer", "forward", "calls", &isnull) == 2, "forward calls");
     CHECK(jint(j, "timer", "update", "calls", &isnull) == 2, "update calls");
     CHECK(jint(j, "timer", "total", "calls", &isnull) == 6, "total calls");
@@ -144,6 +158,7 @@ static void test_phases(void)
     CHECK(!strncmp(buf, "run_id,phase,source,event,value\n", 32), "csv header");
     CHECK(strstr(buf, "t1,forward,papi,NOT_AN_EVENT_XYZ,\n") != NULL, "missing value must be an empty field");
     if (sde) CHECK(strstr(buf, "t1,backward,papi,sde:::dmdprof::test::per_phase,222\n") != NULL, "csv backward row");
+    if (sde) CHECK(strstr(buf, "t1,total,sde,test::per_phase,250\n") != NULL, "csv sde total row");
     CHECK(strstr(buf, "t1,update,timer,calls,2\n") != NULL, "csv calls row");
     free(buf);
     json_decref(j);
