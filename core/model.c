@@ -1,0 +1,531 @@
+/*
+ * model.c -- configuration, model state and initialisation, batches,
+ * schedules, one plain step, the training loop and its diagnostics.
+ * The arithmetic of a step is all in rnn_kernel.c; here only bookkeeping.
+ */
+#include "rnn.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linalg.h"
+#include "rnn_kernel.h"
+
+const char *const rnn_init_names[] = {"ortho", "random", "identity", NULL};
+const char *const rnn_lr_names[] = {"constant", "step", "exp", "plateau", NULL};
+const char *const rnn_precision_names[] = {"float64", "float32", NULL};
+const char *const rnn_activation_names[] = {"tanh", "relu", NULL};
+const char *const rnn_status_names[] = {"running", "solved", "unsolved", "diverged", "stopped", NULL};
+
+void rnn_config_default(rnn_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->task = TASK_ADDITION;
+    c->init = RNN_INIT_ORTHO;
+    c->activation = RNN_ACT_TANH;
+    c->T = 30;
+    c->H = 64;
+    c->batch = 50;
+    c->batches_per_epoch = 30;
+    c->epochs = 80;
+    c->lr = 0.01;
+    c->momentum = 0.9;
+    c->nesterov = 0;
+    c->momentum_schedule = 0;
+    c->clip = 1.0;
+    c->lr_schedule = RNN_LR_CONSTANT;
+    c->lr_gamma = 0.5;
+    c->lr_step_epochs = 20;
+    c->lr_patience = 5;
+    c->lr_min = 1e-5;
+    c->sigma = 0.1;
+    c->seed = 0;
+    c->precision = RNN_F64;
+}
+
+/* sizes of one model, in elements */
+typedef struct {
+    size_t P, x, y, h, dh, dz, lg, xd;
+} rnn__sizes;
+
+static rnn__sizes rnn__count(const rnn_config *c)
+{
+    const task_info *ti = task_get(c->task);
+    size_t T = (size_t)c->T, B = (size_t)c->batch, H = (size_t)c->H, I = (size_t)ti->input_dim,
+           O = (size_t)ti->output_dim, K = (size_t)task_out_steps(c->task, c->T);
+    rnn__sizes s;
+    s.P = H * I + H * H + H + O * H + O;
+    s.x = T * I * B;
+    s.y = B * K;
+    s.h = 2 * T * H * B;
+    s.dh = B * H;
+    s.dz = 2 * B * H;
+    s.lg = 2 * K * O * B;
+    s.xd = B * T * I;
+    return s;
+}
+
+size_t rnn_config_bytes(const rnn_config *c)
+{
+    rnn__sizes s = rnn__count(c);
+    size_t e = c->precision == RNN_F32 ? 4 : 8;
+    return e * (3 * s.P + s.x + s.y + s.h + s.dh + s.dz + s.lg) + 8 * (s.xd + s.y + (size_t)c->T + (size_t)c->H) +
+           sizeof(int) * s.y;
+}
+
+const char *rnn_config_check(const rnn_config *c, char *buf, size_t n)
+{
+#define RNN__BAD(...)                                                                                             \
+    do {                                                                                                          \
+        snprintf(buf, n, __VA_ARGS__);                                                                            \
+        return buf;                                                                                               \
+    } while (0)
+    const task_info *ti = task_get(c->task);
+    if (!ti) RNN__BAD("--task: unknown task (choose one of: %s)", task_names());
+    if ((int)c->init < 0 || c->init > RNN_INIT_IDENTITY) RNN__BAD("--init: unknown init");
+    if ((int)c->activation < 0 || c->activation > RNN_ACT_RELU) RNN__BAD("--activation: unknown activation");
+    if (c->T < ti->min_T || c->T > RNN_T_MAX)
+        RNN__BAD("-T: %d is out of range for %s (expected %d..%d)", c->T, ti->name, ti->min_T, RNN_T_MAX);
+    if (!task_valid(c->task, c->T)) RNN__BAD("-T: %d is not valid for %s", c->T, ti->name);
+    if (c->H < 1 || c->H > RNN_H_MAX) RNN__BAD("-H: %d is out of range (expected 1..%d)", c->H, RNN_H_MAX);
+    if (c->batch < 1 || c->batch > RNN_B_MAX)
+        RNN__BAD("--batch: %d is out of range (expected 1..%d)", c->batch, RNN_B_MAX);
+    if (c->batches_per_epoch < 1 || c->batches_per_epoch > 1000000)
+        RNN__BAD("--batches-per-epoch: %d is out of range (expected 1..1000000)", c->batches_per_epoch);
+    if (c->epochs < 1 || c->epochs > RNN_EPOCHS_MAX)
+        RNN__BAD("--epochs: %d is out of range (expected 1..%d)", c->epochs, RNN_EPOCHS_MAX);
+    if (!(c->lr >= 0 && c->lr < 1e6)) RNN__BAD("--lr: %g is out of range (expected [0, 1e6))", c->lr);
+    if (!(c->momentum >= 0 && c->momentum < 1))
+        RNN__BAD("--momentum: %g is out of range (expected [0, 1))", c->momentum);
+    if (!(c->clip >= 0 && c->clip < 1e300)) RNN__BAD("--clip: %g is out of range (expected > 0, or none)", c->clip);
+    if ((int)c->lr_schedule < 0 || c->lr_schedule > RNN_LR_PLATEAU) RNN__BAD("--lr-schedule: unknown schedule");
+    if (!(c->lr_gamma > 0 && c->lr_gamma <= 1))
+        RNN__BAD("--lr-gamma: %g is out of range (expected (0, 1])", c->lr_gamma);
+    if (c->lr_step_epochs < 1) RNN__BAD("--lr-step: %d is out of range (expected >= 1)", c->lr_step_epochs);
+    if (c->lr_patience < 0) RNN__BAD("--lr-patience: %d is out of range (expected >= 0)", c->lr_patience);
+    if (!(c->lr_min >= 0 && c->lr_min < 1e6)) RNN__BAD("--lr-min: %g is out of range (expected >= 0)", c->lr_min);
+    if (!(c->sigma > 0 && c->sigma < 1e6)) RNN__BAD("--sigma: %g is out of range (expected > 0)", c->sigma);
+    if ((int)c->precision < 0 || c->precision > RNN_F32) RNN__BAD("--precision: unknown precision");
+    if (ti->output_dim > 4096) RNN__BAD("--task: %s has too many outputs", ti->name);
+    if (task_out_steps(c->task, c->T) > c->T) RNN__BAD("-T: %d is too short for %s", c->T, ti->name);
+    if (rnn_config_bytes(c) > RNN_MAX_BYTES)
+        RNN__BAD("-T/-H/--batch: the workspace would need %.1f GiB (limit %.0f GiB); reduce T, H or the batch",
+                 (double)rnn_config_bytes(c) / (1 << 30), (double)RNN_MAX_BYTES / (1 << 30));
+    return NULL;
+#undef RNN__BAD
+}
+
+double rnn_param_get(const rnn_model *m, const void *buf, size_t k)
+{
+    return m->esz == 4 ? (double)((const float *)buf)[k] : ((const double *)buf)[k];
+}
+
+void rnn_param_set(rnn_model *m, void *buf, size_t k, double v)
+{
+    if (m->esz == 4)
+        ((float *)buf)[k] = (float)v;
+    else
+        ((double *)buf)[k] = v;
+}
+
+void rnn_whh_copy(const rnn_model *m, double *out)
+{
+    size_t n = (size_t)m->cfg.H * m->cfg.H;
+    for (size_t k = 0; k < n; k++) out[k] = rnn_param_get(m, m->params, m->off[1] + k);
+}
+
+int rnn_whh_singular_values(const rnn_model *m, double *s)
+{
+    size_t H = (size_t)m->cfg.H;
+    double *w = malloc(H * H * sizeof *w);
+    if (!w) return -1;
+    rnn_whh_copy(m, w);
+    int rc = la_singular_values(m->cfg.H, m->cfg.H, w, s);
+    free(w);
+    return rc;
+}
+
+void rnn_model_free(rnn_model *m)
+{
+    if (!m) return;
+    free(m->params);
+    free(m->grads);
+    free(m->mom);
+    free(m->x);
+    free(m->y);
+    free(m->labels);
+    free(m->h);
+    free(m->dh);
+    free(m->dz);
+    free(m->logits);
+    free(m->xd);
+    free(m->yd);
+    free(m->dh_norm2);
+    free(m->sv_init);
+    free(m->hist);
+    free(m);
+}
+
+static void *rnn__zalloc(size_t n, size_t sz, int *fail)
+{
+    if (n == 0) n = 1;
+    void *p = calloc(n, sz);
+    if (!p) *fail = 1;
+    return p;
+}
+
+/* Allocate a model of this configuration with zero parameters (shared by
+ * rnn_model_create and the checkpoint reader). */
+rnn_model *rnn__alloc(const rnn_config *cfg);
+rnn_model *rnn__alloc(const rnn_config *cfg)
+{
+    rnn_model *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->cfg = *cfg;
+    const task_info *ti = task_get(cfg->task);
+    m->I = ti->input_dim;
+    m->O = ti->output_dim;
+    m->K = task_out_steps(cfg->task, cfg->T);
+    size_t H = (size_t)cfg->H, I = (size_t)m->I, O = (size_t)m->O;
+    m->off[0] = 0;
+    m->off[1] = H * I;
+    m->off[2] = m->off[1] + H * H;
+    m->off[3] = m->off[2] + H;
+    m->off[4] = m->off[3] + O * H;
+    rnn__sizes s = rnn__count(cfg);
+    m->P = s.P;
+    m->esz = cfg->precision == RNN_F32 ? 4 : 8;
+    int fail = 0;
+    m->params = rnn__zalloc(s.P, m->esz, &fail);
+    m->grads = rnn__zalloc(s.P, m->esz, &fail);
+    m->mom = rnn__zalloc(s.P, m->esz, &fail);
+    m->x = rnn__zalloc(s.x, m->esz, &fail);
+    if (ti->regression) {
+        m->y = rnn__zalloc(s.y, m->esz, &fail);
+        m->yd = rnn__zalloc(s.y, sizeof(double), &fail);
+    } else {
+        m->labels = rnn__zalloc(s.y, sizeof(int), &fail);
+    }
+    m->h = rnn__zalloc(s.h, m->esz, &fail);
+    m->dh = rnn__zalloc(s.dh, m->esz, &fail);
+    m->dz = rnn__zalloc(s.dz, m->esz, &fail);
+    m->logits = rnn__zalloc(s.lg, m->esz, &fail);
+    m->xd = rnn__zalloc(s.xd, sizeof(double), &fail);
+    m->dh_norm2 = rnn__zalloc((size_t)cfg->T, sizeof(double), &fail);
+    m->sv_init = rnn__zalloc(H, sizeof(double), &fail);
+    if (fail) {
+        rnn_model_free(m);
+        return NULL;
+    }
+    rng_seed_stream(&m->data_rng, cfg->seed, 1);
+    /* dh diagnostics at t = T, T-10, ... (a coarser stride for long T), and 1 */
+    int stride = cfg->T <= 10 * (RNN_MAX_DH - 2) ? 10 : (cfg->T + RNN_MAX_DH - 3) / (RNN_MAX_DH - 2);
+    m->ndh = 0;
+    for (int t = cfg->T; t >= 1 && m->ndh < RNN_MAX_DH - 1; t -= stride) m->dh_t[m->ndh++] = t;
+    if (m->dh_t[m->ndh - 1] != 1) m->dh_t[m->ndh++] = 1;
+    m->lr_cur = cfg->lr;
+    m->plateau_best = INFINITY;
+    m->status = RNN_RUNNING;
+    return m;
+}
+
+rnn_model *rnn_model_create(const rnn_config *cfg, char *err, size_t errlen)
+{
+    rnn_model *m = rnn__alloc(cfg);
+    if (!m) {
+        snprintf(err, errlen, "out of memory allocating the model (%.1f MiB)",
+                 (double)rnn_config_bytes(cfg) / (1 << 20));
+        return NULL;
+    }
+    size_t H = (size_t)cfg->H, I = (size_t)m->I, O = (size_t)m->O;
+    rng_t r;
+    rng_seed_stream(&r, cfg->seed, 0);
+    /* W_ih ~ 0.1 N(0,1), drawn in math order (i, j), stored transposed */
+    for (size_t i = 0; i < H; i++)
+        for (size_t j = 0; j < I; j++) rnn_param_set(m, m->params, m->off[0] + j * H + i, 0.1 * rng_normal(&r));
+    double *w = malloc(H * H * sizeof *w);
+    if (!w) {
+        snprintf(err, errlen, "out of memory");
+        rnn_model_free(m);
+        return NULL;
+    }
+    switch (cfg->init) {
+    case RNN_INIT_ORTHO:
+        if (la_random_orthogonal(&r, cfg->H, w) != 0) {
+            snprintf(err, errlen, "LAPACK failed to build a random orthogonal %dx%d matrix", cfg->H, cfg->H);
+            free(w);
+            rnn_model_free(m);
+            return NULL;
+        }
+        break;
+    case RNN_INIT_RANDOM:
+        for (size_t k = 0; k < H * H; k++) w[k] = cfg->sigma * rng_normal(&r);
+        break;
+    case RNN_INIT_IDENTITY:
+        for (size_t k = 0; k < H * H; k++) w[k] = (k / H == k % H) ? 1.0 : 0.0;
+        break;
+    }
+    for (size_t k = 0; k < H * H; k++) rnn_param_set(m, m->params, m->off[1] + k, w[k]);
+    free(w);
+    /* W_hy ~ N(0,1)/sqrt(H), row-major (o, j); biases zero */
+    double sc = 1.0 / sqrt((double)H);
+    for (size_t k = 0; k < O * H; k++) rnn_param_set(m, m->params, m->off[3] + k, rng_normal(&r) * sc);
+    if (rnn_whh_singular_values(m, m->sv_init) != 0) {
+        snprintf(err, errlen, "LAPACK failed to compute the singular values of W_hh");
+        rnn_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void rnn_draw_batch(rnn_model *m)
+{
+    const rnn_config *c = &m->cfg;
+    const size_t T = (size_t)c->T, B = (size_t)c->batch, I = (size_t)m->I, K = (size_t)m->K;
+    task_batch(c->task, c->T, c->batch, &m->data_rng, m->xd, m->yd, m->labels);
+    /* (B, T, I) -> (T, I, B) */
+    for (size_t b = 0; b < B; b++)
+        for (size_t t = 0; t < T; t++)
+            for (size_t j = 0; j < I; j++) rnn_param_set(m, m->x, (t * I + j) * B + b, m->xd[(b * T + t) * I + j]);
+    if (m->y)
+        for (size_t k = 0; k < B * K; k++) rnn_param_set(m, m->y, k, m->yd[k]);
+}
+
+static rnn_hparams rnn__hp(const rnn_model *m, long step)
+{
+    rnn_hparams hp;
+    hp.lr = m->lr_cur;
+    hp.mu = m->cfg.momentum;
+    if (m->cfg.momentum_schedule) {
+        /* 1 - 2^(-1 - log2(n)) = 1 - 1/(2n), n = floor(t/250) + 1 */
+        double n = (double)(step / 250 + 1);
+        double s = 1.0 - 1.0 / (2.0 * n);
+        if (s < hp.mu) hp.mu = s;
+    }
+    return hp;
+}
+
+rnn_hparams rnn_step_hparams(const rnn_model *m)
+{
+    return rnn__hp(m, m->step);
+}
+
+void rnn__fill_kargs(rnn_model *m, rnn_kargs *a);
+void rnn__fill_kargs(rnn_model *m, rnn_kargs *a)
+{
+    memset(a, 0, sizeof *a);
+    a->T = m->cfg.T;
+    a->B = m->cfg.batch;
+    a->I = m->I;
+    a->H = m->cfg.H;
+    a->O = m->O;
+    a->K = m->K;
+    a->regression = task_get(m->cfg.task)->regression;
+    a->relu = m->cfg.activation == RNN_ACT_RELU;
+    a->nesterov = m->cfg.nesterov;
+    a->update = 1;
+    a->backward = 1;
+    a->clip = m->cfg.clip;
+    a->P = m->P;
+    memcpy(a->off, m->off, sizeof a->off);
+    a->params = m->params;
+    a->grads = m->grads;
+    a->mom = m->mom;
+    a->x = m->x;
+    a->y = m->y;
+    a->labels = m->labels;
+    a->h = m->h;
+    a->dh = m->dh;
+    a->dz = m->dz;
+    a->logits = m->logits;
+}
+
+/* Metric of the current batch from the logits the kernel left: the loss for
+ * regression (mse is the loss), accuracy (first maximum wins) otherwise. */
+double rnn__batch_metric(const rnn_model *m, double loss);
+double rnn__batch_metric(const rnn_model *m, double loss)
+{
+    if (m->y) return loss;
+    const int B = m->cfg.batch, K = m->K, O = m->O;
+    long hit = 0;
+    for (int k = 0; k < K; k++)
+        for (int b = 0; b < B; b++) {
+            int best = 0;
+            double bv = rnn_param_get(m, m->logits, ((size_t)k * O) * B + b);
+            for (int o = 1; o < O; o++) {
+                double v = rnn_param_get(m, m->logits, ((size_t)k * O + o) * B + b);
+                if (v > bv) {
+                    bv = v;
+                    best = o;
+                }
+            }
+            hit += best == m->labels[(size_t)b * K + k];
+        }
+    return (double)hit / ((double)B * K);
+}
+
+static void rnn__run(rnn_model *m, rnn_kargs *a, rnn_kout *o)
+{
+    if (m->esz == 4)
+        rnn_kernel_f32(a, o);
+    else
+        rnn_kernel_f64(a, o);
+}
+
+void rnn_step(rnn_model *m, const rnn_hparams *hp, int diag, rnn_step_result *r)
+{
+    rnn_kargs a;
+    rnn_kout o;
+    rnn__fill_kargs(m, &a);
+    a.lr = hp->lr;
+    a.mu = hp->mu;
+    a.dh_norm2 = diag ? m->dh_norm2 : NULL;
+    rnn__run(m, &a, &o);
+    r->loss = o.loss;
+    r->grad_norm = o.grad_norm;
+    r->clipped = o.clipped;
+    r->metric = rnn__batch_metric(m, o.loss);
+}
+
+double rnn_loss_grad(rnn_model *m)
+{
+    rnn_kargs a;
+    rnn_kout o;
+    rnn__fill_kargs(m, &a);
+    a.update = 0;
+    rnn__run(m, &a, &o);
+    return o.loss;
+}
+
+double rnn_loss(rnn_model *m)
+{
+    rnn_kargs a;
+    rnn_kout o;
+    rnn__fill_kargs(m, &a);
+    a.update = 0;
+    a.backward = 0;
+    rnn__run(m, &a, &o);
+    return o.loss;
+}
+
+double rnn_step_flops(const rnn_model *m)
+{
+    double T = m->cfg.T, B = m->cfg.batch, H = m->cfg.H, I = m->I, O = m->O, K = m->K;
+    double fwd = B * (T * H * (H + I) + K * O * H);
+    return 2.0 * 3.0 * fwd;
+}
+
+static double rnn__sat_frac(const rnn_model *m)
+{
+    size_t n = (size_t)m->cfg.T * m->cfg.H * m->cfg.batch;
+    size_t c = 0;
+    for (size_t k = 0; k < n; k++) c += fabs(rnn_param_get(m, m->h, k)) > 0.99;
+    return (double)c / (double)n;
+}
+
+static int rnn__hist_push(rnn_model *m, const rnn_epoch_rec *rec)
+{
+    if (m->nhist == m->hist_cap) {
+        int cap = m->hist_cap ? 2 * m->hist_cap : 128;
+        rnn_epoch_rec *h = realloc(m->hist, (size_t)cap * sizeof *h);
+        if (!h) return -1;
+        m->hist = h;
+        m->hist_cap = cap;
+    }
+    m->hist[m->nhist++] = *rec;
+    return 0;
+}
+
+/* lr for the epoch after `done` completed epochs (rec: the epoch just done) */
+static void rnn__lr_schedule(rnn_model *m, const rnn_epoch_rec *rec)
+{
+    const rnn_config *c = &m->cfg;
+    double lr = c->lr;
+    switch (c->lr_schedule) {
+    case RNN_LR_CONSTANT:
+        return;
+    case RNN_LR_STEP:
+        lr = c->lr * pow(c->lr_gamma, (double)(m->epoch / c->lr_step_epochs));
+        break;
+    case RNN_LR_EXP:
+        lr = c->lr * pow(c->lr_gamma, (double)m->epoch);
+        break;
+    case RNN_LR_PLATEAU:
+        lr = m->lr_cur;
+        if (rec->loss < m->plateau_best) {
+            m->plateau_best = rec->loss;
+            m->plateau_bad = 0;
+        } else if (++m->plateau_bad > c->lr_patience) {
+            lr *= c->lr_gamma;
+            m->plateau_bad = 0;
+        }
+        break;
+    }
+    double floor_ = c->lr_min < c->lr ? c->lr_min : c->lr;
+    m->lr_cur = lr < floor_ ? floor_ : lr;
+}
+
+rnn_status rnn_train(rnn_model *m, long max_steps, rnn_epoch_cb cb, void *ctx)
+{
+    const rnn_config *c = &m->cfg;
+    long done = 0;
+    if (m->status == RNN_DIVERGED) return m->status;
+    m->status = RNN_RUNNING;
+    while (m->epoch < c->epochs) {
+        while (m->ep_steps < c->batches_per_epoch) {
+            if (max_steps > 0 && done >= max_steps) return m->status = RNN_STOPPED;
+            rnn_draw_batch(m);
+            rnn_hparams hp = rnn_step_hparams(m);
+            int diag = m->ep_steps == c->batches_per_epoch - 1;
+            rnn_step_result r;
+            rnn_step(m, &hp, diag, &r);
+            m->step++;
+            m->ep_steps++;
+            done++;
+            if (!isfinite(r.loss)) {
+                m->diverged_epoch = m->epoch + 1;
+                return m->status = RNN_DIVERGED;
+            }
+            m->ep_loss += r.loss;
+            m->ep_metric += r.metric;
+            m->ep_gn += r.grad_norm;
+            m->ep_clipped += r.clipped;
+        }
+        rnn_epoch_rec rec;
+        memset(&rec, 0, sizeof rec);
+        rec.epoch = m->epoch + 1;
+        double n = (double)m->ep_steps;
+        rec.loss = m->ep_loss / n;
+        rec.metric = m->ep_metric / n;
+        rec.grad_norm = m->ep_gn / n;
+        rec.clip_frac = m->ep_clipped / n;
+        rnn_hparams last = rnn__hp(m, m->step - 1);
+        rec.lr = last.lr;
+        rec.mu = last.mu;
+        rec.sat_frac = rnn__sat_frac(m);
+        for (int k = 0; k < m->ndh; k++) rec.dh_norm[k] = sqrt(m->dh_norm2[m->dh_t[k] - 1]);
+        if (rnn__hist_push(m, &rec) != 0) return m->status = RNN_DIVERGED; /* out of memory: cannot continue */
+        m->epoch++;
+        if (!m->solved_epoch && task_solved(c->task, rec.metric)) m->solved_epoch = rec.epoch;
+        m->ep_steps = m->ep_clipped = 0;
+        m->ep_loss = m->ep_metric = m->ep_gn = 0;
+        rnn__lr_schedule(m, &rec);
+        if (cb) cb(ctx, m, &rec);
+    }
+    return m->status = m->solved_epoch ? RNN_SOLVED : RNN_UNSOLVED;
+}
+
+void rnn_history_csv(const rnn_model *m, FILE *f)
+{
+    fprintf(f, "epoch,loss,%s,grad_norm,clip_frac,lr,mu,sat_frac", task_get(m->cfg.task)->metric);
+    for (int k = 0; k < m->ndh; k++) fprintf(f, ",dh_norm_t%d", m->dh_t[k]);
+    fputc('\n', f);
+    for (int e = 0; e < m->nhist; e++) {
+        const rnn_epoch_rec *r = &m->hist[e];
+        fprintf(f, "%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g", r->epoch, r->loss, r->metric, r->grad_norm,
+                r->clip_frac, r->lr, r->mu, r->sat_frac);
+        for (int k = 0; k < m->ndh; k++) fprintf(f, ",%.17g", r->dh_norm[k]);
+        fputc('\n', f);
+    }
+}

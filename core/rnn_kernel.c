@@ -1,0 +1,449 @@
+/*
+ * rnn_kernel.c -- THE training step of the vanilla RNN: forward over T steps,
+ * output head, loss and its gradient, backpropagation through time, global
+ * gradient-norm clipping, momentum update.  Written once through the dmd.h
+ * hooks and compiled four times (core/model.cmake):
+ *
+ *   rnn_kernel_f64       plain, double       (trains; GCC target clones)
+ *   rnn_kernel_f32       plain, float        (-DDMD_FLOAT32)
+ *   rnn_kernel_f64_dmd   instrumented, double (-DDMD_INSTRUMENT)
+ *   rnn_kernel_f32_dmd   instrumented, float
+ *
+ * All four compute bit-identical numbers for the same precision: every
+ * floating-point operation on array data is a hook, multiply-adds are FMA()
+ * (one rounding, also in the vector clones), the project builds with
+ * -ffp-contract=off and no reassociation, and tanh is rnn_tanh_d (straight
+ * line IEEE code, rnn_tanh.h) in every build.
+ *
+ * Sizes: T steps, B batch, I inputs, H hidden, O outputs, K target steps.
+ * Timesteps t = 1..T; h_0 = 0 is not stored (terms with h_0 are skipped).
+ *
+ * ---------------------------------------------------------------------------
+ * OPERATION ORDER (normative: an independent re-implementation must be able
+ * to re-derive every hook event from this block).
+ *
+ * Conventions.
+ *   FMA(a, b, c) reads a, b, c in that order.  Weights come first in the
+ *   forward and dh products (FMA(W, activation, acc)); the delta comes first
+ *   in the gradient products (FMA(delta, activation, acc)).
+ *   CONST(...) values are constants (free): 0 (accumulator starts), lr, mu,
+ *   clip, 1/(B*K), 0.5/(B*K), 1 (one-hot).
+ *   "acc" are register values (never stored) until the ST named.
+ *
+ * The tile.  Every matrix product runs over tiles of R = RT (4) broadcast
+ * rows by up to V = VT (16) vector columns; the last tile in each direction
+ * may be smaller (rn <= RT, vn <= VT).  Tiles are visited rows-block outer,
+ * columns-block inner, in ascending order.  Inside a tile, over the
+ * reduction index k ascending:
+ *     for r < rn: a_r = LD(A, row r, k)            (broadcast operand)
+ *     for v < vn: u = LD(U, k, column v)           (vector operand)
+ *                 for r < rn: acc[r][v] = FMA(..a_r.., ..u.., acc[r][v])
+ *   (the FMA operand order of each product is given below.)
+ *   With B = 1 a forward tile is 4 rows of the textbook matvec interleaved:
+ *   for j: for r: s_r = FMA(W[i0+r][j], h[j], s_r).
+ *
+ * Instrumented declarations (declare != 0, once per measurement): regions
+ *   W_ih W_hh b_h W_hy b_y (parameter buffer), dW_* (gradients), v_* (momentum),
+ *   x (the batch: inputs and regression targets), h, dh, dz, logits (logits
+ *   and dL/dlogits); then DMD_INPUT(momentum buffer, P) and
+ *   DMD_INPUT(parameter buffer, P) -- so the parameters are on top, W_ih[0]
+ *   deepest among them.  At EVERY step: DMD_INPUT(y, B*K) (regression only),
+ *   then DMD_INPUT(x, T*I*B).
+ *
+ * Phase "forward", for t = 1..T (x_t = x[t-1] (I, B), h_t in both layouts):
+ *   tiles rows i (hidden, RT), columns b (batch, VT):
+ *     for r: bh = LD(b_h, i); for v: acc[r][v] = bh
+ *     reduction j < I:      a = LD(W_ih, j*H + i), u = LD(x, ((t-1)*I + j)*B + b),
+ *                           acc = FMA(a, u, acc)
+ *     if t >= 2, j < H:     a = LD(W_hh, i*H + j), u = LD(h, ((t-2)*H + j)*B + b),
+ *                           acc = FMA(a, u, acc)
+ *     for r: for v: g = TANH(acc) (RELU for the IRNN);
+ *                   ST(h, ((t-1)*H + i)*B + b, g); ST(hT, ((t-1)*B + b)*H + i, g)
+ *   (hT is the second half of region h: the backward pass reads it.)
+ *   then, for each target step k = 0..K-1 (t = T-K+1+k):
+ *   tiles rows o (RT), columns b (VT):
+ *     for r: by = LD(b_y, o); for v: acc = by
+ *     reduction j < H: a = LD(W_hy, o*H + j), u = LD(h, ((t-1)*H + j)*B + b)
+ *     for r: for v: ST(logits, (k*O + o)*B + b, acc)
+ *   loss, for k = 0..K-1, b = 0..B-1 (L = CONST(0) first):
+ *     regression: d = SUB(LD(logits, k*B + b), LD(y, b*K + k));
+ *                 ST(dlogits, (k*B + b)*O, MUL(d, CONST(1/(B*K)))); L = FMA(d, d, L)
+ *     classes:    m = LD(logits, (k*O)*B + b); for o = 1..O-1: m = MAX(m, LD(logits, o))
+ *                 for o: e_o = EXP(SUB(LD(logits, o), m)); S = e_0, then S = ADD(S, e_o)
+ *                 L = ADD(L, SUB(ADD(LOG(S), m), LD(logits, label)))
+ *                 for o: p = DIV(e_o, S); if o == label: p = SUB(p, CONST(1));
+ *                        ST(dlogits, (k*B + b)*O + o, MUL(p, CONST(1/(B*K))))
+ *     loss = MUL(L, CONST(0.5/(B*K))) (regression) or MUL(L, CONST(1/(B*K))).
+ *
+ * Phase "backward", for t = T..1 (dz_t in dz buffer t&1; k = t-(T-K+1)):
+ *   if k >= 0 (target step), head gradients:
+ *     dW_hy tiles rows o (RT), columns j (VT), reduction b < B:
+ *       acc = (t == T) ? CONST(0) : LD(dW_hy, o*H + j)
+ *       a = LD(dlogits, (k*B + b)*O + o), u = LD(hT, ((t-1)*B + b)*H + j),
+ *       acc = FMA(a, u, acc); then ST(dW_hy, o*H + j, acc)
+ *     db_y, for o: acc = (t == T) ? CONST(0) : LD(db_y, o);
+ *       for b: acc = ADD(acc, LD(dlogits, (k*B + b)*O + o)); ST(db_y, o, acc)
+ *   dh_t and dz_t: tiles rows b (RT), columns j (VT):
+ *     acc = CONST(0)
+ *     if k >= 0, reduction o < O: a = LD(dlogits, (k*B + b)*O + o),
+ *       u = LD(W_hy, o*H + j), acc = FMA(u, a, acc)
+ *     if t < T, reduction i < H: a = LD(dz_{t+1}, b*H + i), u = LD(W_hh, i*H + j),
+ *       acc = FMA(u, a, acc)
+ *     for r: for v: ST(dh, b*H + j, acc);
+ *       ST(dz_t, b*H + j, MUL(acc, DTANH(LD(hT, ((t-1)*B + b)*H + j))))   (DRELU)
+ *   if t >= 2, dW_hh tiles rows i (RT), columns j (VT), reduction b < B:
+ *       acc = (t == T) ? CONST(0) : LD(dW_hh, i*H + j)
+ *       a = LD(dz_t, b*H + i), u = LD(hT, ((t-2)*B + b)*H + j),
+ *       acc = FMA(a, u, acc); then ST(dW_hh, i*H + j, acc)
+ *   dW_ih tiles rows j (input, RT), columns i (hidden, VT), reduction b < B:
+ *       acc = (t == T) ? CONST(0) : LD(dW_ih, j*H + i)
+ *       a = LD(x, ((t-1)*I + j)*B + b), u = LD(dz_t, b*H + i),
+ *       acc = FMA(u, a, acc); then ST(dW_ih, j*H + i, acc)
+ *   db_h, columns i in blocks of VT: acc = (t == T) ? CONST(0) : LD(db_h, i);
+ *       for b: for v: acc = ADD(acc, LD(dz_t, b*H + i)); ST(db_h, i, acc)
+ *   (T == 1: dW_hh is never accumulated; ST(dW_hh, e, CONST(0)) for every e.)
+ *
+ * Phase "update" (e = 0..P-1 over the flat buffers, layout in rnn.h):
+ *   n2 = MUL(LD(G, 0), LD(G, 0)); then for e >= 1: n2 = FMA(g_e, g_e, n2)
+ *     (g_e = LD(G, e), loaded once and read twice);  gn = SQRT(n2)
+ *   clipped = clip > 0 && GT(gn, CONST(clip)); if clipped: s = DIV(CONST(clip), gn)
+ *   for e: g = LD(G, e); if clipped: g = MUL(g, s)
+ *          v = SUB(MUL(CONST(mu), LD(M, e)), MUL(CONST(lr), g)); ST(M, e, v)
+ *          heavy ball: p = ADD(LD(P, e), v)
+ *          Nesterov:   p = ADD(LD(P, e), SUB(MUL(CONST(mu), v), MUL(CONST(lr), g)))
+ *          ST(P, e, p)
+ *   (Nesterov in the Bengio et al. 2012 / Sutskever 2013 reformulation: the
+ *   parameters held are theta + mu*v, the gradient is taken there.)
+ * ---------------------------------------------------------------------------
+ * The diagnostic dh_norm2 (when requested) sums the squares of the stored dh
+ * numbers in plain C after each backward step; it is not part of the priced
+ * computation (the measure command passes NULL).
+ */
+#include <stddef.h>
+
+#include "rnn_kernel.h"
+#include "rnn_tanh.h"
+
+#ifdef DMD_FLOAT32
+#define DMD_TANH_FN rnn_tanh_f
+#else
+#define DMD_TANH_FN rnn_tanh_d
+#endif
+#include "dmd.h"
+
+#if defined(DMD_INSTRUMENT) && defined(DMD_FLOAT32)
+#define RNN_SFX(name) name##_f32_dmd
+#elif defined(DMD_INSTRUMENT)
+#define RNN_SFX(name) name##_f64_dmd
+#elif defined(DMD_FLOAT32)
+#define RNN_SFX(name) name##_f32
+#else
+#define RNN_SFX(name) name##_f64
+#endif
+
+/* Plain builds: one binary for every x86-64, the best clone picked at load
+ * time (AVX-512, AVX2+FMA, baseline).  fma() rounds once in every clone
+ * (a library call in the baseline one), so all clones give the same bits. */
+#if !defined(DMD_INSTRUMENT) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&              \
+    !defined(RNN_NO_CLONES)
+#define RNN_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define RNN_CLONES
+#endif
+#define RNN_INLINE static inline __attribute__((always_inline))
+
+enum { RT = 4, VT = 16 };
+
+typedef dmd_real tile_t[RT][VT];
+
+/* acc[r][v] (r < rn, v < vn) chained over k < nk, ascending:
+ *   a_r = A[r*ars + k*aks] (broadcast), u = U[k*uks + v] (vector),
+ *   acc = wfirst ? FMA(u, a_r, acc) : FMA(a_r, u, acc).
+ * Called with rn == RT and vn == VT as constants for full tiles (the
+ * compiler then keeps acc in vector registers), with the true sizes at the
+ * edges; the order of events is the same. */
+RNN_INLINE void tile_fma(tile_t acc, int rn, int vn, const dmd_num *A, ptrdiff_t ars, ptrdiff_t aks,
+                         const dmd_num *U, ptrdiff_t uks, int nk, int ufirst)
+{
+    for (int k = 0; k < nk; k++) {
+        dmd_real a[RT];
+        for (int r = 0; r < rn; r++) a[r] = LD(A, r * ars + k * aks);
+        for (int v = 0; v < vn; v++) {
+            dmd_real u = LD(U, k * uks + v);
+            for (int r = 0; r < rn; r++) acc[r][v] = ufirst ? FMA(u, a[r], acc[r][v]) : FMA(a[r], u, acc[r][v]);
+        }
+    }
+}
+
+RNN_INLINE void tile_fill(tile_t acc, int rn, int vn, dmd_real c)
+{
+    for (int r = 0; r < rn; r++)
+        for (int v = 0; v < vn; v++) acc[r][v] = c;
+}
+
+/* acc = first ? CONST(0) : LD(G, r*rs + v) */
+RNN_INLINE void tile_load(tile_t acc, int rn, int vn, const dmd_num *G, ptrdiff_t rs, int first)
+{
+    for (int r = 0; r < rn; r++)
+        for (int v = 0; v < vn; v++) acc[r][v] = first ? CONST(0) : LD(G, r * rs + v);
+}
+
+RNN_INLINE void tile_store(const tile_t acc, int rn, int vn, dmd_num *G, ptrdiff_t rs)
+{
+    for (int r = 0; r < rn; r++)
+        for (int v = 0; v < vn; v++) ST(G, r * rs + v, acc[r][v]);
+}
+
+/* ---- forward: one tile of h_t (rows i, columns b) ---- */
+RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int t, int B, int I, int H, int relu, const dmd_num *W_ih,
+                         const dmd_num *W_hh, const dmd_num *b_h, const dmd_num *x, dmd_num *hs, dmd_num *hT)
+{
+    tile_t acc;
+    for (int r = 0; r < rn; r++) {
+        dmd_real bh = LD(b_h, i0 + r);
+        for (int v = 0; v < vn; v++) acc[r][v] = bh;
+    }
+    tile_fma(acc, rn, vn, W_ih + i0, 1, H, x + (size_t)(t - 1) * I * B + b0, B, I, 0);
+    if (t >= 2) tile_fma(acc, rn, vn, W_hh + (size_t)i0 * H, H, 1, hs + (size_t)(t - 2) * H * B + b0, B, H, 0);
+    dmd_num *ht = hs + (size_t)(t - 1) * H * B;
+    dmd_num *hTt = hT + (size_t)(t - 1) * B * H;
+    for (int r = 0; r < rn; r++)
+        for (int v = 0; v < vn; v++) {
+            dmd_real g = relu ? RELU(acc[r][v]) : TANH(acc[r][v]);
+            ST(ht, (size_t)(i0 + r) * B + b0 + v, g);
+            ST(hTt, (size_t)(b0 + v) * H + i0 + r, g);
+        }
+}
+
+/* ---- forward: one tile of logits (rows o, columns b) ---- */
+RNN_INLINE void head_tile(int rn, int vn, int o0, int b0, int B, int H, const dmd_num *W_hy, const dmd_num *b_y,
+                          const dmd_num *ht, dmd_num *lg)
+{
+    tile_t acc;
+    for (int r = 0; r < rn; r++) {
+        dmd_real by = LD(b_y, o0 + r);
+        for (int v = 0; v < vn; v++) acc[r][v] = by;
+    }
+    tile_fma(acc, rn, vn, W_hy + (size_t)o0 * H, H, 1, ht + b0, B, H, 0);
+    tile_store(acc, rn, vn, lg + (size_t)o0 * B + b0, B);
+}
+
+/* ---- backward: one tile of dh_t / dz_t (rows b, columns j) ---- */
+RNN_INLINE void dh_tile(int rn, int vn, int b0, int j0, int H, int O, int relu, const dmd_num *dyk,
+                        const dmd_num *W_hy, const dmd_num *dzn, const dmd_num *W_hh, const dmd_num *hTt, dmd_num *dh,
+                        dmd_num *dzt)
+{
+    tile_t acc;
+    tile_fill(acc, rn, vn, CONST(0));
+    if (dyk) tile_fma(acc, rn, vn, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O, 1);
+    if (dzn) tile_fma(acc, rn, vn, dzn + (size_t)b0 * H, H, 1, W_hh + j0, H, H, 1);
+    for (int r = 0; r < rn; r++)
+        for (int v = 0; v < vn; v++) {
+            size_t e = (size_t)(b0 + r) * H + j0 + v;
+            ST(dh, e, acc[r][v]);
+            dmd_real hv = LD(hTt, e);
+            ST(dzt, e, MUL(acc[r][v], relu ? DRELU(hv) : DTANH(hv)));
+        }
+}
+
+/* ---- backward: one gradient tile G[r*grs + v] += sum_b FMA(...) ---- */
+RNN_INLINE void grad_tile(int rn, int vn, dmd_num *G, ptrdiff_t grs, int first, const dmd_num *A, ptrdiff_t ars,
+                          ptrdiff_t aks, const dmd_num *U, ptrdiff_t uks, int nk, int ufirst)
+{
+    tile_t acc;
+    tile_load(acc, rn, vn, G, grs, first);
+    tile_fma(acc, rn, vn, A, ars, aks, U, uks, nk, ufirst);
+    tile_store(acc, rn, vn, G, grs);
+}
+
+/* Loop over the tiles of a rows x cols product; full tiles get constant
+ * sizes.  BODY uses rn, vn, r0, c0. */
+#define RNN_TILES(rows, cols, BODY)                                                                                \
+    for (int r0 = 0; r0 < (rows); r0 += RT) {                                                                      \
+        int rn_ = (rows)-r0 < RT ? (rows)-r0 : RT;                                                                 \
+        for (int c0 = 0; c0 < (cols); c0 += VT) {                                                                  \
+            int vn_ = (cols)-c0 < VT ? (cols)-c0 : VT;                                                             \
+            if (rn_ == RT && vn_ == VT) {                                                                          \
+                const int rn = RT, vn = VT;                                                                        \
+                BODY;                                                                                              \
+            } else {                                                                                               \
+                const int rn = rn_, vn = vn_;                                                                      \
+                BODY;                                                                                              \
+            }                                                                                                      \
+        }                                                                                                          \
+    }
+
+RNN_CLONES void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
+{
+    const int T = a->T, B = a->B, I = a->I, H = a->H, O = a->O, K = a->K, relu = a->relu;
+    const size_t P = a->P;
+    dmd_num *Pb = (dmd_num *)a->params, *Gb = (dmd_num *)a->grads, *Mb = (dmd_num *)a->mom;
+    dmd_num *W_ih = Pb + a->off[0], *W_hh = Pb + a->off[1], *b_h = Pb + a->off[2];
+    dmd_num *W_hy = Pb + a->off[3], *b_y = Pb + a->off[4];
+    dmd_num *dW_ih = Gb + a->off[0], *dW_hh = Gb + a->off[1], *db_h = Gb + a->off[2];
+    dmd_num *dW_hy = Gb + a->off[3], *db_y = Gb + a->off[4];
+    dmd_num *x = (dmd_num *)a->x;           /* (T, I, B) */
+    dmd_num *yt = (dmd_num *)a->y;          /* (B, K) */
+    const int *lab = a->labels;             /* (B, K) */
+    dmd_num *hs = (dmd_num *)a->h;          /* (T, H, B) */
+    dmd_num *hT = hs + (size_t)T * H * B;   /* (T, B, H) */
+    dmd_num *dh = (dmd_num *)a->dh;         /* (B, H) */
+    dmd_num *dz = (dmd_num *)a->dz;         /* (2, B, H) */
+    dmd_num *lg = (dmd_num *)a->logits;     /* (K, O, B) */
+    dmd_num *dy = lg + (size_t)K * O * B;   /* (K, B, O) */
+
+    if (a->declare) {
+        static const char *const pn[5] = {"W_ih", "W_hh", "b_h", "W_hy", "b_y"};
+        static const char *const gn[5] = {"dW_ih", "dW_hh", "db_h", "dW_hy", "db_y"};
+        static const char *const vn[5] = {"v_W_ih", "v_W_hh", "v_b_h", "v_W_hy", "v_b_y"};
+        for (int k = 0; k < 5; k++) {
+            size_t n = (k < 4 ? a->off[k + 1] : P) - a->off[k];
+            DMD_REGION(pn[k], Pb + a->off[k], n);
+            DMD_REGION(gn[k], Gb + a->off[k], n);
+            DMD_REGION(vn[k], Mb + a->off[k], n);
+            (void)n; /* the plain build does not evaluate statement hooks */
+        }
+        (void)pn, (void)gn, (void)vn;
+        DMD_REGION("x", x, (size_t)T * I * B);
+        if (yt) DMD_REGION("x", yt, (size_t)B * K);
+        DMD_REGION("h", hs, (size_t)2 * T * H * B);
+        DMD_REGION("dh", dh, (size_t)B * H);
+        DMD_REGION("dz", dz, (size_t)2 * B * H);
+        DMD_REGION("logits", lg, (size_t)2 * K * O * B);
+        DMD_INPUT(Mb, P);
+        DMD_INPUT(Pb, P);
+    }
+    if (yt) DMD_INPUT(yt, (size_t)B * K);
+    DMD_INPUT(x, (size_t)T * I * B);
+
+    /* ================= forward ================= */
+    DMD_PHASE_BEGIN("forward");
+    for (int t = 1; t <= T; t++)
+        RNN_TILES(H, B, fwd_tile(rn, vn, r0, c0, t, B, I, H, relu, W_ih, W_hh, b_h, x, hs, hT));
+    for (int k = 0; k < K; k++) {
+        const dmd_num *ht = hs + (size_t)(T - K + k) * H * B;
+        dmd_num *lgk = lg + (size_t)k * O * B;
+        RNN_TILES(O, B, head_tile(rn, vn, r0, c0, B, H, W_hy, b_y, ht, lgk));
+    }
+    const dmd_num inv = (dmd_num)(1.0 / ((double)B * K));
+    dmd_real L = CONST(0);
+    for (int k = 0; k < K; k++)
+        for (int b = 0; b < B; b++) {
+            const dmd_num *lgk = lg + (size_t)k * O * B;
+            dmd_num *dyb = dy + ((size_t)k * B + b) * O;
+            if (a->regression) {
+                dmd_real d = SUB(LD(lgk, b), LD(yt, (size_t)b * K + k));
+                ST(dyb, 0, MUL(d, CONST(inv)));
+                L = FMA(d, d, L);
+            } else {
+                int label = lab[(size_t)b * K + k];
+                dmd_real m = LD(lgk, b);
+                for (int o = 1; o < O; o++) m = MAX(m, LD(lgk, (size_t)o * B + b));
+                dmd_real e[O], S = CONST(0);
+                for (int o = 0; o < O; o++) {
+                    e[o] = EXP(SUB(LD(lgk, (size_t)o * B + b), m));
+                    S = o ? ADD(S, e[o]) : e[o];
+                }
+                L = ADD(L, SUB(ADD(LOG(S), m), LD(lgk, (size_t)label * B + b)));
+                for (int o = 0; o < O; o++) {
+                    dmd_real p = DIV(e[o], S);
+                    if (o == label) p = SUB(p, CONST(1));
+                    ST(dyb, o, MUL(p, CONST(inv)));
+                }
+            }
+        }
+    L = a->regression ? MUL(L, CONST((dmd_num)(0.5 / ((double)B * K)))) : MUL(L, CONST(inv));
+    out->loss = (double)VAL(L);
+    out->grad_norm = 0;
+    out->clipped = 0;
+    DMD_PHASE_END("forward");
+    if (!a->backward) return;
+
+    /* ================= backward ================= */
+    DMD_PHASE_BEGIN("backward");
+    for (int t = T; t >= 1; t--) {
+        const int k = t - (T - K + 1);
+        const int first = t == T;
+        const dmd_num *hTt = hT + (size_t)(t - 1) * B * H;
+        dmd_num *dzt = dz + (size_t)(t & 1) * B * H;
+        const dmd_num *dzn = t < T ? dz + (size_t)((t + 1) & 1) * B * H : NULL;
+        const dmd_num *dyk = k >= 0 ? dy + (size_t)k * B * O : NULL;
+        if (dyk) {
+            RNN_TILES(O, H,
+                      grad_tile(rn, vn, dW_hy + (size_t)r0 * H + c0, H, first, dyk + r0, 1, O, hTt + c0, H, B, 0));
+            for (int o = 0; o < O; o++) {
+                dmd_real acc = first ? CONST(0) : LD(db_y, o);
+                for (int b = 0; b < B; b++) acc = ADD(acc, LD(dyk, (size_t)b * O + o));
+                ST(db_y, o, acc);
+            }
+        }
+        RNN_TILES(B, H, dh_tile(rn, vn, r0, c0, H, O, relu, dyk, W_hy, dzn, W_hh, hTt, dh, dzt));
+        if (a->dh_norm2) {
+            double s = 0;
+            for (size_t e = 0; e < (size_t)B * H; e++) s += (double)dh[e] * (double)dh[e];
+            a->dh_norm2[t - 1] = s;
+        }
+        if (t >= 2) {
+            const dmd_num *hTp = hT + (size_t)(t - 2) * B * H;
+            RNN_TILES(H, H, grad_tile(rn, vn, dW_hh + (size_t)r0 * H + c0, H, first, dzt + r0, 1, H, hTp + c0, H, B, 0));
+        }
+        const dmd_num *xt = x + (size_t)(t - 1) * I * B;
+        RNN_TILES(I, H, grad_tile(rn, vn, dW_ih + (size_t)r0 * H + c0, H, first, xt + (size_t)r0 * B, B, 1, dzt + c0, H, B, 1));
+        for (int i0 = 0; i0 < H; i0 += VT) {
+            int vn = H - i0 < VT ? H - i0 : VT;
+            dmd_real acc[VT];
+            for (int v = 0; v < vn; v++) acc[v] = first ? CONST(0) : LD(db_h, i0 + v);
+            for (int b = 0; b < B; b++)
+                for (int v = 0; v < vn; v++) acc[v] = ADD(acc[v], LD(dzt, (size_t)b * H + i0 + v));
+            for (int v = 0; v < vn; v++) ST(db_h, i0 + v, acc[v]);
+        }
+    }
+    if (T == 1)
+        for (size_t e = 0; e < (size_t)H * H; e++) ST(dW_hh, e, CONST(0));
+    DMD_PHASE_END("backward");
+    if (!a->update) return;
+
+    /* ================= update ================= */
+    DMD_PHASE_BEGIN("update");
+    dmd_real g0 = LD(Gb, 0);
+    dmd_real n2 = MUL(g0, g0);
+    for (size_t e = 1; e < P; e++) {
+        dmd_real g = LD(Gb, e);
+        n2 = FMA(g, g, n2);
+    }
+    dmd_real gnorm = SQRT(n2);
+    out->grad_norm = (double)VAL(gnorm);
+    int clipped = a->clip > 0 && GT(gnorm, CONST(a->clip));
+    dmd_real s = CONST(1);
+    if (clipped) s = DIV(CONST(a->clip), gnorm);
+    out->clipped = clipped;
+    const dmd_num lr = (dmd_num)a->lr, mu = (dmd_num)a->mu;
+    if (a->nesterov) {
+        for (size_t e = 0; e < P; e++) {
+            dmd_real g = LD(Gb, e);
+            if (clipped) g = MUL(g, s);
+            dmd_real v = SUB(MUL(CONST(mu), LD(Mb, e)), MUL(CONST(lr), g));
+            ST(Mb, e, v);
+            ST(Pb, e, ADD(LD(Pb, e), SUB(MUL(CONST(mu), v), MUL(CONST(lr), g))));
+        }
+    } else {
+        for (size_t e = 0; e < P; e++) {
+            dmd_real g = LD(Gb, e);
+            if (clipped) g = MUL(g, s);
+            dmd_real v = SUB(MUL(CONST(mu), LD(Mb, e)), MUL(CONST(lr), g));
+            ST(Mb, e, v);
+            ST(Pb, e, ADD(LD(Pb, e), v));
+        }
+    }
+    DMD_PHASE_END("update");
+}
+
+/* Instrumented builds: the updated parameters and momentum are the outputs of
+ * a measurement (called once, after its last step). */
+#ifdef DMD_INSTRUMENT
+void RNN_SFX(rnn_kernel_outputs)(const rnn_kargs *a)
+{
+    DMD_OUTPUT((dmd_num *)a->mom, a->P);
+    DMD_OUTPUT((dmd_num *)a->params, a->P);
+}
+#endif
