@@ -24,6 +24,9 @@
 
 #define DMDP__OUTSIDE DMDP_MAX_PHASES /* accumulator index of "outside" */
 
+/* Only one running probe set may toggle Callgrind: two would cancel out. */
+static const struct dmdp *dmdp__cg_owner;
+
 struct dmdp {
     int listen_measure, listen_cg; /* dmd_phase_listen handles, -1 when none */
     int running;
@@ -173,8 +176,9 @@ dmdp *dmdp_start(const char *papi_events, int quiet)
         free(p);
         return NULL;
     }
-    if (dmdp_under_valgrind()) {
+    if (dmdp_under_valgrind() && !dmdp__cg_owner) {
         p->listen_cg = dmd_phase_listen(dmdp__on_phase_cg, p);
+        if (p->listen_cg >= 0) dmdp__cg_owner = p;
         if (p->listen_cg < 0 && !quiet)
             fprintf(stderr, "dmdp: no free phase-listener slot for the Callgrind toggles; no per-phase dumps\n");
     }
@@ -192,7 +196,10 @@ void dmdp_stop(dmdp *p)
     if (!p || !p->running) return;
     dmdp__charge(p, p->depth ? p->stack[p->depth - 1] : DMDP__OUTSIDE);
     dmd_phase_unlisten(p->listen_measure);
-    if (p->listen_cg >= 0) dmd_phase_unlisten(p->listen_cg);
+    if (p->listen_cg >= 0) {
+        dmd_phase_unlisten(p->listen_cg);
+        dmdp__cg_owner = NULL;
+    }
     p->listen_measure = p->listen_cg = -1;
     dmdp__papi_close(&p->papi);
     p->running = 0;
