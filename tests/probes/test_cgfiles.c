@@ -10,18 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "dmdp.h"
 
-static int failures;
-#define CHECK(cond, ...)                                                                                   \
-    do {                                                                                                   \
-        if (!(cond)) {                                                                                     \
-            failures++;                                                                                    \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                           \
-            fprintf(stderr, __VA_ARGS__);                                                                  \
-            fputc('\n', stderr);                                                                           \
-        }                                                                                                  \
-    } while (0)
+/* CHECK(cond, fmt, ...) and check_failures: the shared test helpers. */
 
 static char dir[64];
 
@@ -171,8 +163,8 @@ int main(int argc, char **argv)
     char rm[128];
     snprintf(rm, sizeof rm, "rm -rf %s", dir);
     if (system(rm) != 0) fprintf(stderr, "could not remove %s\n", dir);
-    if (failures) {
-        fprintf(stderr, "test_cgfiles: %d check(s) failed\n", failures);
+    if (check_failures) {
+        fprintf(stderr, "test_cgfiles: %d check(s) failed\n", check_failures);
         return 1;
     }
     if (skip == 77) {

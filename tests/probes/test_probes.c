@@ -9,22 +9,14 @@
 #include <string.h>
 
 #include "dmd.h"
+#include "check.h"
 #include "dmdp.h"
 
 #ifdef DMDPROF_HAVE_PAPI
 #include <papi.h>
 #endif
 
-static int failures;
-#define CHECK(cond, ...)                                                                                   \
-    do {                                                                                                   \
-        if (!(cond)) {                                                                                     \
-            failures++;                                                                                    \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                           \
-            fprintf(stderr, __VA_ARGS__);                                                                  \
-            fputc('\n', stderr);                                                                           \
-        }                                                                                                  \
-    } while (0)
+/* CHECK(cond, fmt, ...) and check_failures: the shared test helpers. */
 
 static long long ticks;
 static long long read_ticks(void *ctx) { return *(long long *)ctx; }
@@ -184,8 +176,8 @@ int main(void)
 #endif
     test_phases();
     test_none();
-    if (failures) {
-        fprintf(stderr, "test_probes: %d check(s) failed\n", failures);
+    if (check_failures) {
+        fprintf(stderr, "test_probes: %d check(s) failed\n", check_failures);
         return 1;
     }
     printf("test_probes: all checks passed\n");
