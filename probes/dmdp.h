@@ -53,7 +53,8 @@ typedef struct dmdp dmdp;
 /* Start the probes and subscribe them to the phase annotation.
  *   papi_events: comma-separated PAPI event names; NULL -> $PAPI_EVENTS, or
  *                DMDP_DEFAULT_EVENTS when that is unset; "" or "none" -> no
- *                PAPI.  Under Valgrind PAPI is skipped (it would count the
+ *                PAPI at all.  Keywords: "default" = DMDP_DEFAULT_EVENTS,
+ *                "sde" = no listed event, only our SDE counters (below).  Under Valgrind PAPI is skipped (it would count the
  *                simulator) and its events are reported missing.
  *   quiet:       0 prints the preflight's findings on stderr, one line per
  *                unavailable event (or one line when PAPI is absent); 1 prints

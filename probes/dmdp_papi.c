@@ -32,28 +32,27 @@ int dmdp_have_papi(void)
 #endif
 }
 
-int dmdp__papi_parse(dmdp__papi *pp, const char *list)
+/* Append the items of a comma list; "default" expands to the defaults and
+ * "sde" only sets *sde (our SDE counters, no listed event). */
+static void dmdp__papi_add_list(dmdp__papi *pp, const char *s, int *sde)
 {
-    pp->nev = pp->nlisted = 0;
-    pp->ncounted = pp->nsets = 0;
-    if (!list) list = getenv("PAPI_EVENTS");
-    if (!list) list = DMDP_DEFAULT_EVENTS;
-    const char *s = list;
-    while (*s == ' ') s++;
-    if (!*s || !strcmp(s, "none")) return 1;
     while (*s) {
         const char *e = s;
         while (*e && *e != ',') e++;
         const char *a = s, *b = e;
         while (a < b && isspace((unsigned char)*a)) a++;
         while (b > a && isspace((unsigned char)b[-1])) b--;
-        if (b > a) {
-            if (pp->nev == DMDP_MAX_EVENTS) {
-                fprintf(stderr, "dmdp: more than %d PAPI events listed; the rest are ignored\n", DMDP_MAX_EVENTS);
-                break;
-            }
+        size_t n = (size_t)(b - a);
+        if (n == 7 && !strncmp(a, "default", 7)) {
+            dmdp__papi_add_list(pp, DMDP_DEFAULT_EVENTS, sde);
+        } else if (n == 3 && !strncmp(a, "sde", 3)) {
+            *sde = 1;
+        } else if (n > 0 && pp->nev == DMDP_MAX_EVENTS) {
+            fprintf(stderr, "dmdp: more than %d PAPI events listed; '%.*s' and the rest are ignored\n", DMDP_MAX_EVENTS,
+                    (int)n, a);
+            return;
+        } else if (n > 0) {
             int k = pp->nev++;
-            size_t n = (size_t)(b - a);
             if (n >= DMDP_NAME_MAX) n = DMDP_NAME_MAX - 1;
             memcpy(pp->names[k], a, n);
             pp->names[k][n] = 0;
@@ -63,8 +62,20 @@ int dmdp__papi_parse(dmdp__papi *pp, const char *list)
         }
         s = *e ? e + 1 : e;
     }
+}
+
+int dmdp__papi_parse(dmdp__papi *pp, const char *list)
+{
+    int sde = 0;
+    pp->nev = pp->nlisted = 0;
+    pp->ncounted = pp->nsets = 0;
+    if (!list) list = getenv("PAPI_EVENTS");
+    if (!list) list = DMDP_DEFAULT_EVENTS;
+    while (isspace((unsigned char)*list)) list++;
+    if (!strcmp(list, "none")) return 1;
+    dmdp__papi_add_list(pp, list, &sde);
     pp->nlisted = pp->nev;
-    return pp->nev ? 0 : 1;
+    return pp->nev || sde ? 0 : 1;
 }
 
 /* ---- registry of our SDE counters (names for auto-counting and listing) ---- */

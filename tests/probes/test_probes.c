@@ -168,6 +168,34 @@ static void test_none(void)
     dmdp_free(p);
 }
 
+/* Keywords: "default" expands to the five presets, "sde" counts only our SDEs. */
+static void test_keywords(void)
+{
+    dmdp *p = dmdp_start("default", 1);
+    json_t *j = dmdp_json(p);
+    json_t *ev = json_object_get(json_object_get(j, "papi"), "events");
+    CHECK(json_array_size(ev) == 5 && !strcmp(json_string_value(json_array_get(ev, 0)), "PAPI_TOT_INS"),
+          "'default' gives %zu events", json_array_size(ev));
+    json_decref(j);
+    dmdp_free(p);
+    p = dmdp_start("sde", 1);
+    dmd_phase_begin("forward");
+    ticks += 9;
+    dmd_phase_end("forward");
+    dmdp_stop(p);
+    j = dmdp_json(p);
+    CHECK(json_array_size(json_object_get(json_object_get(j, "papi"), "events")) == 0, "'sde' lists no PAPI event");
+    if (dmdp_have_papi()) {
+        json_t *v = json_object_get(
+            json_object_get(json_object_get(json_object_get(j, "sde"), "values"), "forward"), "test::per_phase");
+        CHECK(json_is_integer(v) && json_integer_value(v) == 9, "'sde': forward test::per_phase = %lld, want 9",
+              json_is_integer(v) ? (long long)json_integer_value(v) : -1LL);
+        CHECK(dmdp_complete(p), "'sde' with every SDE counted is complete");
+    }
+    json_decref(j);
+    dmdp_free(p);
+}
+
 int main(void)
 {
     test_names();
@@ -176,6 +204,7 @@ int main(void)
 #endif
     test_phases();
     test_none();
+    test_keywords();
     if (check_failures) {
         fprintf(stderr, "test_probes: %d check(s) failed\n", check_failures);
         return 1;
