@@ -252,6 +252,7 @@ int cmd_callgrind(int argc, char **argv)
     /* argv: valgrind OPTIONS exe [SUBCOMMAND] ARGS... */
     int nargs = argc - i;
     char **av = calloc((size_t)nargs + 16, sizeof *av);
+    if (!av) cli_fail("out of memory");
     char o_out[PATH_MAX + 32], o_log[PATH_MAX + 32], o_ll[128];
     snprintf(o_out, sizeof o_out, "--callgrind-out-file=%s", outfile);
     snprintf(o_log, sizeof o_log, "--log-file=%s", log);
