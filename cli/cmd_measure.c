@@ -1,4 +1,158 @@
-/* cli/cmd_measure.c -- placeholder until its issue lands. */
+/*
+ * cmd_measure.c -- `dmdprof measure`: run N consecutive BPTT training steps
+ * through the instrumented kernel and price every access under a ByteDMD
+ * model (live, classic or lru), per phase and per region.
+ *
+ * The instrumented step is the same source as the training step (core/
+ * rnn_kernel.c) and computes bit-identical numbers.  The live model needs the
+ * program twice (pass 0 learns last uses, pass 1 prices), so the model state
+ * (parameters, momentum, data stream, step counter) is snapshotted before the
+ * first pass and restored before each pass.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analytic.h"
 #include "cli.h"
 #include "commands.h"
-int cmd_measure(int argc, char **argv) { (void)argc; (void)argv; cli_fail("not built yet"); }
+#include "dmd_engine.h"
+#include "dmdp.h"
+#include "measure.h"
+#include "rnn.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: dmdprof measure [options]\n"
+            "\n"
+            "Price N consecutive BPTT training steps of the vanilla RNN under a ByteDMD model:\n"
+            "every read of W_hh, the hidden states, their gradients and every other array is\n"
+            "charged ceil(sqrt(depth)) per byte (depth in an LRU stack of bytes), per phase\n"
+            "(forward, backward, update) and per region.  See docs/bytedmd.md.\n"
+            "\n"
+            "model and data:\n"
+            "  --task NAME          %s (default addition)\n"
+            "  -T N                 sequence length (default 30)\n"
+            "  -H N                 hidden units (default 64)\n"
+            "  --batch N            sequences per step (default 1)\n"
+            "  --init KIND          ortho | random | identity (default ortho)\n"
+            "  --relu               ReLU activation (IRNN with --init identity)\n"
+            "  --seed N             seed of the init and of the batches (default 0)\n"
+            "  --precision P        float64 | float32 (default float64; also f64 | f32)\n"
+            "  --checkpoint FILE    take parameters and momentum from a trained model\n"
+            "                       (task, H and precision must agree; T and batch may differ)\n"
+            "  --steps N            consecutive training steps priced (default 1): from the\n"
+            "                       second step on, W_hh is reused from the previous update\n"
+            "pricing:\n"
+            "  --model M            live | classic | lru (default live)\n"
+            "  --bytes-per-element N  price every element as N bytes (default: 8 for float64,\n"
+            "                       4 for float32; 1 compares with the reference tracer)\n"
+            "  --max-values N       refuse a measurement that would create more values (default 4294967294)\n"
+            "outputs:\n"
+            "  --json               print one JSON object instead of the table\n"
+            "  --csv FILE           tidy rows: run_id,task,init,T,H,batch,precision,model,phase,region,\n"
+            "                       reads,bytes_read,writes,bytes_written,cost,mean_depth,max_depth\n"
+            "  --run-id ID          run_id column of --csv and --probes-out (default derived from the flags)\n"
+            "  --trace-out FILE     the dmdtrace v1 of what was priced (live and classic only)\n"
+            "  --callgrind-out FILE ByteDMD cost, bytes read and reads per kernel source line, in\n"
+            "                       Callgrind's format (callgrind_annotate FILE, KCachegrind)\n"
+            "  --analytic           also print the closed-form estimate of the W_hh and hidden-state\n"
+            "                       costs (classic and lru; docs/analytic-model.md)\n"
+            "  --run DIR            \"ByteDMD to solution\" of a trained run: price one steady-state\n"
+            "                       step at the run's settings (DIR/run.json) and write\n"
+            "                       DIR/dmd_to_solution.json (cost per step x steps until solved)\n"
+            "probes:\n"
+            "  --papi-events LIST   PAPI events per phase (default: none; 'default' = the preset list)\n"
+            "  --probes-out FILE    rows run_id,phase,source,event,value (timer, papi, sde)\n"
+            "  -q, --quiet          no progress lines\n"
+            "  -h, --help           this text\n"
+            "\n"
+            "exit codes: 0 ok, 1 the measurement failed, 2 bad usage or input\n",
+            task_names());
+}
+
+/* Parse --precision. */
+static rnn_precision parse_precision(const char *s)
+{
+    static const char *const names[] = {"float64", "float32", "f64", "f32", NULL};
+    int k = cli_choice("--precision", s, names);
+    return (k == 0 || k == 2) ? RNN_F64 : RNN_F32;
+}
+
+int cmd_measure(int argc, char **argv)
+{
+    enum {
+        O_TASK = 256, O_BATCH, O_INIT, O_RELU, O_SEED, O_PREC, O_CKPT, O_STEPS, O_MODEL, O_BPE, O_MAXV,
+        O_JSON, O_CSV, O_RUNID, O_TRACE, O_CG, O_ANALYTIC, O_RUN, O_PAPI, O_PROBES
+    };
+    static const struct option opts[] = {
+        {"task", required_argument, 0, O_TASK},       {"batch", required_argument, 0, O_BATCH},
+        {"init", required_argument, 0, O_INIT},       {"relu", no_argument, 0, O_RELU},
+        {"seed", required_argument, 0, O_SEED},       {"precision", required_argument, 0, O_PREC},
+        {"checkpoint", required_argument, 0, O_CKPT}, {"steps", required_argument, 0, O_STEPS},
+        {"model", required_argument, 0, O_MODEL},     {"bytes-per-element", required_argument, 0, O_BPE},
+        {"max-values", required_argument, 0, O_MAXV}, {"json", no_argument, 0, O_JSON},
+        {"csv", required_argument, 0, O_CSV},         {"run-id", required_argument, 0, O_RUNID},
+        {"trace-out", required_argument, 0, O_TRACE}, {"callgrind-out", required_argument, 0, O_CG},
+        {"analytic", no_argument, 0, O_ANALYTIC},     {"run", required_argument, 0, O_RUN},
+        {"papi-events", required_argument, 0, O_PAPI}, {"probes-out", required_argument, 0, O_PROBES},
+        {"quiet", no_argument, 0, 'q'},               {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    measure_request rq;
+    measure_request_default(&rq);
+    const char *run_dir = NULL;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":T:H:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case O_TASK: {
+            int t = task_parse(optarg);
+            if (t < 0) cli_fail("--task: unknown task '%s' (choose one of: %s)", optarg, task_names());
+            rq.cfg.task = (task_id)t;
+            rq.set_task = 1;
+            break;
+        }
+        case 'T': rq.cfg.T = (int)cli_long("-T", optarg, 1, RNN_T_MAX); rq.set_T = 1; break;
+        case 'H': rq.cfg.H = (int)cli_long("-H", optarg, 1, RNN_H_MAX); rq.set_H = 1; break;
+        case O_BATCH: rq.cfg.batch = (int)cli_long("--batch", optarg, 1, RNN_B_MAX); rq.set_batch = 1; break;
+        case O_INIT: rq.cfg.init = (rnn_init_kind)cli_choice("--init", optarg, rnn_init_names); break;
+        case O_RELU: rq.cfg.activation = RNN_ACT_RELU; break;
+        case O_SEED: rq.cfg.seed = (uint64_t)cli_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
+        case O_PREC: rq.cfg.precision = parse_precision(optarg); rq.set_precision = 1; break;
+        case O_CKPT: rq.checkpoint = optarg; break;
+        case O_STEPS: rq.steps = (int)cli_long("--steps", optarg, 1, 1000000); break;
+        case O_MODEL:
+            if (dmd_model_parse(optarg, &rq.model) != 0)
+                cli_fail("--model: unknown model '%s' (choose one of: live, classic, lru)", optarg);
+            break;
+        case O_BPE: rq.bytes_per_element = (unsigned)cli_long("--bytes-per-element", optarg, 1, 1 << 20); break;
+        case O_MAXV: rq.max_values = (uint64_t)cli_long("--max-values", optarg, 1, 4294967294L); break;
+        case O_JSON: rq.json = 1; break;
+        case O_CSV: rq.csv = optarg; break;
+        case O_RUNID: rq.run_id = optarg; break;
+        case O_TRACE: rq.trace_out = optarg; break;
+        case O_CG: rq.callgrind_out = optarg; break;
+        case O_ANALYTIC: rq.analytic = 1; break;
+        case O_RUN: run_dir = optarg; break;
+        case O_PAPI: rq.papi_events = optarg; break;
+        case O_PROBES: rq.probes_out = optarg; break;
+        case 'q': cli_quiet = 1; break;
+        case 'h': usage(stdout); return CLI_EXIT_OK;
+        case ':': cli_fail("%s needs a value (see dmdprof measure --help)", argv[optind - 1]);
+        default: cli_fail("unknown option '%s' (see dmdprof measure --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) cli_fail("unexpected argument '%s' (see dmdprof measure --help)", argv[optind]);
+    if (rq.run_id && strpbrk(rq.run_id, ",\"\n\r"))
+        cli_fail("--run-id: '%s' must not contain commas, quotes or newlines", rq.run_id);
+    if (rq.trace_out && rq.model == DMD_LRU)
+        cli_fail("--trace-out: the lru model prices addresses, not values; use --model live or classic");
+    if (run_dir) return measure_to_solution(&rq, run_dir);
+    return measure_run(&rq, NULL);
+}

@@ -1,0 +1,735 @@
+/* measure.c -- see measure.h. */
+#include "measure.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analytic.h"
+#include "cli.h"
+#include "dmdp.h"
+
+void measure_request_default(measure_request *rq)
+{
+    memset(rq, 0, sizeof *rq);
+    rnn_config_default(&rq->cfg);
+    rq->cfg.task = TASK_ADDITION;
+    rq->cfg.T = 30;
+    rq->cfg.H = 64;
+    rq->cfg.batch = 1;
+    rq->cfg.batches_per_epoch = 1;
+    rq->cfg.epochs = 1;
+    rq->steps = 1;
+    rq->model = DMD_LIVE;
+}
+
+/* ---------------------------------------------------------------- model -- */
+
+/* The model to measure: fresh by recipe, or parameters and momentum from a
+ * checkpoint (task, H and precision must agree with the flags that were
+ * given; T and the batch size may differ, they do not shape parameters). */
+static rnn_model *measure_model(const measure_request *rq, rnn_config *cfg)
+{
+    char err[512];
+    rnn_model *ck = NULL;
+    *cfg = rq->cfg;
+    if (rq->checkpoint) {
+        ck = rnn_ckpt_read(rq->checkpoint, err, sizeof err);
+        if (!ck) cli_fail("--checkpoint: %s", err);
+        const rnn_config *k = &ck->cfg;
+        if (rq->set_task && k->task != cfg->task)
+            cli_fail("--checkpoint: '%s' holds a %s model but --task is %s", rq->checkpoint, task_get(k->task)->name,
+                     task_get(cfg->task)->name);
+        if (rq->set_H && k->H != cfg->H)
+            cli_fail("--checkpoint: '%s' has H=%d but -H is %d", rq->checkpoint, k->H, cfg->H);
+        if (rq->set_precision && k->precision != cfg->precision)
+            cli_fail("--checkpoint: '%s' is %s but --precision is %s", rq->checkpoint, rnn_precision_names[k->precision],
+                     rnn_precision_names[cfg->precision]);
+        cfg->task = k->task;
+        cfg->H = k->H;
+        cfg->precision = k->precision;
+        cfg->activation = k->activation;
+        cfg->init = k->init;
+        cfg->nesterov = k->nesterov;
+        cfg->momentum = k->momentum;
+        cfg->momentum_schedule = k->momentum_schedule;
+        cfg->lr = k->lr;
+        cfg->clip = k->clip;
+        if (!rq->set_T) cfg->T = k->T;
+    }
+    const char *bad = rnn_config_check(cfg, err, sizeof err);
+    if (bad) cli_fail("%s", bad);
+    rnn_model *m = rnn_model_create(cfg, err, sizeof err);
+    if (!m) {
+        cli_warn("cannot create the model: %s", err);
+        exit(CLI_EXIT_WORK);
+    }
+    if (ck) {
+        memcpy(m->params, ck->params, m->P * m->esz);
+        memcpy(m->mom, ck->mom, m->P * m->esz);
+        m->step = ck->step;
+        rnn_model_free(ck);
+    }
+    return m;
+}
+
+/* Values one step creates, an upper estimate: every multiply-add makes one
+ * value, plus the elementwise work (activations, their derivatives, loss,
+ * update). */
+static double values_per_step(const rnn_model *m)
+{
+    const rnn_config *c = &m->cfg;
+    double thb = (double)c->T * c->H * c->batch;
+    return rnn_step_flops(m) / 2 + 6.0 * thb + 8.0 * (double)m->P + 8.0 * c->batch * m->K * m->O + 1024;
+}
+
+static void check_budget(const measure_request *rq, const rnn_model *m)
+{
+    double v = values_per_step(m) * rq->steps;
+    double limit = rq->max_values ? (double)rq->max_values : 4294967294.0;
+    if (rq->model != DMD_LRU && v > limit)
+        cli_fail("the measurement would create about %.3g values, over the budget of %.3g (--max-values): "
+                 "reduce --steps, --batch, -T or -H",
+                 v, limit);
+    /* memory: value models keep ~10 bytes per value; classic also keeps every
+     * value in its order-statistic tree (12 bytes a slot, up to 4 slots a value). */
+    double per = rq->model == DMD_LIVE ? 12.0 : rq->model == DMD_CLASSIC ? 60.0 : 0.0;
+    double need = v * per + (double)rnn_config_bytes(&m->cfg);
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    double have = pages > 0 && psz > 0 ? 0.8 * (double)pages * (double)psz : 0;
+    if (have > 0 && need > have)
+        cli_fail("the measurement would need about %.1f GiB of memory (%.3g values), more than 80%% of this "
+                 "machine's %.1f GiB: reduce --steps, --batch, -T or -H",
+                 need / 1073741824.0, v, have / 0.8 / 1073741824.0);
+}
+
+/* ------------------------------------------------------ SDE counters -- */
+
+/* libdmd's counters as PAPI software-defined events sde:::dmdprof::NAME.
+ * Names: "cost", "reads", "bytes_read" (totals), "cost::REGION" ...,
+ * "cost::phase::PHASE" ... .  Values are read live from the attached engine
+ * (0 before the pricing pass has counted anything). */
+typedef struct {
+    int field; /* 0 cost, 1 reads, 2 bytes_read */
+    const char *region; /* NULL = all */
+    const char *phase;  /* NULL = all */
+} sde_ctx;
+
+static const dmd_engine *g_engine;
+
+static uint64_t counts_field(const dmd_counts *c, int field)
+{
+    return field == 0 ? c->cost : field == 1 ? c->reads : c->bytes_read;
+}
+
+static int find_name(int n, const char *(*get)(const dmd_engine *, int), const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(get(g_engine, i), name) == 0) return i;
+    return -1;
+}
+
+static long long sde_read(void *vctx)
+{
+    const sde_ctx *s = vctx;
+    if (!g_engine) return 0;
+    dmd_counts c;
+    if (!s->region && !s->phase) {
+        dmd_engine_total(g_engine, &c);
+    } else if (s->region) {
+        int r = find_name(dmd_engine_nregions(g_engine), dmd_engine_region_name, s->region);
+        if (r < 0) return 0;
+        dmd_engine_region_total(g_engine, r, &c);
+    } else {
+        int p = find_name(dmd_engine_nphases(g_engine), dmd_engine_phase_name, s->phase);
+        if (p < 0) return 0;
+        dmd_engine_phase_total(g_engine, p, &c);
+    }
+    return (long long)counts_field(&c, s->field);
+}
+
+static const char *const k_regions[] = {"temp",   "W_ih",   "W_hh",    "b_h",    "W_hy",    "b_y",    "x",
+                                        "h",      "dh",     "dz",      "dW_ih",  "dW_hh",   "db_h",   "dW_hy",
+                                        "db_y",   "v_W_ih", "v_W_hh",  "v_b_h",  "v_W_hy",  "v_b_y",  "logits",
+                                        NULL};
+static const char *const k_phases[] = {"forward", "backward", "update", NULL};
+static const char *const k_fields[] = {"cost", "reads", "bytes_read"};
+
+static void register_sdes(void)
+{
+    static sde_ctx ctx[3 * 32];
+    static int done;
+    if (done || !dmdp_have_papi()) return;
+    done = 1;
+    int n = 0;
+    char name[128];
+    for (int f = 0; f < 3; f++) {
+        ctx[n] = (sde_ctx){f, NULL, NULL};
+        dmdp_sde_counter(k_fields[f], "ByteDMD total of the measurement", sde_read, &ctx[n++]);
+        for (int r = 0; k_regions[r]; r++) {
+            const char *parts[] = {k_fields[f], k_regions[r]};
+            dmdp_sde_name(name, sizeof name, parts, 2);
+            ctx[n] = (sde_ctx){f, k_regions[r], NULL};
+            dmdp_sde_counter(name, "ByteDMD total of one region", sde_read, &ctx[n++]);
+        }
+        for (int p = 0; k_phases[p]; p++) {
+            const char *parts[] = {k_fields[f], "phase", k_phases[p]};
+            dmdp_sde_name(name, sizeof name, parts, 3);
+            ctx[n] = (sde_ctx){f, NULL, k_phases[p]};
+            dmdp_sde_counter(name, "ByteDMD total of one phase", sde_read, &ctx[n++]);
+        }
+    }
+}
+
+/* --------------------------------------------------------------- JSON -- */
+
+static json_t *counts_json(const dmd_counts *c)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "reads", json_integer((json_int_t)c->reads));
+    json_object_set_new(o, "bytes_read", json_integer((json_int_t)c->bytes_read));
+    json_object_set_new(o, "writes", json_integer((json_int_t)c->writes));
+    json_object_set_new(o, "bytes_written", json_integer((json_int_t)c->bytes_written));
+    json_object_set_new(o, "cost", json_integer((json_int_t)c->cost));
+    json_object_set_new(o, "mean_depth", c->reads ? json_real(c->sum_depth / (double)c->reads) : json_null());
+    json_object_set_new(o, "max_depth", c->reads ? json_integer((json_int_t)c->max_depth) : json_null());
+    int top = -1;
+    for (int k = 0; k < 64; k++)
+        if (c->hist[k]) top = k;
+    json_t *h = json_array();
+    for (int k = 0; k <= top; k++) json_array_append_new(h, json_integer((json_int_t)c->hist[k]));
+    json_object_set_new(o, "depth_hist_log2", h);
+    return o;
+}
+
+static void set_row_keys(json_t *o, const char *phase, const char *region)
+{
+    if (phase) json_object_set_new(o, "phase", json_string(phase));
+    if (region) json_object_set_new(o, "region", json_string(region));
+}
+
+static const char *prec_name(rnn_precision p) { return p == RNN_F64 ? "float64" : "float32"; }
+
+static void default_run_id(char *buf, size_t n, const rnn_config *c, dmd_model model)
+{
+    snprintf(buf, n, "measure-%s-T%d-H%d-B%d-%s-%s-s%" PRIu64, task_get(c->task)->name, c->T, c->H, c->batch,
+             prec_name(c->precision), dmd_model_name(model), c->seed);
+}
+
+/* ------------------------------------------------------------ outputs -- */
+
+static int write_csv(const char *path, const dmd_engine *e, const rnn_config *c, const char *run_id, dmd_model model)
+{
+    cli_out o;
+    if (cli_out_open(&o, path) != 0) return -1;
+    fprintf(o.f, "run_id,task,init,T,H,batch,precision,model,phase,region,reads,bytes_read,writes,bytes_written,"
+                 "cost,mean_depth,max_depth\n");
+    for (int p = 0; p < dmd_engine_nphases(e); p++)
+        for (int r = 0; r < dmd_engine_nregions(e); r++) {
+            const dmd_counts *k = dmd_engine_counts(e, p, r);
+            if (!k->reads && !k->writes) continue;
+            fprintf(o.f, "%s,%s,%s,%d,%d,%d,%s,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
+                    run_id, task_get(c->task)->name, rnn_init_names[c->init], c->T, c->H, c->batch,
+                    prec_name(c->precision), dmd_model_name(model), dmd_engine_phase_name(e, p),
+                    dmd_engine_region_name(e, r), k->reads, k->bytes_read, k->writes, k->bytes_written, k->cost);
+            if (k->reads)
+                fprintf(o.f, "%.6g,%" PRIu64 "\n", k->sum_depth / (double)k->reads, k->max_depth);
+            else
+                fprintf(o.f, ",\n"); /* no read: depth is missing, not 0 */
+        }
+    return cli_out_commit(&o);
+}
+
+static int write_callgrind(const char *path, const dmd_engine *e, const char *cmdline)
+{
+    int n = dmd_engine_nsites(e);
+    dmdp_cg_row *rows = calloc(n ? n : 1, sizeof *rows);
+    unsigned long long *vals = calloc(3 * (size_t)(n ? n : 1), sizeof *vals);
+    if (!rows || !vals) {
+        free(rows);
+        free(vals);
+        cli_warn("out of memory writing '%s'", path);
+        return -1;
+    }
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        const char *file;
+        int line, phase;
+        const dmd_counts *c;
+        dmd_engine_site(e, i, &file, &line, &phase, &c);
+        if (!c->reads) continue;
+        vals[3 * m] = c->cost;
+        vals[3 * m + 1] = c->bytes_read;
+        vals[3 * m + 2] = c->reads;
+        rows[m].file = file ? file : "???";
+        rows[m].line = line;
+        rows[m].fn = dmd_engine_phase_name(e, phase);
+        rows[m].values = &vals[3 * m];
+        m++;
+    }
+    static const char *const names[] = {"Dmd_cost", "Dmd_bytes", "Dmd_reads"};
+    static const char *const descr[] = {"ByteDMD cost (sum over bytes read of ceil(sqrt(depth)))", "Bytes read",
+                                        "Element reads"};
+    cli_out o;
+    int rc = -1;
+    if (cli_out_open(&o, path) == 0) {
+        if (dmdp_cg_write(o.f, cmdline, 3, names, descr, m, rows) == 0)
+            rc = cli_out_commit(&o);
+        else
+            cli_out_abort(&o);
+    }
+    free(rows);
+    free(vals);
+    return rc;
+}
+
+static void fmt_int(char *buf, size_t n, uint64_t v)
+{
+    char tmp[32];
+    int len = snprintf(tmp, sizeof tmp, "%" PRIu64, v), j = 0;
+    for (int i = 0; i < len && j + 2 < (int)n; i++) {
+        if (i && (len - i) % 3 == 0) buf[j++] = ',';
+        buf[j++] = tmp[i];
+    }
+    buf[j] = 0;
+}
+
+static void print_table(FILE *f, const dmd_engine *e, const dmd_counts *tot)
+{
+    char a[32], b[32], c[32];
+    fprintf(f, "%-8s %16s %16s %20s %6s %12s %12s\n", "region", "reads", "bytes_read", "cost", "share", "mean_depth",
+            "max_depth");
+    int nr = dmd_engine_nregions(e);
+    int order[256], k = 0;
+    for (int r = 0; r < nr && k < 256; r++) order[k++] = r;
+    for (int i = 1; i < k; i++) /* by cost, descending */
+        for (int j = i; j > 0; j--) {
+            dmd_counts x, y;
+            dmd_engine_region_total(e, order[j], &x);
+            dmd_engine_region_total(e, order[j - 1], &y);
+            if (x.cost <= y.cost) break;
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (int i = 0; i < k; i++) {
+        dmd_counts x;
+        dmd_engine_region_total(e, order[i], &x);
+        if (!x.reads) continue;
+        fmt_int(a, sizeof a, x.reads);
+        fmt_int(b, sizeof b, x.bytes_read);
+        fmt_int(c, sizeof c, x.cost);
+        fprintf(f, "%-8s %16s %16s %20s %5.1f%% %12.1f %12" PRIu64 "\n", dmd_engine_region_name(e, order[i]), a, b,
+                c, tot->cost ? 100.0 * (double)x.cost / (double)tot->cost : 0.0, x.sum_depth / (double)x.reads,
+                x.max_depth);
+    }
+    fmt_int(a, sizeof a, tot->reads);
+    fmt_int(b, sizeof b, tot->bytes_read);
+    fmt_int(c, sizeof c, tot->cost);
+    fprintf(f, "%-8s %16s %16s %20s %5.1f%% %12.1f %12" PRIu64 "\n", "total", a, b, c, 100.0,
+            tot->reads ? tot->sum_depth / (double)tot->reads : 0.0, tot->max_depth);
+    fprintf(f, "\n%-8s %16s %16s %20s %6s\n", "phase", "reads", "bytes_read", "cost", "share");
+    for (int p = 0; p < dmd_engine_nphases(e); p++) {
+        dmd_counts x;
+        dmd_engine_phase_total(e, p, &x);
+        if (!x.reads) continue;
+        fmt_int(a, sizeof a, x.reads);
+        fmt_int(b, sizeof b, x.bytes_read);
+        fmt_int(c, sizeof c, x.cost);
+        fprintf(f, "%-8s %16s %16s %20s %5.1f%%\n", dmd_engine_phase_name(e, p), a, b, c,
+                tot->cost ? 100.0 * (double)x.cost / (double)tot->cost : 0.0);
+    }
+}
+
+/* The split the README reports: W_hh, the hidden states h, their gradients
+ * (dh, dz), everything else. */
+static json_t *split_json(const dmd_engine *e, const dmd_counts *tot)
+{
+    uint64_t whh = 0, h = 0, dh = 0;
+    for (int r = 0; r < dmd_engine_nregions(e); r++) {
+        dmd_counts x;
+        dmd_engine_region_total(e, r, &x);
+        const char *n = dmd_engine_region_name(e, r);
+        if (!strcmp(n, "W_hh")) whh += x.cost;
+        else if (!strcmp(n, "h")) h += x.cost;
+        else if (!strcmp(n, "dh") || !strcmp(n, "dz")) dh += x.cost;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "W_hh", json_integer((json_int_t)whh));
+    json_object_set_new(o, "h", json_integer((json_int_t)h));
+    json_object_set_new(o, "dh_dz", json_integer((json_int_t)dh));
+    json_object_set_new(o, "other", json_integer((json_int_t)(tot->cost - whh - h - dh)));
+    return o;
+}
+
+static json_t *analytic_json(const dmd_engine *e, const rnn_model *m, dmd_model model, unsigned w)
+{
+    an_dims d = {m->cfg.T, m->cfg.H, m->cfg.batch, m->I, m->O, m->K, w};
+    an_estimate est;
+    if (an_estimate_step(model, &d, &est) != 0) return json_null();
+    uint64_t whh = 0, h = 0;
+    for (int r = 0; r < dmd_engine_nregions(e); r++) {
+        dmd_counts x;
+        dmd_engine_region_total(e, r, &x);
+        if (!strcmp(dmd_engine_region_name(e, r), "W_hh")) whh = x.cost;
+        if (!strcmp(dmd_engine_region_name(e, r), "h")) h = x.cost;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "W_hh_estimate", json_real(est.whh));
+    json_object_set_new(o, "h_estimate", json_real(est.hidden));
+    json_object_set_new(o, "W_hh_measured", json_integer((json_int_t)whh));
+    json_object_set_new(o, "h_measured", json_integer((json_int_t)h));
+    json_object_set_new(o, "W_hh_rel_error", whh ? json_real(est.whh / (double)whh - 1) : json_null());
+    json_object_set_new(o, "h_rel_error", h ? json_real(est.hidden / (double)h - 1) : json_null());
+    return o;
+}
+
+/* ---------------------------------------------------------------- run -- */
+
+int measure_run(const measure_request *rq, json_t **result)
+{
+    rnn_config cfg;
+    rnn_model *m = measure_model(rq, &cfg);
+    check_budget(rq, m);
+    unsigned w = rq->bytes_per_element ? rq->bytes_per_element : (unsigned)m->esz;
+    char run_id[256];
+    if (rq->run_id)
+        snprintf(run_id, sizeof run_id, "%s", rq->run_id);
+    else
+        default_run_id(run_id, sizeof run_id, &cfg, rq->model);
+
+    /* outputs that must be writable before the work starts */
+    cli_out trace = {0};
+    if (rq->trace_out && cli_out_open(&trace, rq->trace_out) != 0) exit(CLI_EXIT_USAGE);
+
+    dmd_options o = {0};
+    o.model = rq->model;
+    o.bytes_per_element = w;
+    o.trace_out = rq->trace_out ? trace.f : NULL;
+    o.per_site = rq->callgrind_out != NULL;
+    o.max_values = rq->max_values;
+    dmd_engine *e = dmd_engine_new(&o);
+    if (!e) {
+        cli_out_abort(&trace);
+        cli_warn("cannot create the pricing engine (out of memory)");
+        return CLI_EXIT_WORK;
+    }
+
+    /* probes: timers always; PAPI only when asked for */
+    int want_probes = rq->papi_events || rq->probes_out;
+    dmdp *pr = NULL;
+    if (want_probes) {
+        register_sdes();
+        const char *ev = rq->papi_events;
+        if (ev && !strcmp(ev, "default")) ev = DMDP_DEFAULT_EVENTS;
+        pr = dmdp_start(ev ? ev : "none", cli_quiet);
+    }
+    g_engine = e;
+
+    /* snapshot of everything a step changes */
+    size_t pbytes = m->P * m->esz;
+    void *p0 = malloc(pbytes), *v0 = malloc(pbytes);
+    uint64_t *step_cost = calloc((size_t)rq->steps, sizeof *step_cost);
+    uint64_t *step_reads = calloc((size_t)rq->steps, sizeof *step_reads);
+    uint64_t *step_bytes = calloc((size_t)rq->steps, sizeof *step_bytes);
+    if (!p0 || !v0 || !step_cost || !step_reads || !step_bytes) {
+        cli_warn("out of memory");
+        return CLI_EXIT_WORK;
+    }
+    memcpy(p0, m->params, pbytes);
+    memcpy(v0, m->mom, pbytes);
+    rng_t rng0 = m->data_rng;
+    long s0 = m->step;
+
+    int passes = dmd_engine_passes(e);
+    double t0 = cli_now();
+    rnn_step_result r = {0};
+    double first_loss = NAN;
+    cli_progress prog;
+    cli_progress_start(&prog, cli_name(), (long)passes * rq->steps, 1);
+    for (int p = 0; p < passes; p++) {
+        memcpy(m->params, p0, pbytes);
+        memcpy(m->mom, v0, pbytes);
+        m->data_rng = rng0;
+        m->step = s0;
+        dmd_engine_attach(e, p);
+        for (int s = 0; s < rq->steps; s++) {
+            rnn_draw_batch(m);
+            rnn_hparams hp = rnn_step_hparams(m);
+            rnn_step_dmd(m, &hp, s == 0, &r);
+            m->step++;
+            if (s == 0) first_loss = r.loss;
+            if (p == passes - 1) {
+                dmd_counts t;
+                dmd_engine_total(e, &t);
+                step_cost[s] = t.cost;
+                step_reads[s] = t.reads;
+                step_bytes[s] = t.bytes_read;
+            }
+            if (!isfinite(r.loss)) break;
+            if (rq->steps > 1 || passes > 1) {
+                char msg[96];
+                snprintf(msg, sizeof msg, "pass %d/%d, step %d/%d", p + 1, passes, s + 1, rq->steps);
+                cli_progress_update(&prog, (long)p * rq->steps + s + 1, msg);
+            }
+        }
+        rnn_dmd_outputs(m);
+        dmd_engine_detach(e);
+    }
+    double wall = cli_now() - t0;
+    if (pr) dmdp_stop(pr);
+    g_engine = NULL;
+
+    dmd_counts tot;
+    dmd_engine_total(e, &tot);
+    int rc = CLI_EXIT_OK;
+    if (!isfinite(first_loss)) {
+        cli_warn("the step's loss is not finite (%g): the checkpoint or settings diverge", first_loss);
+        rc = CLI_EXIT_WORK;
+    }
+
+    if (rq->trace_out && (rc != CLI_EXIT_OK || cli_out_commit(&trace) != 0)) {
+        if (rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
+        cli_out_abort(&trace);
+    }
+
+    /* JSON summary */
+    json_t *j = json_object();
+    json_t *jc = json_object();
+    json_object_set_new(jc, "task", json_string(task_get(cfg.task)->name));
+    json_object_set_new(jc, "init", json_string(rnn_init_names[cfg.init]));
+    json_object_set_new(jc, "activation", json_string(rnn_activation_names[cfg.activation]));
+    json_object_set_new(jc, "T", json_integer(cfg.T));
+    json_object_set_new(jc, "H", json_integer(cfg.H));
+    json_object_set_new(jc, "I", json_integer(m->I));
+    json_object_set_new(jc, "O", json_integer(m->O));
+    json_object_set_new(jc, "K", json_integer(m->K));
+    json_object_set_new(jc, "batch", json_integer(cfg.batch));
+    json_object_set_new(jc, "precision", json_string(prec_name(cfg.precision)));
+    json_object_set_new(jc, "seed", json_integer((json_int_t)cfg.seed));
+    json_object_set_new(jc, "steps", json_integer(rq->steps));
+    json_object_set_new(jc, "checkpoint", rq->checkpoint ? json_string(rq->checkpoint) : json_null());
+    json_object_set_new(j, "run_id", json_string(run_id));
+    json_object_set_new(j, "config", jc);
+    json_object_set_new(j, "model", json_string(dmd_model_name(rq->model)));
+    json_object_set_new(j, "bytes_per_element", json_integer(w));
+    json_object_set_new(j, "total_cost", json_integer((json_int_t)tot.cost));
+    json_object_set_new(j, "total_reads", json_integer((json_int_t)tot.reads));
+    json_object_set_new(j, "total_bytes_read", json_integer((json_int_t)tot.bytes_read));
+    json_object_set_new(j, "total_writes", json_integer((json_int_t)tot.writes));
+    json_object_set_new(j, "total_bytes_written", json_integer((json_int_t)tot.bytes_written));
+    json_object_set_new(j, "mean_depth", tot.reads ? json_real(tot.sum_depth / (double)tot.reads) : json_null());
+    json_object_set_new(j, "max_depth", tot.reads ? json_integer((json_int_t)tot.max_depth) : json_null());
+    json_object_set_new(j, "loss", isfinite(first_loss) ? json_real(first_loss) : json_null());
+    json_object_set_new(j, "clipped_last_step", json_boolean(r.clipped));
+    json_object_set_new(j, "wall_seconds", json_real(wall));
+    json_t *js = json_array();
+    for (int s = 0; s < rq->steps; s++) {
+        json_t *x = json_object();
+        json_object_set_new(x, "step", json_integer(s + 1));
+        json_object_set_new(x, "cost", json_integer((json_int_t)(step_cost[s] - (s ? step_cost[s - 1] : 0))));
+        json_object_set_new(x, "reads", json_integer((json_int_t)(step_reads[s] - (s ? step_reads[s - 1] : 0))));
+        json_object_set_new(x, "bytes_read",
+                            json_integer((json_int_t)(step_bytes[s] - (s ? step_bytes[s - 1] : 0))));
+        json_array_append_new(js, x);
+    }
+    json_object_set_new(j, "steps", js);
+    json_t *jp = json_array(), *jr = json_array(), *jrt = json_array();
+    for (int p = 0; p < dmd_engine_nphases(e); p++) {
+        dmd_counts x;
+        dmd_engine_phase_total(e, p, &x);
+        if (!x.reads && !x.writes) continue;
+        json_t *o2 = counts_json(&x);
+        set_row_keys(o2, dmd_engine_phase_name(e, p), NULL);
+        json_array_append_new(jp, o2);
+        for (int rr = 0; rr < dmd_engine_nregions(e); rr++) {
+            const dmd_counts *k = dmd_engine_counts(e, p, rr);
+            if (!k->reads && !k->writes) continue;
+            json_t *o3 = counts_json(k);
+            set_row_keys(o3, dmd_engine_phase_name(e, p), dmd_engine_region_name(e, rr));
+            json_array_append_new(jr, o3);
+        }
+    }
+    for (int rr = 0; rr < dmd_engine_nregions(e); rr++) {
+        dmd_counts x;
+        dmd_engine_region_total(e, rr, &x);
+        if (!x.reads && !x.writes) continue;
+        json_t *o2 = counts_json(&x);
+        set_row_keys(o2, NULL, dmd_engine_region_name(e, rr));
+        json_array_append_new(jrt, o2);
+    }
+    json_object_set_new(j, "phases", jp);
+    json_object_set_new(j, "regions", jr);
+    json_object_set_new(j, "region_totals", jrt);
+    json_object_set_new(j, "split", split_json(e, &tot));
+    if (rq->analytic) json_object_set_new(j, "analytic", analytic_json(e, m, rq->model, w));
+    if (pr) {
+        json_object_set_new(j, "probes", dmdp_json(pr));
+        if (!dmdp_complete(pr)) json_object_set_new(j, "incomplete", json_true());
+    }
+
+    if (rc == CLI_EXIT_OK && rq->csv && write_csv(rq->csv, e, &cfg, run_id, rq->model) != 0) rc = CLI_EXIT_WORK;
+    if (rc == CLI_EXIT_OK && rq->callgrind_out) {
+        char cmdline[256];
+        snprintf(cmdline, sizeof cmdline, "dmdprof measure --task %s -T %d -H %d --batch %d --model %s",
+                 task_get(cfg.task)->name, cfg.T, cfg.H, cfg.batch, dmd_model_name(rq->model));
+        if (write_callgrind(rq->callgrind_out, e, cmdline) != 0) rc = CLI_EXIT_WORK;
+    }
+    if (rc == CLI_EXIT_OK && rq->probes_out && pr) {
+        cli_out po;
+        if (cli_out_open(&po, rq->probes_out) != 0 || dmdp_write_csv(pr, po.f, run_id, 1) != 0 ||
+            cli_out_commit(&po) != 0)
+            rc = CLI_EXIT_WORK;
+    }
+
+    if (result) {
+        *result = j;
+    } else if (rc == CLI_EXIT_OK) {
+        if (rq->json) {
+            json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+            fputc('\n', stdout);
+        } else {
+            printf("dmdprof measure: %s T=%d H=%d B=%d %s, model %s at %u bytes/element, %d step%s, %.2f s\n",
+                   task_get(cfg.task)->name, cfg.T, cfg.H, cfg.batch, prec_name(cfg.precision),
+                   dmd_model_name(rq->model), w, rq->steps, rq->steps > 1 ? "s" : "", wall);
+            print_table(stdout, e, &tot);
+            if (rq->steps > 1) {
+                printf("\nper step cost:");
+                for (int s = 0; s < rq->steps; s++)
+                    printf(" %" PRIu64, step_cost[s] - (s ? step_cost[s - 1] : 0));
+                printf("\n");
+            }
+            json_t *an = json_object_get(j, "analytic");
+            if (an && json_is_object(an))
+                printf("\nanalytic (%s): W_hh %.4g (measured %" PRIu64 ", %+.1f%%), h %.4g (measured %" PRIu64
+                       ", %+.1f%%)\n",
+                       dmd_model_name(rq->model), json_real_value(json_object_get(an, "W_hh_estimate")),
+                       (uint64_t)json_integer_value(json_object_get(an, "W_hh_measured")),
+                       100 * json_number_value(json_object_get(an, "W_hh_rel_error")),
+                       json_real_value(json_object_get(an, "h_estimate")),
+                       (uint64_t)json_integer_value(json_object_get(an, "h_measured")),
+                       100 * json_number_value(json_object_get(an, "h_rel_error")));
+            else if (rq->analytic)
+                printf("\nanalytic: no closed form for the %s model (use classic or lru)\n",
+                       dmd_model_name(rq->model));
+        }
+        json_decref(j);
+    } else {
+        json_decref(j);
+    }
+    dmdp_free(pr);
+    free(p0);
+    free(v0);
+    free(step_cost);
+    free(step_reads);
+    free(step_bytes);
+    dmd_engine_free(e);
+    rnn_model_free(m);
+    return rc;
+}
+
+/* ------------------------------------------------ ByteDMD to solution -- */
+
+static const json_t *need(const json_t *o, const char *key, const char *path)
+{
+    const json_t *v = json_object_get(o, key);
+    if (!v) cli_fail("--run: '%s' has no field \"%s\" (is it a run.json written by dmdprof train?)", path, key);
+    return v;
+}
+
+int measure_to_solution(const measure_request *rq0, const char *run_dir)
+{
+    char *path = cli_path(run_dir, "run.json");
+    json_error_t jerr;
+    json_t *run = json_load_file(path, 0, &jerr);
+    if (!run) cli_fail("--run: cannot read '%s': %s (line %d)", path, jerr.text, jerr.line);
+    const json_t *cfgj = json_object_get(run, "config");
+    if (!cfgj) cfgj = run;
+    measure_request rq = *rq0;
+    const char *task = json_string_value(need(run, "task", path));
+    int t = task ? task_parse(task) : -1;
+    if (t < 0) cli_fail("--run: '%s' names an unknown task", path);
+    rq.cfg.task = (task_id)t;
+    rq.cfg.T = (int)json_integer_value(need(run, "T", path));
+    rq.cfg.H = (int)json_integer_value(need(run, "H", path));
+    rq.cfg.batch = (int)json_integer_value(need(cfgj, "batch", path));
+    const char *prec = json_string_value(need(cfgj, "precision", path));
+    rq.cfg.precision = prec && (!strcmp(prec, "float32") || !strcmp(prec, "f32")) ? RNN_F32 : RNN_F64;
+    rq.set_task = rq.set_T = rq.set_H = rq.set_batch = rq.set_precision = 1;
+    int bpe = (int)json_integer_value(need(cfgj, "batches_per_epoch", path));
+    const json_t *se = need(run, "solved_epoch", path);
+    long epochs_run = (long)json_integer_value(need(run, "epochs_run", path));
+    char *ck = cli_path(run_dir, "model.ckpt");
+    rq.checkpoint = access(ck, R_OK) == 0 ? ck : NULL;
+    rq.steps = 2; /* the second step is the steady state: W_hh comes from the previous update */
+    rq.json = 0;
+    rq.csv = rq.trace_out = rq.callgrind_out = rq.probes_out = NULL;
+    json_t *res = NULL;
+    int rc = measure_run(&rq, &res);
+    if (rc != CLI_EXIT_OK) {
+        json_decref(res);
+        json_decref(run);
+        return rc;
+    }
+    json_t *steps = json_object_get(res, "steps");
+    json_t *s2 = json_array_get(steps, 1);
+    json_int_t per_step = json_integer_value(json_object_get(s2, "cost"));
+    json_int_t per_reads = json_integer_value(json_object_get(s2, "reads"));
+    json_int_t per_bytes = json_integer_value(json_object_get(s2, "bytes_read"));
+    json_t *out = json_object();
+    json_object_set_new(out, "run_dir", json_string(run_dir));
+    json_object_set_new(out, "task", json_string(task));
+    json_object_set_new(out, "T", json_integer(rq.cfg.T));
+    json_object_set_new(out, "H", json_integer(rq.cfg.H));
+    json_object_set_new(out, "batch", json_integer(rq.cfg.batch));
+    json_object_set_new(out, "precision", json_string(prec_name(rq.cfg.precision)));
+    json_object_set_new(out, "model", json_string(dmd_model_name(rq.model)));
+    json_object_set_new(out, "bytes_per_element", json_deep_copy(json_object_get(res, "bytes_per_element")));
+    json_object_set_new(out, "cost_per_step", json_integer(per_step));
+    json_object_set_new(out, "reads_per_step", json_integer(per_reads));
+    json_object_set_new(out, "bytes_read_per_step", json_integer(per_bytes));
+    json_object_set_new(out, "first_step_cost", json_deep_copy(json_object_get(json_array_get(steps, 0), "cost")));
+    json_object_set_new(out, "batches_per_epoch", json_integer(bpe));
+    long long total_steps = (long long)epochs_run * bpe;
+    json_object_set_new(out, "steps_run", json_integer(total_steps));
+    json_object_set_new(out, "cost_of_run", json_real((double)per_step * (double)total_steps));
+    if (json_is_integer(se) && json_integer_value(se) > 0) {
+        long long steps_to = (long long)json_integer_value(se) * bpe;
+        json_object_set_new(out, "solved_epoch", json_integer(json_integer_value(se)));
+        json_object_set_new(out, "steps_to_solution", json_integer(steps_to));
+        json_object_set_new(out, "cost_to_solution", json_real((double)per_step * (double)steps_to));
+        json_object_set_new(out, "bytes_read_to_solution", json_real((double)per_bytes * (double)steps_to));
+    } else {
+        json_object_set_new(out, "solved_epoch", json_null());
+        json_object_set_new(out, "steps_to_solution", json_null());
+        json_object_set_new(out, "cost_to_solution", json_null());
+        json_object_set_new(out, "bytes_read_to_solution", json_null());
+    }
+    json_object_set_new(out, "note",
+                        json_string("cost_per_step is the second of two consecutive priced steps (steady state); "
+                                    "the dense kernel's cost does not depend on the data except through clipping "
+                                    "(README, 'Is the cost data-dependent?')"));
+    char *outp = cli_path(run_dir, "dmd_to_solution.json");
+    if (cli_write_json(outp, out) != 0) rc = CLI_EXIT_WORK;
+    if (rc == CLI_EXIT_OK) {
+        json_t *cts = json_object_get(out, "cost_to_solution");
+        if (json_is_number(cts))
+            printf("%s: %lld steps to solution x %lld per step = %.4g ByteDMD (%s, %u B/element); wrote %s\n", run_dir,
+                   (long long)json_integer_value(json_object_get(out, "steps_to_solution")), (long long)per_step,
+                   json_number_value(cts), dmd_model_name(rq.model),
+                   (unsigned)json_integer_value(json_object_get(out, "bytes_per_element")), outp);
+        else
+            printf("%s: never solved; %lld per step, %.4g over the whole run (%s); wrote %s\n", run_dir,
+                   (long long)per_step, (double)per_step * (double)total_steps, dmd_model_name(rq.model), outp);
+    }
+    free(outp);
+    free(ck);
+    free(path);
+    json_decref(out);
+    json_decref(res);
+    json_decref(run);
+    return rc;
+}
