@@ -1,0 +1,27 @@
+#!/bin/sh
+# cli_probes.sh DMDPROF -- `dmdprof probes` lists every event with a verdict
+# and exits 0; bad usage of `dmdprof callgrind` is one line and exit 2.
+set -u
+DMDPROF=$1
+fail() { echo "FAIL: $*"; exit 1; }
+out=$("$DMDPROF" probes --papi-events "PAPI_TOT_INS,BOGUS_EVENT_XYZ,default") || fail "probes exited $?"
+echo "$out"
+echo "$out" | grep -q "BOGUS_EVENT_XYZ .*\(no such event\|not built with PAPI\)" || fail "no verdict for BOGUS_EVENT_XYZ"
+echo "$out" | grep -q "PAPI_L3_TCM" || fail "'default' not expanded"
+echo "$out" | grep -q "event(s) countable here" || fail "no count line"
+echo "$out" | grep -q "^Callgrind client requests:" || fail "no Callgrind line"
+
+usage() { # expected-exit args...
+  want=$1; shift
+  err=$("$DMDPROF" "$@" 2>&1 >/dev/null); rc=$?
+  [ $rc = "$want" ] || fail "'$*' exited $rc, want $want ($err)"
+  [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "'$*': want one line, got: $err"
+  echo "dmdprof $* -> $err"
+}
+usage 2 callgrind --out /tmp
+usage 2 callgrind --ll 12,x,64 -- train
+usage 2 callgrind --bogus -- train
+usage 2 callgrind --exe /nonexistent/prog
+usage 2 callgrind -- callgrind -- train
+usage 2 probes --bogus
+echo "cli_probes: all checks passed"
