@@ -30,7 +30,7 @@
  * --------------
  * The stack is a Fenwick tree over "time of last touch": a key touched at
  * time t sits at position t with weight = its bytes; bytes above position p
- * = total - prefix(p).  Moving a key to the top clears its old position and
+ * = prefix(t-1) - prefix(p) (see "the tree" below for the lazy variant).  Moving a key to the top clears its old position and
  * sets the next time; retiring clears it.  When the time axis (C slots) is
  * used up, the live keys are renumbered 1..n in order and the tree is rebuilt
  * in O(C) with C between 2n+1024 and 4n+2048: amortised O(1) per event.
@@ -73,6 +73,17 @@ typedef struct {
     dmd_counts c;
 } dmd__site;
 
+/* One value (value models); one cache line serves a read. */
+typedef struct {
+    uint32_t pos;  /* tree position, 0 = not on the stack */
+    uint32_t left; /* live: reads counted (pass 0) / reads left (pass 1) */
+    uint32_t reg;  /* region index, or REG_PENDING | phase of the push */
+} dmd__val;
+
+typedef struct {
+    uint32_t owner, wt;
+} dmd__pt;
+
 struct dmd_engine {
     dmd_options o;
     int mode, pass, npasses;
@@ -81,16 +92,14 @@ struct dmd_engine {
     /* values (value models) */
     uint32_t nvals, nvals_pass0;
     size_t vcap;
-    uint32_t *vpos;  /* [vcap] tree position of value id, 0 = not on the stack */
-    uint32_t *left;  /* [vcap] live: pass 0 reads counted, pass 1 reads left */
-    uint16_t *vreg;  /* [vcap] region index, or REG_PENDING | phase */
+    dmd__val *val;   /* [vcap] per value id */
     uint64_t max_values;
 
     /* the stack: Fenwick tree over time */
-    uint32_t *kpos;  /* vpos (value models) or slots (lru) */
+    uint32_t *kpos;  /* position of key k at kpos[k * kstride]: &val->pos (value models) or slots (lru) */
+    size_t kstride;
     uint32_t *fw;    /* [C + 1] */
-    uint32_t *owner; /* [C + 1] key at each position */
-    uint32_t *wt;    /* [C + 1] weight at each position, 0 = empty */
+    dmd__pt *pt;     /* [C + 1] key and weight at each position (weight 0 = empty) */
     uint32_t C, t;   /* capacity; next free time */
     uint64_t total;  /* bytes on the stack */
     uint32_t nlive;  /* keys on the stack */
@@ -100,7 +109,8 @@ struct dmd_engine {
     int nreg, rcap;
     dmd__range *rng;
     int nrng, rngcap;
-    dmd__range cache;
+    dmd__range cache[4]; /* most recently hit ranges (span 0 = empty) */
+    unsigned cnext;
     uint32_t *slots; /* [nslots] value models: bound id; lru: tree position */
     size_t nslots, slotcap;
 
@@ -179,11 +189,8 @@ uint64_t dmd_U(uint64_t n)
     return (uint64_t)((unsigned __int128)m * a / 6);
 }
 
-uint64_t dmd_read_cost(uint64_t D, uint64_t w)
-{
-    if (w == 1) return isqrt64(D) + 1;
-    return dmd_U(D + w) - dmd_U(D);
-}
+static inline uint64_t read_cost(uint64_t D, uint64_t w);
+uint64_t dmd_read_cost(uint64_t D, uint64_t w) { return read_cost(D, w); }
 
 const char *dmd_model_name(dmd_model m)
 {
@@ -389,7 +396,7 @@ static void tw_store(dmd_engine *e, uint32_t id, uint32_t w, int reg)
 }
 static inline int vregion(const dmd_engine *e, uint32_t id)
 {
-    unsigned r = e->vreg[id];
+    unsigned r = e->val[id].reg;
     return (r & REG_PENDING) ? 0 : (int)r;
 }
 static void tw_pending(dmd_engine *e)
@@ -397,20 +404,38 @@ static void tw_pending(dmd_engine *e)
     if (e->tw_pend) {
         uint32_t id = e->tw_pend;
         e->tw_pend = 0;
-        tw_store(e, id, e->wt[e->vpos[id]], vregion(e, id));
+        tw_store(e, id, e->pt[e->val[id].pos].wt, vregion(e, id));
     }
 }
 
 /* ---------------------------------------------------------------- the tree */
-static inline uint32_t fw_prefix(const uint32_t *fw, uint32_t p)
+/*
+ * Fenwick tree over positions 1 .. t-1 (t = next free time), built lazily:
+ * node j (covering (j - lowbit(j), j]) is only valid for j < t.  Appending at
+ * t computes fw[t] from its children, which all lie below t (amortised O(1)).
+ * Changing a weight at p < t walks up only while below t.  The bytes above p
+ * are prefix(t-1) - prefix(p); both chains share the nodes of the common
+ * high bits of p and t-1, so only about 2 log2(t - p) nodes are read: reads
+ * near the top of the stack (the common case) touch a few hot nodes.
+ */
+static inline uint32_t tree_above(const uint32_t *fw, uint32_t t, uint32_t p)
 {
-    uint32_t s = 0;
-    for (; p; p &= p - 1) s += fw[p];
+    uint32_t a = t - 1, b = p, s = 0;
+    if (a == b) return 0;
+    uint32_t c = a & ~(0xFFFFFFFFu >> __builtin_clz(a ^ b)); /* common high bits */
+    for (; a > c; a &= a - 1) s += fw[a];
+    for (; b > c; b &= b - 1) s -= fw[b];
     return s;
 }
-static inline void fw_add(uint32_t *fw, uint32_t C, uint32_t p, uint32_t v)
+static inline void tree_sub(uint32_t *fw, uint32_t t, uint32_t p, uint32_t w)
 {
-    for (; p <= C; p += p & (0u - p)) fw[p] += v;
+    for (; p < t; p += p & (0u - p)) fw[p] -= w;
+}
+static inline void tree_append(uint32_t *fw, uint32_t t, uint32_t w)
+{
+    uint32_t stop = t - (t & (0u - t));
+    for (uint32_t c = t - 1; c > stop; c &= c - 1) w += fw[c];
+    fw[t] = w;
 }
 
 /* Renumber the live keys 1..n and size the axis for at least `room` more
@@ -419,11 +444,10 @@ static void compact(dmd_engine *e, uint32_t room)
 {
     uint32_t q = 0;
     for (uint32_t p = 1; p < e->t; p++)
-        if (e->wt[p]) {
+        if (e->pt[p].wt) {
             q++;
-            e->owner[q] = e->owner[p];
-            e->wt[q] = e->wt[p];
-            e->kpos[e->owner[q]] = q;
+            e->pt[q] = e->pt[p];
+            e->kpos[(size_t)e->pt[q].owner * e->kstride] = q;
         }
     if (q != e->nlive) dmd__panic("internal: %u keys found on the stack, %u expected", q, e->nlive);
     uint64_t want = 2 * (uint64_t)q + room + TREE_MIN;
@@ -432,16 +456,14 @@ static void compact(dmd_engine *e, uint32_t room)
     if (nc > 0x7FFFFFFFull) dmd__panic("stack of %u keys is too large", q);
     if (nc > e->C) {
         e->fw = xrealloc(e->fw, (nc + 1) * sizeof(uint32_t));
-        e->owner = xrealloc(e->owner, (nc + 1) * sizeof(uint32_t));
-        e->wt = xrealloc(e->wt, (nc + 1) * sizeof(uint32_t));
+        e->pt = xrealloc(e->pt, (nc + 1) * sizeof(dmd__pt));
     }
     e->C = (uint32_t)nc;
-    memset(e->wt + q + 1, 0, (nc - q) * sizeof(uint32_t));
     e->fw[0] = 0;
-    for (uint32_t i = 1; i <= nc; i++) e->fw[i] = e->wt[i];
-    for (uint32_t i = 1; i <= nc; i++) {
+    for (uint32_t i = 1; i <= q; i++) e->fw[i] = e->pt[i].wt;
+    for (uint32_t i = 1; i <= q; i++) {
         uint32_t j = i + (i & (0u - i));
-        if (j <= nc) e->fw[j] += e->fw[i];
+        if (j <= q) e->fw[j] += e->fw[i];
     }
     e->t = q + 1;
 }
@@ -455,40 +477,49 @@ static inline void ensure_room(dmd_engine *e, uint32_t n)
 static inline void key_push(dmd_engine *e, uint32_t key, uint32_t w)
 {
     uint32_t t = e->t++;
-    e->owner[t] = key;
-    e->wt[t] = w;
-    fw_add(e->fw, e->C, t, w);
-    e->kpos[key] = t;
+    e->pt[t].owner = key;
+    e->pt[t].wt = w;
+    tree_append(e->fw, t, w);
+    e->kpos[(size_t)(key) * e->kstride] = t;
     e->total += w;
+    if (__builtin_expect(e->total > 0xFFFFFFFFull, 0))
+        dmd__panic("more than 4 GiB of live data on the stack: price a smaller run");
     e->nlive++;
 }
 static inline void key_top(dmd_engine *e, uint32_t key, uint32_t p)
 {
-    uint32_t w = e->wt[p];
-    e->wt[p] = 0;
-    fw_add(e->fw, e->C, p, 0u - w);
+    uint32_t w = e->pt[p].wt;
+    e->pt[p].wt = 0;
+    tree_sub(e->fw, e->t, p, w);
     uint32_t t = e->t++;
-    e->owner[t] = key;
-    e->wt[t] = w;
-    fw_add(e->fw, e->C, t, w);
-    e->kpos[key] = t;
+    e->pt[t].owner = key;
+    e->pt[t].wt = w;
+    tree_append(e->fw, t, w);
+    e->kpos[(size_t)(key) * e->kstride] = t;
 }
 static inline void key_remove(dmd_engine *e, uint32_t key, uint32_t p)
 {
-    uint32_t w = e->wt[p];
-    e->wt[p] = 0;
-    fw_add(e->fw, e->C, p, 0u - w);
-    e->kpos[key] = 0;
+    uint32_t w = e->pt[p].wt;
+    e->pt[p].wt = 0;
+    tree_sub(e->fw, e->t, p, w);
+    e->kpos[(size_t)(key) * e->kstride] = 0;
     e->total -= w;
     e->nlive--;
+}
+/* Cost of an element of w bytes with D bytes above it.  Within one "shell"
+ * of equal ceil(sqrt(k)) it is w * m; otherwise the closed form. */
+static inline uint64_t read_cost(uint64_t D, uint64_t w)
+{
+    uint64_t m = isqrt64(D) + 1; /* ceil(sqrt(D + 1)) */
+    if (D + w <= m * m) return w * m;
+    return dmd_U(D + w) - dmd_U(D);
 }
 /* Price the key at position p: returns the cost, sets *depth = D + w. */
 static inline uint64_t key_price(const dmd_engine *e, uint32_t p, uint32_t w, uint64_t *depth)
 {
-    uint64_t D = e->total - fw_prefix(e->fw, p);
+    uint64_t D = tree_above(e->fw, e->t, p);
     *depth = D + w;
-    if (w == 1) return isqrt64(D) + 1;
-    return dmd_U(D + w) - dmd_U(D);
+    return read_cost(D, w);
 }
 
 static void reset_tree(dmd_engine *e)
@@ -497,7 +528,7 @@ static void reset_tree(dmd_engine *e)
     e->total = 0;
     e->nlive = 0;
     memset(e->fw, 0, (e->C + 1) * sizeof(uint32_t));
-    memset(e->wt, 0, (e->C + 1) * sizeof(uint32_t));
+    memset(e->pt, 0, (e->C + 1) * sizeof(dmd__pt));
 }
 
 /* ---------------------------------------------------------------- values */
@@ -507,11 +538,9 @@ static void grow_values(dmd_engine *e)
         dmd__panic("more than %llu values: raise the value budget (max_values) or price a smaller run",
                    (unsigned long long)e->max_values);
     size_t nc = e->vcap ? 2 * e->vcap : 4096;
-    e->vpos = xrealloc(e->vpos, nc * sizeof *e->vpos);
-    e->vreg = xrealloc(e->vreg, nc * sizeof *e->vreg);
-    if (e->o.model == DMD_LIVE) e->left = xrealloc(e->left, nc * sizeof *e->left);
+    e->val = xrealloc(e->val, nc * sizeof *e->val);
     e->vcap = nc;
-    if (e->mode != M_LRU) e->kpos = e->vpos;
+    if (e->mode != M_LRU) e->kpos = &e->val[0].pos;
 }
 
 /* A new value id; pass 0 initialises its bookkeeping. */
@@ -519,8 +548,8 @@ static inline uint32_t new_value(dmd_engine *e)
 {
     if (e->nvals + 1 >= e->vcap || (uint64_t)e->nvals + 1 > e->max_values) grow_values(e);
     uint32_t id = ++e->nvals;
-    e->vpos[id] = 0;
-    if (e->mode == M_COUNT) e->left[id] = 0;
+    e->val[id].pos = 0;
+    if (e->mode == M_COUNT) e->val[id].left = 0;
     return id;
 }
 
@@ -544,37 +573,37 @@ static uint32_t push_value(dmd_engine *e, uint32_t w, int reg, int is_write, con
     uint32_t id = new_value(e);
     switch (e->mode) {
     case M_COUNT:
-        e->vreg[id] = reg < 0 ? REG_PENDING : (uint16_t)reg;
+        e->val[id].reg = reg < 0 ? REG_PENDING : (uint16_t)reg;
         return id;
     case M_LIVE:
         if (id > e->nvals_pass0)
             dmd__panic("pass 1 creates more values than pass 0 (%u): the program must do the same work in every "
                        "pass",
                        e->nvals_pass0);
-        reg = e->vreg[id];
+        reg = e->val[id].reg;
         if (is_write) count_write(e, reg, w, file, line);
-        if (e->left[id]) {
+        if (e->val[id].left) {
             ensure_room(e, 1);
             key_push(e, id, w);
         }
         if (e->tw) tw_store(e, id, w, reg);
         if (e->has_obs) {
             if (e->obs.push) e->obs.push(e->obs.ctx, id, w, reg, is_write);
-            if (!e->left[id] && e->obs.retire) e->obs.retire(e->obs.ctx, id);
+            if (!e->val[id].left && e->obs.retire) e->obs.retire(e->obs.ctx, id);
         }
         return id;
     default: /* M_CLASSIC */
         if (reg < 0) {
-            e->vreg[id] = (uint16_t)(REG_PENDING | (unsigned)e->phase);
+            e->val[id].reg = (uint16_t)(REG_PENDING | (unsigned)e->phase);
             reg = 0;
         } else
-            e->vreg[id] = (uint16_t)reg;
+            e->val[id].reg = (uint16_t)reg;
         if (is_write) count_write(e, reg, w, file, line);
         ensure_room(e, 1);
         key_push(e, id, w);
         if (e->tw) {
             tw_pending(e);
-            if (e->vreg[id] & REG_PENDING)
+            if (e->val[id].reg & REG_PENDING)
                 e->tw_pend = id;
             else
                 tw_store(e, id, w, reg);
@@ -603,7 +632,7 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
         for (int k = 0; k < n; k++) {
             uint32_t id = ids[k];
             if (id == 0 || id > e->nvals) bad_value(e, id, file, line);
-            e->left[id]++;
+            e->val[id].left++;
         }
         return 1;
     }
@@ -614,9 +643,9 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
     for (int k = 0; k < n; k++) {
         uint32_t id = ids[k];
         if (id == 0 || id > e->nvals) bad_value(e, id, file, line);
-        uint32_t p = e->vpos[id];
+        uint32_t p = e->val[id].pos;
         if (!p) bad_value(e, id, file, line);
-        uint32_t w = e->wt[p];
+        uint32_t w = e->pt[p].wt;
         if (k == 0) w0 = w;
         uint64_t depth, cost = key_price(e, p, w, &depth);
         count_read(&e->row[vregion(e, id)], depth, w, cost);
@@ -628,8 +657,8 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
     uint32_t t0 = e->t;
     if (e->mode == M_LIVE) {
         for (int k = 0; k < n; k++) {
-            uint32_t id = ids[k], p = e->vpos[id];
-            if (--e->left[id] == 0) {
+            uint32_t id = ids[k], p = e->val[id].pos;
+            if (--e->val[id].left == 0) {
                 key_remove(e, id, p);
                 if (e->has_obs && e->obs.retire) e->obs.retire(e->obs.ctx, id);
             } else if (p < t0)
@@ -637,7 +666,7 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
         }
     } else {
         for (int k = 0; k < n; k++) {
-            uint32_t id = ids[k], p = e->vpos[id];
+            uint32_t id = ids[k], p = e->val[id].pos;
             if (p < t0) key_top(e, id, p);
         }
     }
@@ -672,7 +701,7 @@ void dmd_engine_read(dmd_engine *e, const uint32_t *ids, int n)
 static void output_value(dmd_engine *e, uint32_t id)
 {
     if (e->mode == M_COUNT)
-        e->left[id] |= LEFT_OUT;
+        e->val[id].left |= LEFT_OUT;
     else if (e->mode == M_LIVE || e->mode == M_CLASSIC) {
         if (e->tw) {
             if (e->mode == M_CLASSIC) tw_pending(e);
@@ -747,10 +776,9 @@ dmd_engine *dmd_engine_new(const dmd_options *o)
     e->sitetab = malloc(256 * sizeof(int));
     e->C = TREE_MIN;
     e->fw = calloc(TREE_MIN + 1, sizeof(uint32_t));
-    e->owner = calloc(TREE_MIN + 1, sizeof(uint32_t));
-    e->wt = calloc(TREE_MIN + 1, sizeof(uint32_t));
+    e->pt = calloc(TREE_MIN + 1, sizeof(dmd__pt));
     e->twbuf = malloc(TWBUF);
-    if (!e->sitetab || !e->fw || !e->owner || !e->wt || !e->twbuf) {
+    if (!e->sitetab || !e->fw || !e->pt || !e->twbuf) {
         dmd_engine_free(e);
         return NULL;
     }
@@ -759,7 +787,7 @@ dmd_engine *dmd_engine_new(const dmd_options *o)
     phase_index(e, "(none)");
     grow_rows(e, 8);
     dmd_engine_region(e, "temp");
-    e->cache.span = 0;
+    memset(e->cache, 0, sizeof e->cache);
     if (o->model != DMD_LRU) e->tw = o->trace_out;
     const char *env = getenv("DMD_TRACE_OUT");
     if (!e->tw && o->model != DMD_LRU && env && *env) {
@@ -795,12 +823,9 @@ void dmd_engine_free(dmd_engine *e)
     free(e->tw_path);
     free(e->tw_tmp);
     free(e->twbuf);
-    free(e->vpos);
-    free(e->left);
-    free(e->vreg);
+    free(e->val);
     free(e->fw);
-    free(e->owner);
-    free(e->wt);
+    free(e->pt);
     for (int r = 0; r < e->nreg; r++) free(e->rname[r]);
     free(e->rname);
     free(e->rng);
@@ -837,7 +862,7 @@ void dmd_engine_attach(dmd_engine *e, int pass)
     e->nvals = 0;
     e->nrng = 0;
     e->nslots = 0;
-    e->cache.span = 0;
+    memset(e->cache, 0, sizeof e->cache);
     reset_tree(e);
     e->phdepth = 0;
     e->phstack[0] = 0;
@@ -849,7 +874,8 @@ void dmd_engine_attach(dmd_engine *e, int pass)
     }
     e->row = e->rows[e->phase];
     e->lastsite = -1;
-    e->kpos = e->mode == M_LRU ? e->slots : e->vpos;
+    e->kpos = e->mode == M_LRU ? e->slots : &e->val[0].pos;
+    e->kstride = e->mode == M_LRU ? 1 : sizeof(dmd__val) / sizeof(uint32_t);
     e->listen = dmd_phase_listen(on_phase, e);
     if (e->listen < 0) dmd__panic("dmd_engine_attach: too many phase listeners");
     g_cur = e;
@@ -863,8 +889,8 @@ void dmd_engine_detach(dmd_engine *e)
     g_cur = NULL;
     if (e->mode == M_COUNT) {
         for (uint32_t id = 1; id <= e->nvals; id++) {
-            if (e->vreg[id] & REG_PENDING) e->vreg[id] = 0;
-            if (e->left[id] & LEFT_OUT) e->left[id] = LEFT_INF;
+            if (e->val[id].reg & REG_PENDING) e->val[id].reg = 0;
+            if (e->val[id].left & LEFT_OUT) e->val[id].left = LEFT_INF;
         }
     } else if (e->mode == M_LIVE && e->nvals != e->nvals_pass0)
         dmd__panic("pass 1 created %u values, pass 0 created %u: the program must do the same work in every pass",
@@ -938,8 +964,9 @@ static const dmd__range *find_range(dmd_engine *e, uintptr_t a, const char *what
         else if (a - r->lo >= r->span)
             lo = mid + 1;
         else {
-            e->cache = *r;
-            return &e->cache;
+            dmd__range *c = &e->cache[e->cnext++ & 3];
+            *c = *r;
+            return c;
         }
     }
     dmd__panic("%s at %s:%d: address %p is in no registered region (register the array with DMD_REGION)", what,
@@ -950,8 +977,17 @@ static inline uint32_t slot_of(dmd_engine *e, const void *addr, const dmd__range
                                const char *file, int line)
 {
     uintptr_t a = (uintptr_t)addr;
-    const dmd__range *r = &e->cache;
-    if (a - r->lo >= r->span) r = find_range(e, a, what, file, line);
+    const dmd__range *r = &e->cache[0];
+    if (a - r->lo >= r->span) {
+        r = &e->cache[1];
+        if (a - r->lo >= r->span) {
+            r = &e->cache[2];
+            if (a - r->lo >= r->span) {
+                r = &e->cache[3];
+                if (a - r->lo >= r->span) r = find_range(e, a, what, file, line);
+            }
+        }
+    }
     uintptr_t off = a - r->lo, idx;
     if (r->shift >= 0) {
         idx = off >> r->shift;
@@ -1016,61 +1052,78 @@ void dmd__region(const char *name, const void *ptr, size_t n, size_t elem_bytes)
     }
     memset(e->slots + e->nslots, e->mode == M_LRU ? 0 : 0xFF, n * sizeof *e->slots);
     e->nslots += n;
-    e->cache.span = 0;
+    memset(e->cache, 0, sizeof e->cache);
 }
 
-/* Range check for the array hooks: all n elements in one region. */
-static uint32_t array_slots(dmd_engine *e, const void *ptr, size_t n, const dmd__range **rp, const char *what)
+/* The array hooks may span several adjacent regions (one buffer with named
+ * views): they are processed region by region.  Returns the slot of ptr and,
+ * in *chunk, how many of the n elements lie in its region; an address in no
+ * region panics in slot_of. */
+static uint32_t array_slots(dmd_engine *e, const void *ptr, size_t n, const dmd__range **rp, const char *what,
+                            size_t *chunk)
 {
     uint32_t gs = slot_of(e, ptr, rp, what, NULL, 0);
-    if (gs - (*rp)->base + n > (*rp)->span / (*rp)->elem)
-        dmd__panic("%s(%p, %zu): runs past the end of region '%s' (%zu elements from index %u)", what, ptr, n,
-                   e->rname[(*rp)->reg], (size_t)((*rp)->span / (*rp)->elem), gs - (*rp)->base);
+    size_t left = (size_t)((*rp)->span / (*rp)->elem) - (gs - (*rp)->base);
+    *chunk = n < left ? n : left;
     return gs;
 }
 
 void dmd__input(const void *ptr, size_t n)
 {
     dmd_engine *e = need_engine("DMD_INPUT", NULL, 0);
-    if (n == 0) return;
-    const dmd__range *r;
-    uint32_t gs = array_slots(e, ptr, n, &r, "DMD_INPUT");
-    dmd__range rc = *r;
-    if (e->mode == M_LRU) {
-        for (size_t i = 0; i < n; i++) {
-            ensure_room(e, 1);
-            uint32_t p = e->slots[gs + i];
-            if (p)
-                key_top(e, gs + (uint32_t)i, p);
-            else
-                key_push(e, gs + (uint32_t)i, rc.w);
+    while (n > 0) {
+        const dmd__range *r;
+        size_t m;
+        uint32_t gs = array_slots(e, ptr, n, &r, "DMD_INPUT", &m);
+        dmd__range rc = *r;
+        if (e->mode == M_LRU) {
+            for (size_t i = 0; i < m; i++) {
+                ensure_room(e, 1);
+                uint32_t p = e->slots[gs + i];
+                if (p)
+                    key_top(e, gs + (uint32_t)i, p);
+                else
+                    key_push(e, gs + (uint32_t)i, rc.w);
+            }
+        } else {
+            for (size_t i = 0; i < m; i++) e->slots[gs + i] = push_value(e, rc.w, rc.reg, 0, NULL, 0);
         }
-        return;
+        ptr = (const char *)ptr + m * rc.elem;
+        n -= m;
     }
-    for (size_t i = 0; i < n; i++) e->slots[gs + i] = push_value(e, rc.w, rc.reg, 0, NULL, 0);
 }
 
 void dmd__output(const void *ptr, size_t n)
 {
     dmd_engine *e = need_engine("DMD_OUTPUT", NULL, 0);
-    if (n == 0 || e->mode == M_LRU) return;
-    const dmd__range *r;
-    uint32_t gs = array_slots(e, ptr, n, &r, "DMD_OUTPUT");
-    for (size_t i = 0; i < n; i++) {
-        uint32_t id = e->slots[gs + i];
-        if (id != UNBOUND && id != 0) output_value(e, id); /* unbound or constant: nothing to keep */
+    if (e->mode == M_LRU) return;
+    while (n > 0) {
+        const dmd__range *r;
+        size_t m;
+        uint32_t gs = array_slots(e, ptr, n, &r, "DMD_OUTPUT", &m);
+        for (size_t i = 0; i < m; i++) {
+            uint32_t id = e->slots[gs + i];
+            if (id != UNBOUND && id != 0) output_value(e, id); /* unbound or constant: nothing to keep */
+        }
+        ptr = (const char *)ptr + m * r->elem;
+        n -= m;
     }
 }
 
 void dmd__drop(const void *ptr, size_t n)
 {
     dmd_engine *e = need_engine("DMD_DROP", NULL, 0);
-    if (n == 0 || e->mode != M_LRU) return;
-    const dmd__range *r;
-    uint32_t gs = array_slots(e, ptr, n, &r, "DMD_DROP");
-    for (size_t i = 0; i < n; i++) {
-        uint32_t p = e->slots[gs + i];
-        if (p) key_remove(e, gs + (uint32_t)i, p);
+    if (e->mode != M_LRU) return;
+    while (n > 0) {
+        const dmd__range *r;
+        size_t m;
+        uint32_t gs = array_slots(e, ptr, n, &r, "DMD_DROP", &m);
+        for (size_t i = 0; i < m; i++) {
+            uint32_t p = e->slots[gs + i];
+            if (p) key_remove(e, gs + (uint32_t)i, p);
+        }
+        ptr = (const char *)ptr + m * r->elem;
+        n -= m;
     }
 }
 
@@ -1096,7 +1149,7 @@ dmd_vid dmd__ld(const void *addr, const char *file, int line)
         dmd__panic("LD at %s:%d reads %s, which was never stored or was dropped (declare inputs with DMD_INPUT)",
                    file, line, nm);
     }
-    uint32_t w = e->wt[v];
+    uint32_t w = e->pt[v].wt;
     uint64_t depth, cost = key_price(e, v, w, &depth);
     count_read(&e->row[r->reg], depth, w, cost);
     if (e->o.per_site) count_read(site_cell(e, file, line), depth, w, cost);
@@ -1125,18 +1178,18 @@ void dmd__st(const void *addr, dmd_vid id, const char *file, int line)
     }
     if (id > e->nvals) dmd__panic("ST at %s:%d stores value %u, which does not exist", file, line, id);
     e->slots[gs] = id;
-    if (id == DMD_CONST_ID || e->mode == M_LIVE || !(e->vreg[id] & REG_PENDING)) return;
+    if (id == DMD_CONST_ID || e->mode == M_LIVE || !(e->val[id].reg & REG_PENDING)) return;
     /* first store of a value: it joins this region */
     if (e->mode == M_CLASSIC) {
-        int ph = e->vreg[id] & ~REG_PENDING;
-        uint32_t w = e->wt[e->vpos[id]];
+        int ph = e->val[id].reg & ~REG_PENDING;
+        uint32_t w = e->pt[e->val[id].pos].wt;
         dmd_counts *from = &e->rows[ph][0], *to = &e->rows[ph][r->reg];
         from->writes--;
         from->bytes_written -= w;
         to->writes++;
         to->bytes_written += w;
     }
-    e->vreg[id] = (uint16_t)r->reg;
+    e->val[id].reg = (uint16_t)r->reg;
     if (e->tw_pend == id) tw_pending(e);
 }
 

@@ -16,6 +16,8 @@
 #define CHUNK (1u << 22)
 #define MAX_BYTES (1u << 20)
 #define SPILL_WORDS (1u << 18)
+#define DIRECT_ID UINT64_MAX
+#define DIRECT_MAX (1u << 24)
 
 enum { EV_OUTPUT = 0, EV_INPUT = 1, EV_READ = 2, EV_RESULT = 3 };
 
@@ -35,6 +37,9 @@ struct dmd_trace {
     uint32_t nids, idcap;
     uint32_t *tab; /* open addressing on hash, value id, 0 = empty */
     uint32_t tabmask;
+    uint32_t *direct; /* [dcap] value id of the token "vN" (index 2N+1) or "N" (2N); 0 = unknown */
+    size_t dcap;
+    char namebuf[16];
     char *arena;
     uint64_t alen, acap;
     /* scratch */
@@ -90,6 +95,7 @@ void dmd_trace_close(dmd_trace *t)
     free(t->path);
     free(t->ids);
     free(t->tab);
+    free(t->direct);
     free(t->arena);
     free(t->ops);
     free(t->sbuf);
@@ -99,11 +105,39 @@ void dmd_trace_close(dmd_trace *t)
 const char *dmd_trace_value_name(const dmd_trace *t, uint32_t id, size_t *len)
 {
     if (id == 0 || id > t->nids) return NULL;
-    if (len) *len = t->ids[id].len;
-    return t->arena + t->ids[id].off;
+    const dmd__tid *d = &t->ids[id];
+    if (d->off == DIRECT_ID) { /* rebuilt from its number */
+        char *b = ((dmd_trace *)t)->namebuf;
+        int n = snprintf(b, sizeof t->namebuf, "%s%u", d->len ? "v" : "", d->hash);
+        if (len) *len = (size_t)n;
+        return b;
+    }
+    if (len) *len = d->len;
+    return t->arena + d->off;
 }
 
 /* ---------------------------------------------------------------- ID table */
+/* Fast path: tokens "N" and "vN" (N decimal without leading zeros, below
+ * 2^24; the reference tracer's IDs) index a direct table; every other token
+ * goes through the hash table.  Which path a token takes depends only on its
+ * text, so the two never disagree. */
+static inline int direct_key(const char *s, size_t n, uint32_t *key)
+{
+    uint32_t v = *s == 'v';
+    s += v;
+    n -= v;
+    if (n == 0 || n > 8 || *s < '1' || *s > '9') return 0;
+    uint32_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (d > 9) return 0;
+        x = x * 10 + d;
+    }
+    if (x >= DIRECT_MAX) return 0;
+    *key = 2 * x + v;
+    return 1;
+}
+
 static inline uint32_t hash_tok(const char *s, size_t n)
 {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
@@ -155,16 +189,44 @@ static inline uint32_t lookup(const dmd_trace *t, const char *s, size_t n, uint3
     }
 }
 
-/* Add the token as value id (= nids + 1).  -1 on out-of-memory. */
-static int insert(dmd_trace *t, const char *s, size_t n, uint32_t h, uint32_t slot, uint64_t line)
+static int grow_ids(dmd_trace *t)
 {
     if (t->nids + 1 >= t->idcap) {
+        if (t->idcap >= 0x80000000u) return -1;
         uint32_t nc = t->idcap ? 2 * t->idcap : 4096;
         dmd__tid *ni = realloc(t->ids, (size_t)nc * sizeof *ni);
         if (!ni) return -1;
         t->ids = ni;
         t->idcap = nc;
     }
+    return 0;
+}
+
+static inline uint32_t sat_line(uint64_t line) { return line > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)line; }
+
+/* Add a direct-path token (key from direct_key) as value id nids + 1. */
+static int insert_direct(dmd_trace *t, uint32_t key, uint64_t line)
+{
+    if (grow_ids(t)) return -1;
+    if (key >= t->dcap) {
+        size_t nc = t->dcap ? t->dcap : 1 << 16;
+        while (nc <= key) nc *= 2;
+        uint32_t *nd = realloc(t->direct, nc * sizeof *nd);
+        if (!nd) return -1;
+        memset(nd + t->dcap, 0, (nc - t->dcap) * sizeof *nd);
+        t->direct = nd;
+        t->dcap = nc;
+    }
+    uint32_t id = ++t->nids;
+    t->ids[id] = (dmd__tid){DIRECT_ID, key & 1, key >> 1, sat_line(line)};
+    t->direct[key] = id;
+    return 0;
+}
+
+/* Add the token as value id (= nids + 1).  -1 on out-of-memory. */
+static int insert(dmd_trace *t, const char *s, size_t n, uint32_t h, uint32_t slot, uint64_t line)
+{
+    if (grow_ids(t)) return -1;
     if (t->alen + n > t->acap) {
         uint64_t nc = t->acap ? 2 * t->acap : 1 << 16;
         while (nc < t->alen + n) nc *= 2;
@@ -175,7 +237,7 @@ static int insert(dmd_trace *t, const char *s, size_t n, uint32_t h, uint32_t sl
     }
     memcpy(t->arena + t->alen, s, n);
     uint32_t id = ++t->nids;
-    t->ids[id] = (dmd__tid){t->alen, (uint32_t)n, h, line > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)line};
+    t->ids[id] = (dmd__tid){t->alen, (uint32_t)n, h, sat_line(line)};
     t->alen += n;
     t->tab[slot] = id;
     if ((uint64_t)t->nids * 2 > t->tabmask) return grow_tab(t);
@@ -306,8 +368,13 @@ static int parse_line(parser *P, const char *s, const char *end)
             tok[ntok] = a;
             tl[ntok] = n;
         } else {
-            uint32_t h = hash_tok(a, n), slot;
-            uint32_t id = lookup(t, a, n, h, &slot);
+            uint32_t key, id;
+            if (direct_key(a, n, &key))
+                id = key < t->dcap ? t->direct[key] : 0;
+            else {
+                uint32_t slot;
+                id = lookup(t, a, n, hash_tok(a, n), &slot);
+            }
             if (!id)
                 return PFAIL(P, "%s:%llu: %s of ID '%s', which was never stored", t->path,
                              (unsigned long long)P->line, kind == EV_READ ? "read" : "output",
@@ -330,13 +397,17 @@ static int parse_line(parser *P, const char *s, const char *end)
             bytes = (uint32_t)v;
         }
         int reg = ntok == 3 ? region_of(P, tok[2], tl[2]) : 0;
-        uint32_t h = hash_tok(tok[0], tl[0]), slot;
-        uint32_t old = lookup(t, tok[0], tl[0], h, &slot);
+        uint32_t key, old, h = 0, slot = 0;
+        int direct = direct_key(tok[0], tl[0], &key);
+        if (direct)
+            old = key < t->dcap ? t->direct[key] : 0;
+        else
+            old = lookup(t, tok[0], tl[0], h = hash_tok(tok[0], tl[0]), &slot);
         if (old)
             return PFAIL(P, "%s:%llu: ID '%s' is stored twice (first at line %u); values are single-assignment",
                          t->path, (unsigned long long)P->line, show(tok[0], tl[0], sb, sizeof sb),
                          t->ids[old].line);
-        if (insert(t, tok[0], tl[0], h, slot, P->line))
+        if (direct ? insert_direct(t, key, P->line) : insert(t, tok[0], tl[0], h, slot, P->line))
             return PFAIL(P, "%s:%llu: out of memory", t->path, (unsigned long long)P->line);
         int is_write = P->seen_read;
         uint32_t id = dmd_engine_push(P->e, bytes, reg, is_write);
