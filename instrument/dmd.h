@@ -248,21 +248,38 @@ static inline int dmd__gt(dmd_real a, dmd_real b, DMD__SP)
 #define CONST(c) dmd__mk((dmd_num)(c), DMD_CONST_ID)
 #define VAL(x) ((x).v)
 
-#define ADD(a, b) dmd__add((a), (b), DMD__SITE)
-#define SUB(a, b) dmd__sub((a), (b), DMD__SITE)
-#define MUL(a, b) dmd__mul((a), (b), DMD__SITE)
-#define DIV(a, b) dmd__div((a), (b), DMD__SITE)
+/* Operands are evaluated left to right (GNU statement expressions), so the
+ * order of the recorded events is the order written in the source, not the
+ * compiler's order of evaluating function arguments (unspecified in C, and
+ * right to left with GCC on x86-64).  ADD(LD(a, i), LD(b, j)) loads a[i]
+ * first; SUB(MUL(p, q), MUL(r, s)) records p*q first. */
+#define DMD__B(fn, a, b)                                                                                   \
+    __extension__({                                                                                        \
+        dmd_real dmd_x_ = (a);                                                                             \
+        dmd_real dmd_y_ = (b);                                                                             \
+        fn(dmd_x_, dmd_y_, DMD__SITE);                                                                     \
+    })
+#define ADD(a, b) DMD__B(dmd__add, a, b)
+#define SUB(a, b) DMD__B(dmd__sub, a, b)
+#define MUL(a, b) DMD__B(dmd__mul, a, b)
+#define DIV(a, b) DMD__B(dmd__div, a, b)
 #define NEG(a) dmd__neg((a), DMD__SITE)
-#define FMA(a, b, c) dmd__fma((a), (b), (c), DMD__SITE)
+#define FMA(a, b, c)                                                                                       \
+    __extension__({                                                                                        \
+        dmd_real dmd_x_ = (a);                                                                             \
+        dmd_real dmd_y_ = (b);                                                                             \
+        dmd_real dmd_z_ = (c);                                                                             \
+        dmd__fma(dmd_x_, dmd_y_, dmd_z_, DMD__SITE);                                                       \
+    })
 #define TANH(a) dmd__tanh((a), DMD__SITE)
 #define EXP(a) dmd__exp((a), DMD__SITE)
 #define LOG(a) dmd__log((a), DMD__SITE)
 #define SQRT(a) dmd__sqrt((a), DMD__SITE)
-#define MAX(a, b) dmd__max((a), (b), DMD__SITE)
+#define MAX(a, b) DMD__B(dmd__max, a, b)
 #define RELU(a) dmd__relu((a), DMD__SITE)
 #define DTANH(y) dmd__dtanh((y), DMD__SITE)
 #define DRELU(y) dmd__drelu((y), DMD__SITE)
-#define GT(a, b) dmd__gt((a), (b), DMD__SITE)
+#define GT(a, b) DMD__B(dmd__gt, a, b)
 
 #define DMD_REGION(name, ptr, n) dmd__region((name), (ptr), (n), sizeof(dmd_num))
 #define DMD_INPUT(ptr, n) dmd__input((ptr), (n))
