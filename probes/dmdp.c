@@ -218,7 +218,7 @@ int dmdp_complete(const dmdp *p)
 {
     if (!p || p->overflow || p->papi_failed) return 0;
     for (int e = 0; e < p->papi.nev; e++)
-        if (!p->papi.ok[e]) return 0;
+        if (!p->papi.ok[e] && !p->papi.skipped[e]) return 0;
     return 1;
 }
 
@@ -261,6 +261,7 @@ int dmdp_write_csv(const dmdp *p, FILE *f, const char *run_id, int header)
         fprintf(f, "%s,%s,timer,seconds,%.9f\n", run_id, ph, dmdp__sum_ns(p, k) * 1e-9);
         if (k != p->nphases) fprintf(f, "%s,%s,timer,calls,%lld\n", run_id, ph, dmdp__sum_calls(p, k));
         for (int e = 0; e < p->papi.nev; e++) {
+            if (p->papi.skipped[e]) continue;
             if (dmdp__event_counted(p, e))
                 fprintf(f, "%s,%s,%s,%s,%lld\n", run_id, ph, dmdp__source(p, e), p->papi.names[e], dmdp__sum_papi(p, k, e));
             else
@@ -279,12 +280,25 @@ static void dmdp__missing(json_t *arr, const char *source, const char *event, co
 static json_t *dmdp__json_source(const dmdp *p, char source)
 {
     json_t *o = json_object(), *events = json_array(), *values = json_object();
+    json_t *left_out = json_array();
+    const char *why = NULL;
     for (int e = 0; e < p->papi.nev; e++)
-        if (p->papi.source[e] == source) json_array_append_new(events, json_string(p->papi.names[e]));
+        if (p->papi.source[e] == source && !p->papi.skipped[e])
+            json_array_append_new(events, json_string(p->papi.names[e]));
+        else if (p->papi.source[e] == source) {
+            json_array_append_new(left_out, json_string(p->papi.names[e]));
+            why = p->papi.reason[e];
+        }
+    if (why) {
+        json_object_set_new(o, "not_counted", left_out);
+        json_object_set_new(o, "not_counted_reason", json_string(why));
+    } else {
+        json_decref(left_out);
+    }
     for (int k = 0; k <= p->nphases + 1; k++) {
         json_t *v = json_object();
         for (int e = 0; e < p->papi.nev; e++)
-            if (p->papi.source[e] == source)
+            if (p->papi.source[e] == source && !p->papi.skipped[e])
                 json_object_set_new(v, p->papi.names[e],
                                     dmdp__event_counted(p, e) ? json_integer(dmdp__sum_papi(p, k, e)) : json_null());
         json_object_set_new(values, dmdp__row_name(p, k), v);
@@ -304,6 +318,7 @@ json_t *dmdp_json(const dmdp *p)
         json_object_set_new(timer, dmdp__row_name(p, k), t);
     }
     for (int e = 0; e < p->papi.nev; e++) {
+        if (p->papi.skipped[e]) continue;
         if (!p->papi.ok[e])
             dmdp__missing(missing, dmdp__source(p, e), p->papi.names[e], p->papi.reason[e]);
         else if (p->papi_failed)

@@ -18,6 +18,7 @@ typedef struct {
     char source[DMDP__MAX_EV];
     int ok[DMDP__MAX_EV];     /* 1 when counted by one of the running sets */
     int alias[DMDP__MAX_EV];  /* index of an earlier event with the same code, or -1 */
+    char skipped[DMDP__MAX_EV]; /* automatic SDE left out (component full): no rows, not missing */
     char reason[DMDP__MAX_EV][DMDP__REASON_MAX];
     int ncounted;
     int nsets;

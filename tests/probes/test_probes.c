@@ -196,6 +196,45 @@ static void test_keywords(void)
     dmdp_free(p);
 }
 
+/* More SDE counters than PAPI's sde component counts at once: the first ones
+ * are counted exactly, the others listed as not counted (no rows, no zeros),
+ * and the run is still complete. */
+static long long bulk[48];
+static void test_sde_overflow(void)
+{
+    if (!dmdp_have_papi()) return;
+    char name[32];
+    for (int i = 0; i < 48; i++) {
+        snprintf(name, sizeof name, "bulk::k%02d", i);
+        CHECK(dmdp_sde_counter(name, NULL, read_ticks, &bulk[i]) == 0, "register %s", name);
+    }
+    dmdp *p = dmdp_start("sde", 1);
+    dmd_phase_begin("update");
+    for (int i = 0; i < 48; i++) bulk[i] += 1000 + i;
+    dmd_phase_end("update");
+    dmdp_stop(p);
+    json_t *j = dmdp_json(p), *sde = json_object_get(j, "sde");
+    json_t *vals = json_object_get(json_object_get(sde, "values"), "update");
+    size_t counted = 0, bad = 0;
+    for (int i = 0; i < 48; i++) {
+        snprintf(name, sizeof name, "bulk::k%02d", i);
+        json_t *v = json_object_get(vals, name);
+        if (!v) continue;
+        counted++;
+        if (!json_is_integer(v) || json_integer_value(v) != 1000 + i) bad++;
+    }
+    size_t left = json_array_size(json_object_get(sde, "not_counted"));
+    size_t nreg = json_array_size(json_object_get(sde, "events")) + left;
+    printf("SDE overflow: %zu of %zu registered counters counted per phase, %zu left out (%s)\n",
+           json_array_size(json_object_get(sde, "events")), nreg, left,
+           json_string_value(json_object_get(sde, "not_counted_reason")));
+    CHECK(counted > 0 && bad == 0, "bulk counters: %zu counted, %zu wrong", counted, bad);
+    CHECK(left > 0, "48 + 3 counters exceed PAPI 7.0's sde limit of 40: some must be left out");
+    CHECK(dmdp_complete(p), "left-out automatic SDEs do not make the run incomplete");
+    json_decref(j);
+    dmdp_free(p);
+}
+
 int main(void)
 {
     test_names();
@@ -205,6 +244,7 @@ int main(void)
     test_phases();
     test_none();
     test_keywords();
+    test_sde_overflow();
     if (check_failures) {
         fprintf(stderr, "test_probes: %d check(s) failed\n", check_failures);
         return 1;
