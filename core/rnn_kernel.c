@@ -30,10 +30,13 @@
  *   clip, 1/(B*K), 0.5/(B*K), 1 (one-hot).
  *   "acc" are register values (never stored) until the ST named.
  *
- * The tile.  Every matrix product runs over tiles of R = RT (4) broadcast
- * rows by up to V = VT (16) vector columns; the last tile in each direction
- * may be smaller (rn <= RT, vn <= VT).  Tiles are visited rows-block outer,
- * columns-block inner, in ascending order.  Inside a tile, over the
+ * The tile.  Every matrix product runs over tiles of rn broadcast rows by
+ * vn vector columns.  Rows: blocks of RT = 4 while at least 4 remain, then
+ * single rows (rn = 1).  Within each row block, columns: blocks of VT = 16
+ * while at least 16 remain, then at most one block each of 8, 4, 2, 1 (the
+ * binary digits of the remainder, largest first; B = 50 -> 16,16,16,2).
+ * Tiles are visited rows-block outer, columns-block inner, in ascending
+ * order.  Inside a tile, over the
  * reduction index k ascending:
  *     for r < rn: a_r = LD(A, row r, k)            (broadcast operand)
  *     for v < vn: u = LD(U, k, column v)           (vector operand)
@@ -57,8 +60,9 @@
  *                           acc = FMA(a, u, acc)
  *     if t >= 2, j < H:     a = LD(W_hh, i*H + j), u = LD(h, ((t-2)*H + j)*B + b),
  *                           acc = FMA(a, u, acc)
- *     for r: for v: g = TANH(acc) (RELU for the IRNN);
- *                   ST(h, ((t-1)*H + i)*B + b, g); ST(hT, ((t-1)*B + b)*H + i, g)
+ *     for r: for v: g[r][v] = TANH(acc[r][v]) (RELU for the IRNN)
+ *     for r: for v: ST(h, ((t-1)*H + i)*B + b, g[r][v])
+ *     for v: for r: ST(hT, ((t-1)*B + b)*H + i, g[r][v])
  *   (hT is the second half of region h: the backward pass reads it.)
  *   then, for each target step k = 0..K-1 (t = T-K+1+k):
  *   tiles rows o (RT), columns b (VT):
@@ -198,7 +202,7 @@ RNN_INLINE void tile_store(const tile_t acc, int rn, int vn, dmd_num *G, ptrdiff
 RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int t, int B, int I, int H, int relu, const dmd_num *W_ih,
                          const dmd_num *W_hh, const dmd_num *b_h, const dmd_num *x, dmd_num *hs, dmd_num *hT)
 {
-    tile_t acc;
+    tile_t acc = {{CONST(0)}}; /* (unused lanes: keeps -Wmaybe-uninitialized quiet about the vector tanh) */
     for (int r = 0; r < rn; r++) {
         dmd_real bh = LD(b_h, i0 + r);
         for (int v = 0; v < vn; v++) acc[r][v] = bh;
@@ -207,12 +211,15 @@ RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int t, int B, int I, in
     if (t >= 2) tile_fma(acc, rn, vn, W_hh + (size_t)i0 * H, H, 1, hs + (size_t)(t - 2) * H * B + b0, B, H, 0);
     dmd_num *ht = hs + (size_t)(t - 1) * H * B;
     dmd_num *hTt = hT + (size_t)(t - 1) * B * H;
-    for (int r = 0; r < rn; r++)
-        for (int v = 0; v < vn; v++) {
-            dmd_real g = relu ? RELU(acc[r][v]) : TANH(acc[r][v]);
-            ST(ht, (size_t)(i0 + r) * B + b0 + v, g);
-            ST(hTt, (size_t)(b0 + v) * H + i0 + r, g);
-        }
+    if (relu)
+        for (int r = 0; r < rn; r++)
+            for (int v = 0; v < vn; v++) acc[r][v] = RELU(acc[r][v]);
+    else
+        for (int r = 0; r < rn; r++)
+            for (int v = 0; v < vn; v++) acc[r][v] = TANH(acc[r][v]);
+    tile_store(acc, rn, vn, ht + (size_t)i0 * B + b0, B);
+    for (int v = 0; v < vn; v++)
+        for (int r = 0; r < rn; r++) ST(hTt, (size_t)(b0 + v) * H + i0 + r, acc[r][v]);
 }
 
 /* ---- forward: one tile of logits (rows o, columns b) ---- */
@@ -256,20 +263,58 @@ RNN_INLINE void grad_tile(int rn, int vn, dmd_num *G, ptrdiff_t grs, int first, 
     tile_store(acc, rn, vn, G, grs);
 }
 
-/* Loop over the tiles of a rows x cols product; full tiles get constant
- * sizes.  BODY uses rn, vn, r0, c0. */
+/* Loop over the tiles of a rows x cols product.  Every tile has constant
+ * sizes, so the compiler keeps its accumulators in registers: rows in blocks
+ * of RT while at least RT remain, then single rows; within a row block,
+ * columns in blocks of VT while at least VT remain, then at most one block
+ * each of 8, 4, 2 and 1 columns (the binary digits of the remainder,
+ * largest first).  BODY uses rn, vn, r0, c0. */
+#ifndef DMD_INSTRUMENT
+#define RNN__COLS(RN, cols, BODY)                                                                                  \
+    for (int c0 = 0; c0 < (cols);) {                                                                               \
+        int rem_ = (cols)-c0;                                                                                      \
+        if (rem_ >= VT) {                                                                                          \
+            const int rn = RN, vn = VT;                                                                            \
+            BODY;                                                                                                  \
+            c0 += VT;                                                                                              \
+        } else if (rem_ >= 8) {                                                                                    \
+            const int rn = RN, vn = 8;                                                                             \
+            BODY;                                                                                                  \
+            c0 += 8;                                                                                               \
+        } else if (rem_ >= 4) {                                                                                    \
+            const int rn = RN, vn = 4;                                                                             \
+            BODY;                                                                                                  \
+            c0 += 4;                                                                                               \
+        } else if (rem_ >= 2) {                                                                                    \
+            const int rn = RN, vn = 2;                                                                             \
+            BODY;                                                                                                  \
+            c0 += 2;                                                                                               \
+        } else {                                                                                                   \
+            const int rn = RN, vn = 1;                                                                             \
+            BODY;                                                                                                  \
+            c0 += 1;                                                                                               \
+        }                                                                                                          \
+    }
+#else
+/* Instrumented: the same tiles in the same order, sizes at run time (speed
+ * does not matter there, compile time and code size do). */
+#define RNN__COLS(RN, cols, BODY)                                                                                  \
+    for (int c0 = 0; c0 < (cols);) {                                                                               \
+        int rem_ = (cols)-c0;                                                                                      \
+        const int rn = RN;                                                                                         \
+        const int vn = rem_ >= VT ? VT : rem_ >= 8 ? 8 : rem_ >= 4 ? 4 : rem_ >= 2 ? 2 : 1;                       \
+        BODY;                                                                                                      \
+        c0 += vn;                                                                                                  \
+    }
+#endif
 #define RNN_TILES(rows, cols, BODY)                                                                                \
-    for (int r0 = 0; r0 < (rows); r0 += RT) {                                                                      \
-        int rn_ = (rows)-r0 < RT ? (rows)-r0 : RT;                                                                 \
-        for (int c0 = 0; c0 < (cols); c0 += VT) {                                                                  \
-            int vn_ = (cols)-c0 < VT ? (cols)-c0 : VT;                                                             \
-            if (rn_ == RT && vn_ == VT) {                                                                          \
-                const int rn = RT, vn = VT;                                                                        \
-                BODY;                                                                                              \
-            } else {                                                                                               \
-                const int rn = rn_, vn = vn_;                                                                      \
-                BODY;                                                                                              \
-            }                                                                                                      \
+    for (int r0 = 0; r0 < (rows);) {                                                                               \
+        if ((rows)-r0 >= RT) {                                                                                     \
+            RNN__COLS(RT, cols, BODY);                                                                             \
+            r0 += RT;                                                                                              \
+        } else {                                                                                                   \
+            RNN__COLS(1, cols, BODY);                                                                              \
+            r0 += 1;                                                                                               \
         }                                                                                                          \
     }
 
