@@ -9,8 +9,9 @@
 # misses against T, log-log, absolute and relative to the smallest T.
 #
 # usage: reports/side_by_side.sh [--dmdprof PATH] [--out DIR] [--task NAME]
-#                                [-H N] [--Ts "10 20 50 100"] [--model M]
-# writes DIR/side_by_side.csv and DIR/side_by_side.png
+#                                [-H N] [--Ts "10 20 50 100"] [--model M] [--plot-only]
+# writes DIR/side_by_side.csv and DIR/side_by_side.png; --plot-only redraws
+# the figure from an existing DIR/side_by_side.csv
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 DMDPROF=${DMDPROF:-$here/../build/dmdprof}
@@ -20,6 +21,7 @@ H=32
 TS="10 20 50 100"
 MODEL=live
 PAPI_EV=PAPI_L1_DCM,PAPI_L2_DCM,PAPI_L3_TCM
+PLOT_ONLY=0
 while [ $# -gt 0 ]; do
   case $1 in
     --dmdprof) DMDPROF=$2; shift 2 ;;
@@ -28,21 +30,26 @@ while [ $# -gt 0 ]; do
     -H) H=$2; shift 2 ;;
     --Ts) TS=$2; shift 2 ;;
     --model) MODEL=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --plot-only) PLOT_ONLY=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "side_by_side.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 die() { echo "side_by_side.sh: $*" >&2; exit 2; }
+command -v gnuplot >/dev/null || die "gnuplot not found: apt-get install gnuplot-nox"
+csv=$OUT/side_by_side.csv
+if [ $PLOT_ONLY = 1 ]; then
+  [ -s "$csv" ] || die "--plot-only: no $csv to plot"
+  TS=$(awk -F, 'NR > 1 { printf "%s ", $1 }' "$csv")
+else
 [ -x "$DMDPROF" ] || die "no dmdprof at '$DMDPROF': build it (scripts/build build) or pass --dmdprof PATH"
 "$DMDPROF" train --help 2>/dev/null | grep -q -- --max-steps ||
   die "'dmdprof train' has no --max-steps yet: the Callgrind and PAPI columns need it"
-command -v gnuplot >/dev/null || die "gnuplot not found: apt-get install gnuplot-nox"
 mkdir -p "$OUT"
 
 # value EVENT PHASE FILE: the value of a probes CSV row, empty when missing.
 value() { awk -F, -v e="$1" -v p="$2" '$4 == e && $2 == p { v = $5 } END { print v }' "$3"; }
 
-csv=$OUT/side_by_side.csv
 tmp=$csv.tmp.$$
 echo "T,bytedmd_cost,cg_D1_misses,cg_LL_misses,cg_Ir,papi_L1_DCM,papi_L2_DCM,papi_L3_TCM" >"$tmp"
 for T in $TS; do
@@ -66,6 +73,7 @@ for T in $TS; do
   echo "$T,$cost,$d1,$ll,$ir,$(value PAPI_L1_DCM total "$pr"),$(value PAPI_L2_DCM total "$pr"),$(value PAPI_L3_TCM total "$pr")" >>"$tmp"
 done
 mv "$tmp" "$csv"
+fi
 
 T0=$(echo "$TS" | awk '{ print $1 }')
 papi_cols=$(awk -F, 'NR > 1 && $6 != "" { n++ } END { print n + 0 }' "$csv")
