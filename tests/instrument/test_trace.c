@@ -1,0 +1,215 @@
+/*
+ * test_trace.c -- the dmdtrace reader.
+ *   1. Hand-written traces (tests/instrument/traces/NAME.trace) carry their
+ *      expected totals as "# expect MODEL BYTES COST" comments (the published
+ *      numbers of docs/bytedmd.md, or hand computations explained in the
+ *      file); each is priced and compared.
+ *   2. Bad input: every malformed case is rejected with "PATH:LINE: what",
+ *      under live and classic.
+ *   3. Round trip: a hook run under live / classic writes its trace
+ *      (trace_out); re-pricing the trace gives the same total.
+ * Usage: test_trace TRACE...
+ */
+#define DMD_INSTRUMENT
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dmd.h"
+#include "dmd_engine.h"
+#include "dmd_trace.h"
+
+static int failures;
+
+static int price_file(const char *path, dmd_model m, unsigned bpe, uint64_t *cost, char *err, size_t errlen)
+{
+    dmd_trace *t = dmd_trace_open(path, err, errlen);
+    if (!t) return -1;
+    dmd_options o = {0};
+    o.model = m;
+    dmd_engine *e = dmd_engine_new(&o);
+    int rc = dmd_trace_price(t, e, bpe, err, errlen);
+    dmd_counts c;
+    dmd_engine_total(e, &c);
+    *cost = c.cost;
+    dmd_engine_free(e);
+    dmd_trace_close(t);
+    return rc;
+}
+
+static void expectations(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        printf("FAIL cannot open %s\n", path);
+        failures++;
+        return;
+    }
+    char line[512], model[32];
+    unsigned bpe;
+    unsigned long long want;
+    int n = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "# expect %31s %u %llu", model, &bpe, &want) == 3) {
+            dmd_model m;
+            uint64_t got = 0;
+            char err[512] = "";
+            n++;
+            if (dmd_model_parse(model, &m) != 0 || price_file(path, m, bpe, &got, err, sizeof err) != 0) {
+                printf("FAIL %s (%s, %u bytes): %s\n", path, model, bpe, err);
+                failures++;
+                continue;
+            }
+            long long d = (long long)got - (long long)want;
+            printf("%-60s %-7s %u B  cost %8llu  expected %8llu  diff %lld\n", path, model, bpe,
+                   (unsigned long long)got, want, d);
+            if (d) failures++;
+        }
+    fclose(f);
+    if (!n) {
+        printf("FAIL %s has no '# expect' line\n", path);
+        failures++;
+    }
+}
+
+/* ------------------------------------------------------------ bad input */
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+}
+
+static void bad(const char *text, const char *want_where, const char *want_what)
+{
+    char path[] = "/tmp/dmd-test-bad-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        perror("mkstemp");
+        exit(1);
+    }
+    close(fd);
+    write_file(path, text);
+    for (int m = DMD_LIVE; m <= DMD_CLASSIC; m++) {
+        char err[512] = "", where[600];
+        uint64_t cost;
+        int rc = price_file(path, (dmd_model)m, 1, &cost, err, sizeof err);
+        snprintf(where, sizeof where, "%s%s", path, want_where);
+        int ok = rc != 0 && strstr(err, where) == err && strstr(err, want_what) != NULL;
+        printf("%-8s %-44s -> %s%s\n", dmd_model_name((dmd_model)m), want_what, err, ok ? "" : "   <-- FAIL");
+        if (!ok) failures++;
+    }
+    remove(path);
+}
+
+static void good(const char *text, uint64_t want)
+{
+    char path[] = "/tmp/dmd-test-good-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    write_file(path, text);
+    for (int m = DMD_LIVE; m <= DMD_CLASSIC; m++) {
+        char err[512] = "";
+        uint64_t cost = 12345;
+        int rc = price_file(path, (dmd_model)m, 1, &cost, err, sizeof err);
+        printf("%-8s accepted input -> cost %llu (want %llu) %s\n", dmd_model_name((dmd_model)m),
+               (unsigned long long)cost, (unsigned long long)want, rc ? err : "");
+        if (rc || cost != want) failures++;
+    }
+    remove(path);
+}
+
+static void bad_inputs(void)
+{
+    bad("store\n", ":1:", "store needs an ID");
+    bad("store a\nload a\n", ":2:", "unknown keyword 'load'");
+    bad("store a\nread a b\n", ":2:", "read of ID 'b', which was never stored");
+    bad("store a\nread a\nstore b\noutput c\n", ":4:", "output of ID 'c', which was never stored");
+    bad("store a\nstore b\nstore a\n", ":3:", "ID 'a' is stored twice (first at line 1)");
+    bad("store a 0\n", ":1:", "BYTES field '0' is not a positive integer");
+    bad("store a -3\n", ":1:", "BYTES field '-3' is not a positive integer");
+    bad("store a 2x\n", ":1:", "BYTES field '2x' is not a positive integer");
+    bad("store a 99999999999999999999\n", ":1:", "is not a positive integer");
+    bad("store a 1 R extra\n", ":1:", "extra field 'extra'");
+    bad("store a\nread\n", ":2:", "read needs at least one ID");
+    bad("store a\nread a", ":2:", "ends in the middle of a line");
+    bad("# only a comment without newline", ":1:", "ends in the middle of a line");
+    good("", 0);
+    good("# dmdtrace v1\n\n   \n# nothing\n", 0);
+    good("store a\r\nread a a # comment\r\n", 2); /* CRLF and trailing comments */
+}
+
+/* ------------------------------------------------------------ round trip */
+static dmd_num W[12], v[4], out[3];
+static void kernel(void)
+{
+    DMD_REGION("W", W, 12);
+    DMD_REGION("v", v, 4);
+    DMD_REGION("out", out, 3);
+    DMD_INPUT(v, 4);
+    DMD_INPUT(W, 12);
+    DMD_PHASE_BEGIN("forward");
+    for (int i = 0; i < 3; i++) {
+        dmd_real s = MUL(LD(W, 4 * i), LD(v, 0));
+        for (int j = 1; j < 4; j++) s = FMA(LD(W, 4 * i + j), LD(v, j), s);
+        ST(out, i, TANH(s));
+    }
+    DMD_PHASE_END("forward");
+    dmd_real t = ADD(LD(out, 0), LD(out, 2)); /* read before any store: region temp */
+    ST(v, 1, t);
+    DMD_OUTPUT(out, 3);
+}
+
+static void round_trip(void)
+{
+    for (int m = DMD_LIVE; m <= DMD_CLASSIC; m++) {
+        char path[] = "/tmp/dmd-test-rt-XXXXXX";
+        int fd = mkstemp(path);
+        FILE *f = fdopen(fd, "w");
+        dmd_options o = {0};
+        o.model = (dmd_model)m;
+        o.bytes_per_element = m == DMD_LIVE ? 0 : 4;
+        o.trace_out = f;
+        dmd_engine *e = dmd_engine_new(&o);
+        for (int p = 0; p < dmd_engine_passes(e); p++) {
+            for (int k = 0; k < 12; k++) W[k] = 0.1 * k;
+            for (int k = 0; k < 4; k++) v[k] = 1.0 / (k + 1);
+            dmd_engine_attach(e, p);
+            kernel();
+            dmd_engine_detach(e);
+        }
+        fclose(f);
+        dmd_counts a, b;
+        dmd_engine_total(e, &a);
+        dmd_engine_free(e);
+        char err[512] = "";
+        dmd_trace *t = dmd_trace_open(path, err, sizeof err);
+        o.trace_out = NULL;
+        e = dmd_engine_new(&o);
+        int rc = t ? dmd_trace_price(t, e, 1, err, sizeof err) : -1;
+        dmd_engine_total(e, &b);
+        int ok = rc == 0 && a.cost == b.cost && a.reads == b.reads && a.bytes_read == b.bytes_read &&
+                 a.writes == b.writes && a.bytes_written == b.bytes_written;
+        printf("round trip %-8s hooks cost %llu reads %llu writes %llu; re-priced trace cost %llu reads %llu writes "
+               "%llu %s%s\n",
+               dmd_model_name((dmd_model)m), (unsigned long long)a.cost, (unsigned long long)a.reads,
+               (unsigned long long)a.writes, (unsigned long long)b.cost, (unsigned long long)b.reads,
+               (unsigned long long)b.writes, err, ok ? "" : "  <-- FAIL");
+        if (!ok || a.cost == 0) failures++;
+        dmd_engine_free(e);
+        dmd_trace_close(t);
+        remove(path);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) expectations(argv[i]);
+    bad_inputs();
+    round_trip();
+    printf("test_trace: %d failure%s\n", failures, failures == 1 ? "" : "s");
+    return failures ? 1 : 0;
+}
