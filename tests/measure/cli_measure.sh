@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# dmdprof measure end to end: a hand-computed lru cost, trace round trip,
+# accounting of the CSV, the Callgrind-format profile, bad input.
+# usage: cli_measure.sh DMDPROF
+set -u
+dmdprof=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# jget FILE KEY...: the values of top-level keys, space-separated (fails on a missing key)
+jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(*[d[k] for k in sys.argv[2:]])' "$@"; }
+
+# 1. the hand-computed lru step (tests/measure/lru_hand_trace.md)
+"$dmdprof" measure --task addition -T 2 -H 1 --model lru --bytes-per-element 1 --json -q >"$tmp/hand.json"
+got=$(python3 -c "
+import json; d=json.load(open('$tmp/hand.json'))
+print(d['total_cost'], d['total_reads'], *[p['cost'] for p in d['phases']])")
+[ "$got" = "242 65 54 75 113" ] && ok || bad "hand-computed lru: expected '242 65 54 75 113', got '$got'"
+
+# 2. the trace of what was priced, re-priced from the file, equals the in-process total
+for model in live classic; do
+  for w in 8 1; do
+    "$dmdprof" measure --task 3bit_memorization -T 4 -H 3 --batch 2 --model $model --bytes-per-element $w \
+      --trace-out "$tmp/t.trace" --json -q >"$tmp/m.json" || bad "measure --trace-out ($model) failed"
+    "$dmdprof" price "$tmp/t.trace" --model $model --json >"$tmp/p.json" || bad "price of the trace failed"
+    a=$(jget "$tmp/m.json" total_cost total_reads total_bytes_read)
+    b=$(jget "$tmp/p.json" cost reads bytes_read)
+    [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "trace round trip ($model, w=$w): in-process $a, from the file $b"
+  done
+done
+
+# 3. the CSV: the architecture's columns, and its rows add up to the JSON totals
+"$dmdprof" measure -T 6 -H 5 --model classic --csv "$tmp/m.csv" --json -q >"$tmp/m.json"
+hdr=$(head -1 "$tmp/m.csv")
+[ "$hdr" = "run_id,task,init,T,H,batch,precision,model,phase,region,reads,bytes_read,writes,bytes_written,cost,mean_depth,max_depth" ] \
+  && ok || bad "CSV header: $hdr"
+sum=$(awk -F, 'NR > 1 {c += $15; r += $11} END {print c, r}' "$tmp/m.csv")
+tot=$(jget "$tmp/m.json" total_cost total_reads)
+[ -n "$tot" ] && [ "$sum" = "$tot" ] && ok || bad "CSV rows sum to '$sum', JSON totals '$tot'"
+
+# 4. the Callgrind-format profile: callgrind_annotate reads it; its total is the cost
+if command -v callgrind_annotate >/dev/null; then
+  "$dmdprof" measure -T 8 -H 6 --callgrind-out "$tmp/dmd.cg" --json -q >"$tmp/m.json"
+  callgrind_annotate "$tmp/dmd.cg" >"$tmp/ann.txt" 2>&1 || bad "callgrind_annotate failed on the profile"
+  tot=$(jget "$tmp/m.json" total_cost)
+  grep -q "rnn_kernel.c" "$tmp/ann.txt" && ok || bad "annotation does not name core/rnn_kernel.c"
+  cgt=$(awk '/^summary:/ {print $2}' "$tmp/dmd.cg")
+  [ -n "$tot" ] && [ "$cgt" = "$tot" ] && ok || bad "profile summary Dmd_cost $cgt, measure total $tot"
+else
+  bad "callgrind_annotate is not installed (scripts/setup installs valgrind)"
+fi
+
+# 5. bad input: exit 2, one line on stderr naming the flag, no output file
+expect2() {
+  local what=$1; shift
+  rm -f "$tmp/out.csv"
+  "$dmdprof" measure "$@" --csv "$tmp/out.csv" >"$tmp/so" 2>"$tmp/se"
+  local rc=$? n
+  n=$(wc -l <"$tmp/se")
+  if [ $rc -eq 2 ] && [ "$n" -eq 1 ] && grep -q -- "$what" "$tmp/se" && [ ! -e "$tmp/out.csv" ]; then ok
+  else bad "measure $* -> rc $rc, $n stderr lines: $(cat "$tmp/se")"; fi
+}
+expect2 "-T" -T 0
+expect2 "-T" -T 3 --task temporal_order
+expect2 "-H" -H 0
+expect2 "-H" -H 99999
+expect2 "--batch" --batch 0
+expect2 "--steps" --steps 0
+expect2 "--model" --model quadratic
+expect2 "--task" --task parity
+expect2 "--precision" --precision f16
+expect2 "--bytes-per-element" --bytes-per-element 0
+expect2 "--checkpoint" --checkpoint "$tmp/missing.ckpt"
+printf 'garbage' >"$tmp/bad.ckpt"
+expect2 "--checkpoint" --checkpoint "$tmp/bad.ckpt"
+expect2 "--trace-out" --model lru --trace-out "$tmp/x.trace"
+expect2 "reduce" -T 2000 -H 2048 --batch 1000
+expect2 "values" -T 60 -H 64 --max-values 1000
+expect2 "unknown option" --frobnicate
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
