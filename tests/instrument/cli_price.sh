@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# cli_price.sh DMDPROF TRACEDIR -- `dmdprof price` and `dmdprof ir` end to end:
+# totals, stdin, --json fields, and bad input: exit 2, one line on stderr
+# naming FILE:LINE, nothing on stdout.
+set -u
+P=$1
+T=$2
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+check() { # description, condition result
+  if [ "$2" = 0 ]; then echo "ok   $1"; else echo "FAIL $1"; fail=1; fi
+}
+
+out=$("$P" price "$T/abc.trace"); check "price abc.trace prints cost 6" $(grep -qx 'cost 6' <<<"$out"; echo $?)
+out=$("$P" price - < "$T/matvec2.trace"); check "price - (stdin) matvec N=2 prints cost 26" $(grep -qx 'cost 26' <<<"$out"; echo $?)
+out=$("$P" price "$T/abc.trace" --bytes-per-element 2 --json)
+check "price --json has cost 14 at 2 bytes" $(grep -q '"cost": 14,' <<<"$out"; echo $?)
+for f in model bytes_per_element reads bytes_read writes bytes_written mean_depth max_depth hist regions phases rows; do
+  check "price --json has field $f" $(grep -q "\"$f\":" <<<"$out"; echo $?)
+done
+out=$("$P" price "$T/abc.trace" --model classic --json); check "price --model classic" $(grep -q '"model": "classic"' <<<"$out"; echo $?)
+out=$("$P" ir "$T/cmp.trace")
+check "ir prints the read depths of e > f" $(tr '\n' ' ' <<<"$out" | grep -q 'READ b@2  cost=2   READ c@3  cost=2 .* READ a@2  cost=2   READ d@3  cost=2 .* READ e@2  cost=2   READ f@1  cost=1'; echo $?)
+check "ir ends with # total cost = 11" $(tail -1 <<<"$out" | grep -qx '# total cost = 11'; echo $?)
+
+bad() { # description, expected stderr pattern, dmdprof args...
+  local d=$1 pat=$2; shift 2
+  "$P" "$@" >"$tmp/out" 2>"$tmp/err"; local rc=$?
+  local lines; lines=$(wc -l <"$tmp/err")
+  if [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$lines" -eq 1 ] && grep -q -- "$pat" "$tmp/err"; then
+    echo "ok   $d: $(cat "$tmp/err")"
+  else
+    echo "FAIL $d: exit $rc, $lines stderr lines: $(cat "$tmp/err"), stdout: $(head -c 200 "$tmp/out")"; fail=1
+  fi
+}
+printf 'store a\nread a\nfrob a\n' >"$tmp/kw.trace"
+printf 'store a\nread a b\n' >"$tmp/unk.trace"
+printf 'store a\nstore a\n' >"$tmp/twice.trace"
+printf 'store a 1.5\n' >"$tmp/bytes.trace"
+printf 'store a\nread a' >"$tmp/cut.trace"
+bad "unknown keyword" "kw.trace:3: unknown keyword 'frob'" price "$tmp/kw.trace"
+bad "read of unknown ID" "unk.trace:2: read of ID 'b'" price "$tmp/unk.trace"
+bad "stored twice" "twice.trace:2: ID 'a' is stored twice" price "$tmp/twice.trace" --json
+bad "bad BYTES" "bytes.trace:1: BYTES field '1.5'" price "$tmp/bytes.trace"
+bad "truncated" "cut.trace:2: the file ends in the middle of a line" price "$tmp/cut.trace"
+bad "truncated (ir)" "cut.trace:2: the file ends in the middle of a line" ir "$tmp/cut.trace"
+bad "stdin truncated" "(stdin):2: the file ends" price - <"$tmp/cut.trace"
+bad "missing file" "nosuch.trace: cannot open" price "$tmp/nosuch.trace"
+bad "no file" "no trace file" price
+bad "lru is not a trace model" "--model" price "$T/abc.trace" --model lru
+bad "bytes per element 0" "--bytes-per-element" price "$T/abc.trace" --bytes-per-element 0
+bad "unknown option" "unknown option" price "$T/abc.trace" --frob
+exit $fail
