@@ -139,6 +139,7 @@ struct dmd_engine {
 
     dmd_observer obs;
     int has_obs;
+    int plain; /* no observer, no trace output, no per-site rows: dmd__op's fast path */
 };
 
 static dmd_engine *g_cur;
@@ -175,6 +176,9 @@ static dmd_engine *need_engine(const char *what, const char *file, int line)
 static inline uint64_t isqrt64(uint64_t x)
 {
     uint64_t r = (uint64_t)sqrt((double)x);
+    /* below 2^32 the correctly rounded double square root never reaches the
+     * next integer (k - sqrt(k^2 - 1) > 2^-17 >> ulp), so floor is exact */
+    if (x < (1ull << 32)) return r;
     while (r * r > x) r--;
     while ((r + 1) * (r + 1) <= x) r++;
     return r;
@@ -189,8 +193,7 @@ uint64_t dmd_U(uint64_t n)
     return (uint64_t)((unsigned __int128)m * a / 6);
 }
 
-static inline uint64_t read_cost(uint64_t D, uint64_t w);
-uint64_t dmd_read_cost(uint64_t D, uint64_t w) { return read_cost(D, w); }
+
 
 const char *dmd_model_name(dmd_model m)
 {
@@ -450,7 +453,7 @@ static void compact(dmd_engine *e, uint32_t room)
             e->kpos[(size_t)e->pt[q].owner * e->kstride] = q;
         }
     if (q != e->nlive) dmd__panic("internal: %u keys found on the stack, %u expected", q, e->nlive);
-    uint64_t want = 2 * (uint64_t)q + room + TREE_MIN;
+    uint64_t want = 4 * (uint64_t)q + room + TREE_MIN;
     uint64_t nc = TREE_MIN;
     while (nc < want) nc *= 2;
     if (nc > 0x7FFFFFFFull) dmd__panic("stack of %u keys is too large", q);
@@ -506,14 +509,32 @@ static inline void key_remove(dmd_engine *e, uint32_t key, uint32_t p)
     e->total -= w;
     e->nlive--;
 }
-/* Cost of an element of w bytes with D bytes above it.  Within one "shell"
- * of equal ceil(sqrt(k)) it is w * m; otherwise the closed form. */
+/* U(n) for n <= UTAB_N, filled once (near the top of the stack most reads
+ * straddle shells, whose width there is only 2 ceil(sqrt(n)) - 1 bytes). */
+#define UTAB_N 4096
+static uint32_t utab[UTAB_N + 1];
+static void utab_init(void)
+{
+    if (utab[UTAB_N]) return;
+    for (uint32_t n = 0; n <= UTAB_N; n++) utab[n] = (uint32_t)dmd_U(n);
+}
+
+/* Cost of an element of w bytes with D bytes above it: the table near the
+ * top; within one "shell" of equal ceil(sqrt(k)) it is w * m; otherwise the
+ * closed form. */
 static inline uint64_t read_cost(uint64_t D, uint64_t w)
 {
+    if (D + w <= UTAB_N) return utab[D + w] - utab[D];
     uint64_t m = isqrt64(D) + 1; /* ceil(sqrt(D + 1)) */
     if (D + w <= m * m) return w * m;
     return dmd_U(D + w) - dmd_U(D);
 }
+uint64_t dmd_read_cost(uint64_t D, uint64_t w)
+{
+    utab_init();
+    return read_cost(D, w);
+}
+
 /* Price the key at position p: returns the cost, sets *depth = D + w. */
 static inline uint64_t key_price(const dmd_engine *e, uint32_t p, uint32_t w, uint64_t *depth)
 {
@@ -731,6 +752,7 @@ void dmd_engine_set_observer(dmd_engine *e, const dmd_observer *obs)
         memset(&e->obs, 0, sizeof e->obs);
         e->has_obs = 0;
     }
+    e->plain = !e->has_obs && !e->tw && !e->o.per_site;
 }
 
 /* ---------------------------------------------------------------- phases */
@@ -783,6 +805,7 @@ dmd_engine *dmd_engine_new(const dmd_options *o)
         return NULL;
     }
     memset(e->sitetab, -1, 256 * sizeof(int));
+    utab_init();
     e->t = 1;
     phase_index(e, "(none)");
     grow_rows(e, 8);
@@ -876,6 +899,7 @@ void dmd_engine_attach(dmd_engine *e, int pass)
     e->lastsite = -1;
     e->kpos = e->mode == M_LRU ? e->slots : &e->val[0].pos;
     e->kstride = e->mode == M_LRU ? 1 : sizeof(dmd__val) / sizeof(uint32_t);
+    e->plain = !e->has_obs && !e->tw && !e->o.per_site;
     e->listen = dmd_phase_listen(on_phase, e);
     if (e->listen < 0) dmd__panic("dmd_engine_attach: too many phase listeners");
     g_cur = e;
@@ -1193,10 +1217,63 @@ void dmd__st(const void *addr, dmd_vid id, const char *file, int line)
     if (e->tw_pend == id) tw_pending(e);
 }
 
+/* dmd__op under live (pricing pass) or classic with no observer, trace
+ * output or per-site rows: price_instr + push_value specialised, the per-read
+ * path of a kernel.  The test suite checks it against the general path
+ * (engine_random runs both). */
+static dmd_vid op_fast(dmd_engine *e, const dmd_vid *ids, int n, const char *file, int line)
+{
+    ensure_room(e, (uint32_t)n + 1);
+    const int live = e->mode == M_LIVE;
+    dmd__val *V = e->val;
+    dmd_counts *row = e->row;
+    uint32_t nv = e->nvals, w0 = 0;
+    for (int k = 0; k < n; k++) {
+        uint32_t id = ids[k];
+        if (__builtin_expect(id - 1 >= nv, 0)) bad_value(e, id, file, line);
+        uint32_t p = V[id].pos;
+        if (__builtin_expect(!p, 0)) bad_value(e, id, file, line);
+        uint32_t w = e->pt[p].wt;
+        if (k == 0) w0 = w;
+        uint64_t D = tree_above(e->fw, e->t, p);
+        uint32_t r = V[id].reg;
+        if (r & REG_PENDING) r = 0;
+        count_read(&row[r], D + w, w, read_cost(D, w));
+    }
+    uint32_t t0 = e->t;
+    for (int k = 0; k < n; k++) {
+        uint32_t id = ids[k], p = V[id].pos;
+        if (live && --V[id].left == 0)
+            key_remove(e, id, p);
+        else if (p < t0)
+            key_top(e, id, p);
+    }
+    if (e->o.bytes_per_element) w0 = e->o.bytes_per_element;
+    uint32_t id = new_value(e);
+    V = e->val;
+    if (live) {
+        if (__builtin_expect(id > e->nvals_pass0, 0))
+            dmd__panic("%s:%d: pass 1 creates more values than pass 0 (%u): the program must do the same work in "
+                       "every pass",
+                       file, line, e->nvals_pass0);
+        dmd_counts *c = &row[V[id].reg];
+        c->writes++;
+        c->bytes_written += w0;
+        if (V[id].left) key_push(e, id, w0);
+    } else {
+        V[id].reg = REG_PENDING | (unsigned)e->phase;
+        row[0].writes++;
+        row[0].bytes_written += w0;
+        key_push(e, id, w0);
+    }
+    return id;
+}
+
 dmd_vid dmd__op(const dmd_vid *ops, int n, const char *file, int line)
 {
     dmd_engine *e = g_cur;
     if (__builtin_expect(!e, 0)) need_engine("an arithmetic hook", file, line);
+    if ((e->mode == M_LIVE || e->mode == M_CLASSIC) && e->plain) return op_fast(e, ops, n, file, line);
     if (e->mode == M_LRU) return DMD_CONST_ID;
     uint32_t w = price_instr(e, ops, n, file, line);
     if (e->o.bytes_per_element) w = e->o.bytes_per_element;

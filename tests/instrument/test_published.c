@@ -194,8 +194,16 @@ static void check_U(void)
            (unsigned long long)worst, worst ? "" : "", (unsigned long long)at, (unsigned long long)(big - below),
            (unsigned long long)m);
     if (worst || dmd_U(0) != 0 || bigbad) failures++;
+    /* ceil(sqrt) at every perfect square below 2^32, where a floating-point
+     * square root could round the wrong way: depth k^2 costs k, k^2 + 1 costs k + 1 */
+    for (uint64_t k = 1; k < 65536; k++)
+        if (dmd_read_cost(k * k - 1, 1) != k || dmd_read_cost(k * k, 1) != k + 1) {
+            printf("dmd_read_cost wrong around depth %llu^2\n", (unsigned long long)k);
+            failures++;
+            return;
+        }
     /* dmd_read_cost against U */
-    for (uint64_t D = 0; D < 3000; D += 7)
+    for (uint64_t D = 0; D < 9000; D += 7)
         for (uint64_t w = 1; w <= 16; w++)
             if (dmd_read_cost(D, w) != dmd_U(D + w) - dmd_U(D)) {
                 printf("dmd_read_cost(%llu, %llu) wrong\n", (unsigned long long)D, (unsigned long long)w);
