@@ -1,5 +1,606 @@
-/* cli/cmd_train.c -- placeholder until its issue lands. */
+/*
+ * cmd_train.c -- `dmdprof train` (one run: history.csv, run.json,
+ * model.ckpt) and `dmdprof headline` (the seed experiment's six runs, in
+ * parallel worker processes, and its summary table).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "cli.h"
 #include "commands.h"
-int cmd_train(int argc, char **argv) { (void)argc; (void)argv; cli_fail("not built yet"); }
-int cmd_headline(int argc, char **argv) { (void)argc; (void)argv; cli_fail("not built yet"); }
+#include "rnn.h"
+
+/* ------------------------------------------------------------------ */
+/* one run                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    cli_progress prog;
+    int quiet;
+    double t0;
+} train_ctx;
+
+static void train_epoch_cb(void *vctx, const rnn_model *m, const rnn_epoch_rec *rec)
+{
+    train_ctx *c = vctx;
+    if (c->quiet) return;
+    char msg[160];
+    snprintf(msg, sizeof msg, "epoch %d/%d loss %.4g %s %.4g", rec->epoch, m->cfg.epochs, rec->loss,
+             task_get(m->cfg.task)->metric, rec->metric);
+    cli_progress_update(&c->prog, rec->epoch, msg);
+}
+
+static json_t *json_num_or_null(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *json_doubles(const double *v, int n)
+{
+    json_t *a = json_array();
+    for (int k = 0; k < n; k++) json_array_append_new(a, json_num_or_null(v[k]));
+    return a;
+}
+
+static json_t *config_json(const rnn_config *c)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "task", json_string(task_get(c->task)->name));
+    json_object_set_new(j, "init", json_string(rnn_init_names[c->init]));
+    json_object_set_new(j, "activation", json_string(rnn_activation_names[c->activation]));
+    json_object_set_new(j, "T", json_integer(c->T));
+    json_object_set_new(j, "H", json_integer(c->H));
+    json_object_set_new(j, "batch", json_integer(c->batch));
+    json_object_set_new(j, "batches_per_epoch", json_integer(c->batches_per_epoch));
+    json_object_set_new(j, "epochs", json_integer(c->epochs));
+    json_object_set_new(j, "lr", json_real(c->lr));
+    json_object_set_new(j, "momentum", json_real(c->momentum));
+    json_object_set_new(j, "nesterov", json_boolean(c->nesterov));
+    json_object_set_new(j, "momentum_schedule", json_boolean(c->momentum_schedule));
+    json_object_set_new(j, "clip", c->clip > 0 ? json_real(c->clip) : json_null());
+    json_object_set_new(j, "lr_schedule", json_string(rnn_lr_names[c->lr_schedule]));
+    json_object_set_new(j, "lr_gamma", json_real(c->lr_gamma));
+    json_object_set_new(j, "lr_step", json_integer(c->lr_step_epochs));
+    json_object_set_new(j, "lr_patience", json_integer(c->lr_patience));
+    json_object_set_new(j, "lr_min", json_real(c->lr_min));
+    json_object_set_new(j, "sigma", json_real(c->sigma));
+    json_object_set_new(j, "seed", json_integer((json_int_t)c->seed));
+    json_object_set_new(j, "precision", json_string(rnn_precision_names[c->precision]));
+    return j;
+}
+
+/* Train (or continue) m, write DIR/history.csv, DIR/model.ckpt (not for a
+ * diverged run) and DIR/run.json last.  Returns the exit code. */
+static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quiet, const char *label,
+                         const char *resumed_from)
+{
+    train_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.quiet = quiet;
+    cli_progress_start(&ctx.prog, label, m->cfg.epochs, 10);
+    long step0 = m->step;
+    double t0 = cli_now();
+    rnn_status st = rnn_train(m, max_steps, train_epoch_cb, &ctx);
+    double wall = cli_now() - t0;
+    long steps = m->step - step0;
+    const rnn_epoch_rec *last = m->nhist ? &m->hist[m->nhist - 1] : NULL;
+    if (!quiet) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "%s after %d epochs (%ld steps); final %s %s", rnn_status_names[st], m->epoch,
+                 m->step, task_get(m->cfg.task)->metric, last ? "" : "n/a");
+        if (last) {
+            size_t n = strlen(msg);
+            snprintf(msg + n, sizeof msg - n, "%.4g", last->metric);
+        }
+        cli_progress_done(&ctx.prog, msg);
+    }
+
+    int rc = CLI_EXIT_OK;
+    /* history.csv */
+    char *p = cli_path(dir, "history.csv");
+    cli_out o;
+    if (cli_out_open(&o, p) != 0) rc = CLI_EXIT_USAGE;
+    if (rc == CLI_EXIT_OK) {
+        rnn_history_csv(m, o.f);
+        if (cli_out_commit(&o) != 0) rc = CLI_EXIT_USAGE;
+    }
+    free(p);
+    /* model.ckpt */
+    if (rc == CLI_EXIT_OK && st != RNN_DIVERGED) {
+        p = cli_path(dir, "model.ckpt");
+        if (cli_out_open(&o, p) != 0) {
+            rc = CLI_EXIT_USAGE;
+        } else if (rnn_ckpt_write(m, o.f) != 0) {
+            cli_out_abort(&o);
+            cli_warn("cannot write checkpoint '%s'", p);
+            rc = CLI_EXIT_USAGE;
+        } else if (cli_out_commit(&o) != 0) {
+            rc = CLI_EXIT_USAGE;
+        }
+        free(p);
+    }
+    if (rc != CLI_EXIT_OK) return rc;
+
+    /* run.json */
+    const task_info *ti = task_get(m->cfg.task);
+    json_t *j = json_object();
+    json_object_set_new(j, "task", json_string(ti->name));
+    json_object_set_new(j, "init", json_string(rnn_init_names[m->cfg.init]));
+    json_object_set_new(j, "activation", json_string(rnn_activation_names[m->cfg.activation]));
+    json_object_set_new(j, "T", json_integer(m->cfg.T));
+    json_object_set_new(j, "H", json_integer(m->cfg.H));
+    json_object_set_new(j, "seed", json_integer((json_int_t)m->cfg.seed));
+    json_object_set_new(j, "precision", json_string(rnn_precision_names[m->cfg.precision]));
+    json_object_set_new(j, "epochs_run", json_integer(m->epoch));
+    json_object_set_new(j, "steps_run", json_integer(m->step));
+    json_object_set_new(j, "metric_name", json_string(ti->metric));
+    json_object_set_new(j, "final_metric", last ? json_num_or_null(last->metric) : json_null());
+    json_object_set_new(j, "final_loss", last ? json_num_or_null(last->loss) : json_null());
+    json_object_set_new(j, "chance", json_real(task_chance(m->cfg.task, m->cfg.T)));
+    json_object_set_new(j, "solve_threshold", json_real(ti->solve_threshold));
+    json_object_set_new(j, "solved_epoch", m->solved_epoch ? json_integer(m->solved_epoch) : json_null());
+    json_object_set_new(j, "status", json_string(rnn_status_names[st]));
+    json_object_set_new(j, "diverged_epoch", m->diverged_epoch ? json_integer(m->diverged_epoch) : json_null());
+    json_object_set_new(j, "wall_seconds", json_real(wall));
+    json_object_set_new(j, "steps_this_invocation", json_integer(steps));
+    double flops = rnn_step_flops(m) * (double)steps;
+    json_object_set_new(j, "gflop", json_real(flops / 1e9));
+    json_object_set_new(j, "gflops_per_second", steps > 0 && wall > 0 ? json_real(flops / wall / 1e9) : json_null());
+    json_object_set_new(j, "resumed_from", resumed_from ? json_string(resumed_from) : json_null());
+    json_object_set_new(j, "sv_W_hh_init", json_doubles(m->sv_init, m->cfg.H));
+    double *sv = malloc((size_t)m->cfg.H * sizeof *sv);
+    if (sv && st != RNN_DIVERGED && rnn_whh_singular_values(m, sv) == 0)
+        json_object_set_new(j, "sv_W_hh_final", json_doubles(sv, m->cfg.H));
+    else
+        json_object_set_new(j, "sv_W_hh_final", json_null());
+    free(sv);
+    json_object_set_new(j, "config", config_json(&m->cfg));
+    json_object_set_new(j, "version", json_string(DMDPROF_VERSION));
+    p = cli_path(dir, "run.json");
+    if (cli_write_json(p, j) != 0) rc = CLI_EXIT_USAGE;
+    free(p);
+    json_decref(j);
+    if (rc == CLI_EXIT_OK && st == RNN_DIVERGED) {
+        if (!quiet) cli_warn("the loss became NaN/Inf in epoch %d: run stopped, status \"diverged\"", m->diverged_epoch);
+        rc = CLI_EXIT_WORK;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* flags                                                               */
+/* ------------------------------------------------------------------ */
+
+enum {
+    OPT_TASK = 1000, OPT_INIT, OPT_ACT, OPT_EPOCHS, OPT_BATCH, OPT_BPE, OPT_LR, OPT_MOM, OPT_NEST, OPT_MSCHED,
+    OPT_CLIP, OPT_LRS, OPT_LRG, OPT_LRSTEP, OPT_LRPAT, OPT_LRMIN, OPT_SIGMA, OPT_SEED, OPT_PREC, OPT_OUT,
+    OPT_RESUME, OPT_MAXSTEPS, OPT_QUIET, OPT_HELP, OPT_JOBS
+};
+
+/* Parse a model/optimizer flag into c; returns 1 if opt was one. */
+static int parse_model_flag(int opt, const char *arg, rnn_config *c)
+{
+    switch (opt) {
+    case OPT_TASK: {
+        int t = task_parse(arg);
+        if (t < 0) cli_fail("--task: unknown task '%s' (choose one of: %s)", arg, task_names());
+        c->task = (task_id)t;
+        return 1;
+    }
+    case OPT_INIT: c->init = (rnn_init_kind)cli_choice("--init", arg, rnn_init_names); return 1;
+    case OPT_ACT: c->activation = (rnn_activation)cli_choice("--activation", arg, rnn_activation_names); return 1;
+    case 'T': c->T = (int)cli_long("-T", arg, 1, RNN_T_MAX); return 1;
+    case 'H': c->H = (int)cli_long("-H", arg, 1, RNN_H_MAX); return 1;
+    case OPT_EPOCHS: c->epochs = (int)cli_long("--epochs", arg, 1, RNN_EPOCHS_MAX); return 1;
+    case OPT_BATCH: c->batch = (int)cli_long("--batch", arg, 1, RNN_B_MAX); return 1;
+    case OPT_BPE: c->batches_per_epoch = (int)cli_long("--batches-per-epoch", arg, 1, 1000000); return 1;
+    case OPT_LR: c->lr = cli_double("--lr", arg, 0, 0, 1e6, 1); return 1;
+    case OPT_MOM: c->momentum = cli_double("--momentum", arg, 0, 0, 1, 1); return 1;
+    case OPT_NEST: c->nesterov = 1; return 1;
+    case OPT_MSCHED: c->momentum_schedule = 1; return 1;
+    case OPT_CLIP:
+        if (!strcmp(arg, "none") || !strcmp(arg, "off"))
+            c->clip = 0;
+        else
+            c->clip = cli_double("--clip", arg, 0, 1, 1e300, 0);
+        return 1;
+    case OPT_LRS: c->lr_schedule = (rnn_lr_kind)cli_choice("--lr-schedule", arg, rnn_lr_names); return 1;
+    case OPT_LRG: c->lr_gamma = cli_double("--lr-gamma", arg, 0, 1, 1, 0); return 1;
+    case OPT_LRSTEP: c->lr_step_epochs = (int)cli_long("--lr-step", arg, 1, RNN_EPOCHS_MAX); return 1;
+    case OPT_LRPAT: c->lr_patience = (int)cli_long("--lr-patience", arg, 0, RNN_EPOCHS_MAX); return 1;
+    case OPT_LRMIN: c->lr_min = cli_double("--lr-min", arg, 0, 0, 1e6, 1); return 1;
+    case OPT_SIGMA: c->sigma = cli_double("--sigma", arg, 0, 1, 1e6, 1); return 1;
+    case OPT_SEED: c->seed = (uint64_t)cli_long("--seed", arg, 0, 0x7fffffffffffffffL); return 1;
+    case OPT_PREC: c->precision = (rnn_precision)cli_choice("--precision", arg, rnn_precision_names); return 1;
+    }
+    return 0;
+}
+
+static const struct option train_opts[] = {
+    {"task", required_argument, 0, OPT_TASK},
+    {"init", required_argument, 0, OPT_INIT},
+    {"activation", required_argument, 0, OPT_ACT},
+    {"epochs", required_argument, 0, OPT_EPOCHS},
+    {"batch", required_argument, 0, OPT_BATCH},
+    {"batches-per-epoch", required_argument, 0, OPT_BPE},
+    {"lr", required_argument, 0, OPT_LR},
+    {"momentum", required_argument, 0, OPT_MOM},
+    {"nesterov", no_argument, 0, OPT_NEST},
+    {"momentum-schedule", no_argument, 0, OPT_MSCHED},
+    {"clip", required_argument, 0, OPT_CLIP},
+    {"lr-schedule", required_argument, 0, OPT_LRS},
+    {"lr-gamma", required_argument, 0, OPT_LRG},
+    {"lr-step", required_argument, 0, OPT_LRSTEP},
+    {"lr-patience", required_argument, 0, OPT_LRPAT},
+    {"lr-min", required_argument, 0, OPT_LRMIN},
+    {"sigma", required_argument, 0, OPT_SIGMA},
+    {"seed", required_argument, 0, OPT_SEED},
+    {"precision", required_argument, 0, OPT_PREC},
+    {"out", required_argument, 0, OPT_OUT},
+    {"resume", required_argument, 0, OPT_RESUME},
+    {"max-steps", required_argument, 0, OPT_MAXSTEPS},
+    {"steps", required_argument, 0, OPT_MAXSTEPS},
+    {"quiet", no_argument, 0, OPT_QUIET},
+    {"jobs", required_argument, 0, OPT_JOBS},
+    {"help", no_argument, 0, OPT_HELP},
+    {0, 0, 0, 0},
+};
+
+/* "-T", "-H" or "--name" of an option, for messages */
+static const char *opt_name(int opt)
+{
+    static char buf[64];
+    if (opt == 'T') return "-T";
+    if (opt == 'H') return "-H";
+    for (const struct option *o = train_opts; o->name; o++)
+        if (o->val == opt) {
+            snprintf(buf, sizeof buf, "--%s", o->name);
+            return buf;
+        }
+    return "?";
+}
+
+static void train_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: dmdprof train [options]\n"
+            "Train one vanilla tanh RNN with BPTT; writes DIR/history.csv, DIR/run.json, DIR/model.ckpt.\n"
+            "Defaults are the seed experiment's headline settings.\n\n"
+            "  --task NAME            %s (default addition)\n"
+            "  --init KIND            ortho | random | identity (default ortho)\n"
+            "  --activation F         tanh | relu (relu + identity = IRNN; default tanh)\n"
+            "  -T N                   sequence length, >= the task's minimum (default 30)\n"
+            "  -H N                   hidden units, 1..%d (default 64)\n"
+            "  --epochs N             (default 80)\n"
+            "  --batch N              (default 50)\n"
+            "  --batches-per-epoch N  (default 30)\n"
+            "  --lr X                 learning rate >= 0 (default 0.01)\n"
+            "  --momentum X           in [0, 1) (default 0.9; the maximum with --momentum-schedule)\n"
+            "  --nesterov             Nesterov momentum (default heavy ball)\n"
+            "  --momentum-schedule    mu_t = min(1 - 2^(-1 - log2(floor(t/250) + 1)), --momentum)\n"
+            "  --clip X | none        global gradient-norm clip threshold > 0 (default 1.0)\n"
+            "  --lr-schedule S        constant | step | exp | plateau (default constant)\n"
+            "  --lr-gamma X           factor in (0, 1] (default 0.5)\n"
+            "  --lr-step N            step: epochs per cut (default 20)\n"
+            "  --lr-patience N        plateau: epochs without loss improvement before a cut (default 5)\n"
+            "  --lr-min X             floor of the schedules (default 1e-5)\n"
+            "  --sigma X              random init: W_hh ~ N(0, sigma^2) (default 0.1)\n"
+            "  --seed N               (default 0)\n"
+            "  --precision P          float64 | float32 (default float64)\n"
+            "  --out DIR              output directory (default runs/train)\n"
+            "  --resume FILE          continue from a checkpoint (only --epochs, --max-steps, --out, --quiet\n"
+            "                         may be given with it)\n"
+            "  --max-steps N          stop after N optimizer steps (profiling aid; status \"stopped\")\n"
+            "  --quiet                no progress output\n\n"
+            "exit: 0 trained (solved, unsolved or stopped), 1 diverged (loss NaN/Inf), 2 bad input\n",
+            task_names(), RNN_H_MAX);
+}
+
+static void check_config(const rnn_config *c)
+{
+    char buf[300];
+    const char *bad = rnn_config_check(c, buf, sizeof buf);
+    if (bad) cli_fail("%s", bad);
+}
+
+int cmd_train(int argc, char **argv)
+{
+    rnn_config c;
+    rnn_config_default(&c);
+    const char *out = "runs/train", *resume = NULL;
+    long max_steps = 0;
+    int quiet = 0, given_model_flag = 0, epochs_given = 0;
+    optind = 1;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":T:H:", train_opts, NULL)) != -1) {
+        if (opt == '?') cli_fail("unknown option '%s' (see dmdprof train --help)", argv[optind - 1]);
+        if (opt == ':') cli_fail("%s needs a value (see dmdprof train --help)", argv[optind - 1]);
+        if (opt == OPT_HELP) {
+            train_usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (parse_model_flag(opt, optarg, &c)) {
+            if (opt == OPT_EPOCHS)
+                epochs_given = 1;
+            else if (!given_model_flag)
+                given_model_flag = opt;
+            continue;
+        }
+        switch (opt) {
+        case OPT_OUT: out = optarg; break;
+        case OPT_RESUME: resume = optarg; break;
+        case OPT_MAXSTEPS: max_steps = cli_long("--max-steps", optarg, 1, 0x7fffffffffffffffL); break;
+        case OPT_QUIET: quiet = 1; break;
+        default: cli_fail("%s is not an option of train (see dmdprof train --help)", opt_name(opt));
+        }
+    }
+    if (optind < argc) cli_fail("unexpected argument '%s' (see dmdprof train --help)", argv[optind]);
+    cli_quiet = quiet;
+
+    rnn_model *m = NULL;
+    char err[512];
+    if (resume) {
+        if (given_model_flag)
+            cli_fail("%s cannot be given with --resume: the configuration comes from the checkpoint",
+                     opt_name(given_model_flag));
+        m = rnn_ckpt_read(resume, err, sizeof err);
+        if (!m) cli_fail("--resume: %s", err);
+        if (epochs_given) {
+            if (c.epochs < m->epoch)
+                cli_fail("--epochs: %d is below the %d epochs the checkpoint has already run", c.epochs, m->epoch);
+            m->cfg.epochs = c.epochs;
+        }
+        check_config(&m->cfg);
+    } else {
+        check_config(&c);
+    }
+    cli_make_dir("--out", out);
+    if (!resume) {
+        m = rnn_model_create(&c, err, sizeof err);
+        if (!m) {
+            cli_warn("%s", err);
+            return CLI_EXIT_WORK;
+        }
+    }
+    char label[128];
+    snprintf(label, sizeof label, "train %s/%s T=%d", task_get(m->cfg.task)->name, rnn_init_names[m->cfg.init],
+             m->cfg.T);
+    int rc = run_and_write(m, out, max_steps, quiet, label, resume);
+    rnn_model_free(m);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* headline                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    rnn_config cfg;
+    char dir[1024];
+    double cost;
+    pid_t pid;
+    int exit_code;
+    /* from run.json */
+    double final_metric, wall, gflops;
+    int solved_epoch;
+    char status[16];
+    int ok;
+} hl_run;
+
+static void headline_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: dmdprof headline [--seed N] [--out DIR] [--jobs N] [--precision P] [--quiet]\n"
+            "The seed experiment's six runs (addition T=30, temporal_order T=60, 3bit_memorization T=60;\n"
+            "each ortho and random; H 64, batch 50, 30 batches/epoch, 80 epochs, lr 0.01, momentum 0.9,\n"
+            "clip 1.0) in --jobs worker processes (default: number of cores; results are identical for\n"
+            "any N), longest first.  Writes DIR/<task>_<init>/{history.csv,run.json,model.ckpt} and\n"
+            "DIR/headline.csv, DIR/headline.json; prints the summary table.\n"
+            "  --seed N --out DIR (default runs/headline) --jobs N --precision float64|float32\n"
+            "  test-size overrides: --epochs N --batches-per-epoch N --batch N -H N\n");
+}
+
+static void hl_read(hl_run *r)
+{
+    char *p = cli_path(r->dir, "run.json");
+    json_error_t e;
+    json_t *j = json_load_file(p, 0, &e);
+    free(p);
+    r->ok = 0;
+    if (!j) return;
+    json_t *fm = json_object_get(j, "final_metric"), *se = json_object_get(j, "solved_epoch");
+    r->final_metric = json_is_number(fm) ? json_number_value(fm) : NAN;
+    r->solved_epoch = json_is_integer(se) ? (int)json_integer_value(se) : 0;
+    r->wall = json_number_value(json_object_get(j, "wall_seconds"));
+    json_t *g = json_object_get(j, "gflops_per_second");
+    r->gflops = json_is_number(g) ? json_number_value(g) : NAN;
+    const char *s = json_string_value(json_object_get(j, "status"));
+    snprintf(r->status, sizeof r->status, "%s", s ? s : "?");
+    r->ok = 1;
+    json_decref(j);
+}
+
+static int hl_cmp_cost(const void *a, const void *b)
+{
+    const hl_run *x = *(hl_run *const *)a, *y = *(hl_run *const *)b;
+    if (x->cost != y->cost) return x->cost < y->cost ? 1 : -1;
+    return x < y ? -1 : x > y; /* stable: table order */
+}
+
+static void fmt_solved(char *buf, size_t n, const hl_run *r)
+{
+    if (!r->ok)
+        snprintf(buf, n, "failed");
+    else if (!strcmp(r->status, "diverged"))
+        snprintf(buf, n, "diverged");
+    else if (r->solved_epoch)
+        snprintf(buf, n, "epoch %d", r->solved_epoch);
+    else
+        snprintf(buf, n, "did not solve");
+}
+
+int cmd_headline(int argc, char **argv)
+{
+    rnn_config base;
+    rnn_config_default(&base);
+    const char *out = "runs/headline";
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    if (jobs < 1) jobs = 1;
+    int quiet = 0;
+    optind = 1;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":T:H:", train_opts, NULL)) != -1) {
+        if (opt == '?') cli_fail("unknown option '%s' (see dmdprof headline --help)", argv[optind - 1]);
+        if (opt == ':') cli_fail("%s needs a value (see dmdprof headline --help)", argv[optind - 1]);
+        switch (opt) {
+        case OPT_HELP: headline_usage(stdout); return CLI_EXIT_OK;
+        case OPT_SEED:
+        case OPT_PREC:
+        case OPT_EPOCHS:
+        case OPT_BPE:
+        case OPT_BATCH:
+        case 'H': parse_model_flag(opt, optarg, &base); break;
+        case OPT_OUT: out = optarg; break;
+        case OPT_JOBS: jobs = cli_long("--jobs", optarg, 1, 64); break;
+        case OPT_QUIET: quiet = 1; break;
+        default: cli_fail("%s is not an option of headline (see dmdprof headline --help)", opt_name(opt));
+        }
+    }
+    if (optind < argc) cli_fail("unexpected argument '%s' (see dmdprof headline --help)", argv[optind]);
+    cli_quiet = quiet;
+    static const struct {
+        task_id task;
+        int T;
+    } rows[3] = {{TASK_ADDITION, 30}, {TASK_TEMPORAL_ORDER, 60}, {TASK_3BIT_MEMORIZATION, 60}};
+    hl_run runs[6];
+    memset(runs, 0, sizeof runs);
+    for (int k = 0; k < 6; k++) {
+        hl_run *r = &runs[k];
+        r->cfg = base;
+        r->cfg.task = rows[k / 2].task;
+        r->cfg.T = rows[k / 2].T;
+        r->cfg.init = k % 2 ? RNN_INIT_RANDOM : RNN_INIT_ORTHO;
+        check_config(&r->cfg);
+        int I = task_get(r->cfg.task)->input_dim;
+        r->cost = (double)r->cfg.T * r->cfg.H * (r->cfg.H + I);
+        snprintf(r->dir, sizeof r->dir, "%s/%s_%s", out, task_get(r->cfg.task)->name, rnn_init_names[r->cfg.init]);
+    }
+    cli_make_dir("--out", out);
+    for (int k = 0; k < 6; k++) cli_make_dir("--out", runs[k].dir);
+
+    hl_run *order[6];
+    for (int k = 0; k < 6; k++) order[k] = &runs[k];
+    qsort(order, 6, sizeof order[0], hl_cmp_cost);
+    double t0 = cli_now();
+    int next = 0, running = 0, done = 0;
+    fflush(NULL);
+    while (done < 6) {
+        while (running < jobs && next < 6) {
+            hl_run *r = order[next++];
+            pid_t pid = fork();
+            if (pid < 0) cli_fail("cannot start a worker process: %s", strerror(errno));
+            if (pid == 0) {
+                char err[512];
+                rnn_model *m = rnn_model_create(&r->cfg, err, sizeof err);
+                if (!m) {
+                    cli_warn("%s", err);
+                    _exit(CLI_EXIT_WORK);
+                }
+                char label[96];
+                snprintf(label, sizeof label, "%s/%s", task_get(r->cfg.task)->name, rnn_init_names[r->cfg.init]);
+                int rc = run_and_write(m, r->dir, 0, 1, label, NULL);
+                rnn_model_free(m);
+                fflush(NULL);
+                _exit(rc);
+            }
+            r->pid = pid;
+            running++;
+        }
+        int status;
+        pid_t pid = wait(&status);
+        if (pid < 0) cli_fail("waiting for the workers failed: %s", strerror(errno));
+        for (int k = 0; k < 6; k++)
+            if (runs[k].pid == pid) {
+                hl_run *r = &runs[k];
+                r->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+                hl_read(r);
+                running--;
+                done++;
+                if (!quiet)
+                    fprintf(stderr, "headline: [%d/6] %s/%s T=%d: %s, final %s %.4g (%.1f s, %.1f GFLOP/s)\n", done,
+                            task_get(r->cfg.task)->name, rnn_init_names[r->cfg.init], r->cfg.T,
+                            r->ok ? r->status : "FAILED", task_get(r->cfg.task)->metric, r->final_metric, r->wall,
+                            r->gflops);
+            }
+    }
+    double total = cli_now() - t0;
+
+    /* summary: table on stdout, CSV and JSON files */
+    printf("Headline, seed %llu: H %d, batch %d, %d batches/epoch, %d epochs, lr %g, momentum %g, clip %g, %s\n\n",
+           (unsigned long long)base.seed, base.H, base.batch, base.batches_per_epoch, base.epochs, base.lr,
+           base.momentum, base.clip, rnn_precision_names[base.precision]);
+    printf("%-18s %3s  %-8s %7s  %11s  %12s  %7s  %-13s  %-14s\n", "task", "T", "metric", "chance", "ortho final",
+           "random final", "gap", "ortho solved@", "random solved@");
+    char *csvp = cli_path(out, "headline.csv");
+    cli_out o;
+    int rc = CLI_EXIT_OK;
+    if (cli_out_open(&o, csvp) != 0) rc = CLI_EXIT_USAGE;
+    if (o.f)
+        fprintf(o.f, "task,T,init,metric,chance,final_metric,solved_epoch,status,wall_seconds,gflops_per_second\n");
+    json_t *jr = json_array();
+    for (int row = 0; row < 3; row++) {
+        hl_run *a = &runs[2 * row], *b = &runs[2 * row + 1];
+        const task_info *ti = task_get(a->cfg.task);
+        double chance = task_chance(a->cfg.task, a->cfg.T);
+        double gap = ti->higher_is_better ? a->final_metric - b->final_metric : b->final_metric - a->final_metric;
+        char sa[32], sb[32];
+        fmt_solved(sa, sizeof sa, a);
+        fmt_solved(sb, sizeof sb, b);
+        printf("%-18s %3d  %-8s %7.3f  %11.4f  %12.4f  %7.3f  %-13s  %-14s\n", ti->name, a->cfg.T, ti->metric, chance,
+               a->final_metric, b->final_metric, gap, sa, sb);
+        for (int s = 0; s < 2; s++) {
+            hl_run *r = s ? b : a;
+            if (o.f)
+                fprintf(o.f, "%s,%d,%s,%s,%.17g,%.17g,%d,%s,%.3f,%.3f\n", ti->name, r->cfg.T,
+                        rnn_init_names[r->cfg.init], ti->metric, chance, r->final_metric, r->solved_epoch,
+                        r->ok ? r->status : "failed", r->wall, r->gflops);
+            json_t *e = json_object();
+            json_object_set_new(e, "task", json_string(ti->name));
+            json_object_set_new(e, "T", json_integer(r->cfg.T));
+            json_object_set_new(e, "init", json_string(rnn_init_names[r->cfg.init]));
+            json_object_set_new(e, "metric_name", json_string(ti->metric));
+            json_object_set_new(e, "chance", json_real(chance));
+            json_object_set_new(e, "final_metric", json_num_or_null(r->final_metric));
+            json_object_set_new(e, "solved_epoch", r->solved_epoch ? json_integer(r->solved_epoch) : json_null());
+            json_object_set_new(e, "status", json_string(r->ok ? r->status : "failed"));
+            json_object_set_new(e, "wall_seconds", json_num_or_null(r->wall));
+            json_object_set_new(e, "gflops_per_second", json_num_or_null(r->gflops));
+            json_object_set_new(e, "dir", json_string(r->dir));
+            json_array_append_new(jr, e);
+            if (!r->ok || r->exit_code == CLI_EXIT_USAGE) rc = CLI_EXIT_WORK;
+        }
+    }
+    printf("\n\"Solved\": %s; wall %.1f s in total with %ld worker(s)\n",
+           "addition mse < 0.05, temporal_order and 3bit_memorization accuracy > 0.90", total, jobs);
+    if (o.f && cli_out_commit(&o) != 0) rc = CLI_EXIT_USAGE;
+    free(csvp);
+    json_t *j = json_object();
+    json_object_set_new(j, "seed", json_integer((json_int_t)base.seed));
+    json_object_set_new(j, "jobs", json_integer(jobs));
+    json_object_set_new(j, "wall_seconds", json_real(total));
+    json_object_set_new(j, "config", config_json(&base));
+    json_object_set_new(j, "runs", jr);
+    char *jp = cli_path(out, "headline.json");
+    if (cli_write_json(jp, j) != 0) rc = CLI_EXIT_USAGE;
+    free(jp);
+    json_decref(j);
+    return rc;
+}
