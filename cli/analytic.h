@@ -8,11 +8,14 @@
 #ifndef DMDPROF_ANALYTIC_H
 #define DMDPROF_ANALYTIC_H
 
+#include <stdint.h>
+
 #include "dmd_engine.h"
 
 typedef struct {
     int T, H, B, I, O, K;
-    unsigned w; /* bytes per element */
+    unsigned w;  /* bytes per element */
+    int clipped; /* the step clipped its gradient (classic: one more value per parameter) */
 } an_dims;
 
 typedef struct {
@@ -25,8 +28,8 @@ typedef struct {
  * DMD_LIVE, which has no closed form here). */
 int an_estimate_step(dmd_model m, const an_dims *d, an_estimate *out);
 
-/* sum_{k=D+1}^{D+w} ceil(sqrt(k)) approximated smoothly: the price of reading
- * a w-byte element with D bytes above it (exact values: dmd_read_cost). */
+/* The price of reading a w-byte element with D elements (D*w bytes) above
+ * it: U((D+1)w) - U(Dw), D rounded to a whole number. */
 double an_read_cost(double D, double w);
 
 #endif

@@ -153,6 +153,8 @@ int cmd_measure(int argc, char **argv)
         cli_fail("--run-id: '%s' must not contain commas, quotes or newlines", rq.run_id);
     if (rq.trace_out && rq.model == DMD_LRU)
         cli_fail("--trace-out: the lru model prices addresses, not values; use --model live or classic");
+    if (rq.analytic && rq.steps != 1)
+        cli_fail("--analytic: the closed form covers one step from the eager init; use --steps 1");
     if (run_dir) return measure_to_solution(&rq, run_dir);
     return measure_run(&rq, NULL);
 }

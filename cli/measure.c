@@ -367,9 +367,9 @@ static json_t *split_json(const dmd_engine *e, const dmd_counts *tot)
     return o;
 }
 
-static json_t *analytic_json(const dmd_engine *e, const rnn_model *m, dmd_model model, unsigned w)
+static json_t *analytic_json(const dmd_engine *e, const rnn_model *m, dmd_model model, unsigned w, int clipped)
 {
-    an_dims d = {m->cfg.T, m->cfg.H, m->cfg.batch, m->I, m->O, m->K, w};
+    an_dims d = {m->cfg.T, m->cfg.H, m->cfg.batch, m->I, m->O, m->K, w, clipped};
     an_estimate est;
     if (an_estimate_step(model, &d, &est) != 0) return json_null();
     uint64_t whh = 0, h = 0;
@@ -567,7 +567,7 @@ int measure_run(const measure_request *rq, json_t **result)
     json_object_set_new(j, "regions", jr);
     json_object_set_new(j, "region_totals", jrt);
     json_object_set_new(j, "split", split_json(e, &tot));
-    if (rq->analytic) json_object_set_new(j, "analytic", analytic_json(e, m, rq->model, w));
+    if (rq->analytic) json_object_set_new(j, "analytic", analytic_json(e, m, rq->model, w, r.clipped));
     if (pr) {
         json_object_set_new(j, "probes", dmdp_json(pr));
         if (!dmdp_complete(pr)) json_object_set_new(j, "incomplete", json_true());
