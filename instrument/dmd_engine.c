@@ -897,7 +897,7 @@ void dmd_engine_attach(dmd_engine *e, int pass)
     }
     e->row = e->rows[e->phase];
     e->lastsite = -1;
-    e->kpos = e->mode == M_LRU ? e->slots : &e->val[0].pos;
+    e->kpos = e->mode == M_LRU ? e->slots : e->val ? &e->val[0].pos : NULL;
     e->kstride = e->mode == M_LRU ? 1 : sizeof(dmd__val) / sizeof(uint32_t);
     e->plain = !e->has_obs && !e->tw && !e->o.per_site;
     e->listen = dmd_phase_listen(on_phase, e);
