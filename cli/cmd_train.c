@@ -167,7 +167,7 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
     free(p);
     json_decref(j);
     if (rc == CLI_EXIT_OK && st == RNN_DIVERGED) {
-        if (!quiet) cli_warn("the loss became NaN/Inf in epoch %d: run stopped, status \"diverged\"", m->diverged_epoch);
+        cli_warn("the loss became NaN/Inf in epoch %d: run stopped, status \"diverged\"", m->diverged_epoch);
         rc = CLI_EXIT_WORK;
     }
     return rc;

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# test_cli.sh DMDPROF WORKDIR -- dmdprof train / headline end to end:
+#   determinism (same seed -> identical history.csv bytes), 1 vs 2 headline
+#   workers identical, checkpoint round trip (resume == uninterrupted, also
+#   from a run stopped mid-epoch by --max-steps), truncated / corrupt /
+#   missing checkpoints refused, NaN -> status "diverged" + exit 1, and every
+#   bad-input case: exit 2, exactly one line on stderr, nothing written.
+set -u
+bin=$1
+work=$2
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work" || exit 1
+fails=0
+pass() { echo "ok   $*"; }
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+small=(-T 10 -H 8 --batch 4 --batches-per-epoch 3 --quiet)
+
+# --- determinism --------------------------------------------------------
+"$bin" train --task 3bit_memorization "${small[@]}" --epochs 4 --seed 7 --out d1 || fail "train d1"
+"$bin" train --task 3bit_memorization "${small[@]}" --epochs 4 --seed 7 --out d2 || fail "train d2"
+if cmp -s d1/history.csv d2/history.csv && cmp -s d1/model.ckpt d2/model.ckpt; then
+  pass "same seed -> identical history.csv and model.ckpt"
+else fail "same seed gave different outputs"; fi
+"$bin" train --task 3bit_memorization "${small[@]}" --epochs 4 --seed 8 --out d3 || fail "train d3"
+if cmp -s d1/history.csv d3/history.csv; then fail "another seed gave the same history"; else pass "another seed -> another history"; fi
+[ "$(wc -l < d1/history.csv)" = 5 ] && pass "history has a header and 4 epochs" || fail "history length $(wc -l < d1/history.csv)"
+grep -q '"status": "' d1/run.json && grep -q '"final_metric"' d1/run.json && grep -q '"solved_epoch"' d1/run.json \
+  && grep -q '"wall_seconds"' d1/run.json && grep -q '"config"' d1/run.json && pass "run.json has the required keys" \
+  || fail "run.json keys"
+"$bin" train --task addition "${small[@]}" --epochs 2 --precision float32 --nesterov --momentum-schedule \
+  --lr-schedule plateau --out f32 && pass "float32 + nesterov + schedules run" || fail "float32 run"
+
+# --- headline: 1 vs 2 workers --------------------------------------------
+hl=(--epochs 2 --batches-per-epoch 2 --batch 3 -H 6 --quiet)
+"$bin" headline "${hl[@]}" --jobs 1 --out h1 > h1.txt || fail "headline --jobs 1"
+"$bin" headline "${hl[@]}" --jobs 2 --out h2 > h2.txt || fail "headline --jobs 2"
+same=1
+for d in h1/*/; do
+  r=$(basename "$d")
+  cmp -s "h1/$r/history.csv" "h2/$r/history.csv" && cmp -s "h1/$r/model.ckpt" "h2/$r/model.ckpt" || same=0
+done
+[ "$(ls -d h1/*/ | wc -l)" = 6 ] || same=0
+[ $same = 1 ] && pass "headline: 6 runs, identical with 1 and 2 workers" || fail "headline differs between 1 and 2 workers"
+grep -q "temporal_order" h1.txt && grep -q "ortho solved@" h1.txt && pass "headline prints the table" || fail "headline table"
+
+# --- checkpoints --------------------------------------------------------
+"$bin" train --task temporal_order "${small[@]}" --epochs 6 --seed 3 --out full || fail "train full"
+"$bin" train --task temporal_order "${small[@]}" --epochs 3 --seed 3 --out part || fail "train part"
+"$bin" train --resume part/model.ckpt --epochs 6 --out resumed --quiet || fail "resume"
+cmp -s full/history.csv resumed/history.csv && cmp -s full/model.ckpt resumed/model.ckpt \
+  && pass "resume after 3 epochs == uninterrupted 6 epochs (history and checkpoint)" || fail "resume differs"
+"$bin" train --task temporal_order "${small[@]}" --epochs 6 --seed 3 --max-steps 7 --out stop || fail "max-steps"
+grep -q '"status": "stopped"' stop/run.json && pass "--max-steps: status stopped" || fail "--max-steps status"
+"$bin" train --resume stop/model.ckpt --out stop2 --quiet || fail "resume from a stopped run"
+cmp -s full/history.csv stop2/history.csv && pass "resume mid-epoch (after 7 steps) == uninterrupted" || fail "mid-epoch resume differs"
+
+# --- divergence ---------------------------------------------------------
+"$bin" train --task addition "${small[@]}" --epochs 40 --lr 1e5 --clip none --out nan 2> nan.err
+rc=$?
+[ $rc = 1 ] && grep -q '"status": "diverged"' nan/run.json && grep -q '"diverged_epoch": [1-9]' nan/run.json \
+  && [ ! -e nan/model.ckpt ] && pass "NaN loss -> exit 1, status diverged, epoch recorded" || fail "divergence (rc $rc)"
+
+# --- bad input: exit 2, one line, nothing written -----------------------
+bad() { # description, args...
+  local what=$1; shift
+  rm -rf badout
+  "$bin" "$@" > bad.out 2> bad.err
+  local rc=$? n
+  n=$(wc -l < bad.err)
+  if [ $rc = 2 ] && [ "$n" = 1 ] && [ ! -e badout ] && [ ! -s bad.out ]; then
+    pass "bad input ($what): exit 2: $(cat bad.err)"
+  else
+    fail "bad input ($what): rc $rc, $n stderr lines: $(head -3 bad.err)"
+  fi
+}
+printf 'DMDPCKPT' > junk.ckpt
+head -c 200 full/model.ckpt > trunc.ckpt
+cp full/model.ckpt corrupt.ckpt
+printf '\x55' | dd of=corrupt.ckpt bs=1 seek=300 conv=notrunc 2> /dev/null
+echo "not a directory" > afile
+bad "unknown task" train --task nosuch --out badout
+bad "T below the task minimum" train --task temporal_order -T 5 --out badout
+bad "T not a number" train -T 1x --out badout
+bad "H 0" train -H 0 --out badout
+bad "H absurdly large" train -H 100000 --out badout
+bad "workspace too large" train -H 2048 -T 100000 --out badout
+bad "batch 0" train --batch 0 --out badout
+bad "batch negative" train --batch -3 --out badout
+bad "negative lr" train --lr -0.1 --out badout
+bad "clip 0" train --clip 0 --out badout
+bad "clip negative" train --clip -1 --out badout
+bad "momentum 1" train --momentum 1 --out badout
+bad "epochs 0" train --epochs 0 --out badout
+bad "unknown init" train --init zeros --out badout
+bad "unknown precision" train --precision float16 --out badout
+bad "unknown lr schedule" train --lr-schedule cosine --out badout
+bad "unknown option" train --frobnicate --out badout
+bad "missing value" train --out badout --seed
+bad "missing checkpoint" train --resume nosuch.ckpt --out badout
+bad "truncated checkpoint" train --resume trunc.ckpt --out badout
+bad "corrupt checkpoint" train --resume corrupt.ckpt --out badout
+bad "junk checkpoint" train --resume junk.ckpt --out badout
+bad "resume with a model flag" train --resume full/model.ckpt -H 9 --out badout
+bad "resume with fewer epochs" train --resume full/model.ckpt --epochs 2 --out badout
+bad "headline jobs 0" headline --jobs 0 --out badout
+rm -rf badout
+"$bin" train "${small[@]}" --epochs 1 --out afile/sub > bad.out 2> bad.err
+rc=$?
+[ $rc = 2 ] && [ "$(wc -l < bad.err)" = 1 ] && pass "bad input (output dir not writable): exit 2: $(cat bad.err)" \
+  || fail "unwritable output dir: rc $rc"
+
+echo "$fails failure(s)"
+[ $fails = 0 ]

@@ -1,0 +1,125 @@
+/*
+ * test_init.c -- the init recipes end to end through rnn_model_create:
+ *   ortho:    ||Q^T Q - I||_max < 1e-12 (W_hh, H 64), singular values 1
+ *   random:   W_hh entries mean ~ 0, std ~ sigma (0.1), largest singular value
+ *             near the quarter-circle edge 2 sigma sqrt(H) = 1.6 (within 15%)
+ *   identity: W_hh == I exactly
+ *   all:      W_ih std ~ 0.1, W_hy std ~ 1/sqrt(H), biases 0, momentum 0;
+ *             same seed -> same parameters, other seed -> different
+ *   float32:  the float64 parameters rounded once
+ * Tolerances for the sample std: 5 standard errors (std/sqrt(2n)).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rnn.h"
+
+static int fails;
+#define CHECK(cond, ...)                                                                                          \
+    do {                                                                                                          \
+        int ok_ = (cond);                                                                                         \
+        printf("%s: ", ok_ ? "ok  " : "FAIL");                                                                    \
+        printf(__VA_ARGS__);                                                                                      \
+        printf("\n");                                                                                             \
+        fails += !ok_;                                                                                            \
+    } while (0)
+
+static rnn_model *make(rnn_init_kind init, uint64_t seed, rnn_precision p)
+{
+    rnn_config c;
+    rnn_config_default(&c);
+    c.init = init;
+    c.seed = seed;
+    c.precision = p;
+    c.task = TASK_TEMPORAL_ORDER; /* I 6, O 4 */
+    c.T = 20;
+    char err[256];
+    rnn_model *m = rnn_model_create(&c, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "create: %s\n", err);
+        exit(1);
+    }
+    return m;
+}
+
+static void stats(const rnn_model *m, size_t lo, size_t hi, double *mean, double *sd)
+{
+    double s = 0, s2 = 0;
+    for (size_t k = lo; k < hi; k++) s += rnn_param_get(m, m->params, k);
+    *mean = s / (double)(hi - lo);
+    for (size_t k = lo; k < hi; k++) {
+        double d = rnn_param_get(m, m->params, k) - *mean;
+        s2 += d * d;
+    }
+    *sd = sqrt(s2 / (double)(hi - lo));
+}
+
+int main(void)
+{
+    const int H = 64;
+    rnn_model *o = make(RNN_INIT_ORTHO, 1, RNN_F64);
+    double *w = malloc((size_t)H * H * sizeof *w), *sv = malloc((size_t)H * sizeof *sv);
+    rnn_whh_copy(o, w);
+    double worst = 0;
+    for (int i = 0; i < H; i++)
+        for (int j = 0; j < H; j++) {
+            double s = 0;
+            for (int k = 0; k < H; k++) s += w[k * H + i] * w[k * H + j];
+            double d = fabs(s - (i == j));
+            if (d > worst) worst = d;
+        }
+    CHECK(worst < 1e-12, "ortho: ||Q^T Q - I||_max = %.3e (limit 1e-12)", worst);
+    double svd = 0;
+    for (int k = 0; k < H; k++) svd = fmax(svd, fabs(o->sv_init[k] - 1));
+    CHECK(svd < 1e-12, "ortho: max |sigma_k - 1| = %.3e", svd);
+
+    rnn_model *r = make(RNN_INIT_RANDOM, 1, RNN_F64);
+    double mean, sd, n = (double)H * H;
+    stats(r, r->off[1], r->off[2], &mean, &sd);
+    CHECK(fabs(mean) < 5 * 0.1 / sqrt(n) && fabs(sd - 0.1) < 5 * 0.1 / sqrt(2 * n),
+          "random: W_hh mean %.5f, std %.5f (want 0, 0.1 +- %.4f)", mean, sd, 5 * 0.1 / sqrt(2 * n));
+    double edge = 2 * 0.1 * sqrt((double)H);
+    CHECK(fabs(r->sv_init[0] - edge) < 0.15 * edge && r->sv_init[H - 1] < 0.2,
+          "random: largest singular value %.3f (quarter-circle edge %.2f), smallest %.4f", r->sv_init[0], edge,
+          r->sv_init[H - 1]);
+
+    rnn_model *id = make(RNN_INIT_IDENTITY, 1, RNN_F64);
+    rnn_whh_copy(id, w);
+    int exact = 1;
+    for (int k = 0; k < H * H; k++) exact &= w[k] == (k / H == k % H ? 1.0 : 0.0);
+    CHECK(exact, "identity: W_hh == I exactly");
+
+    rnn_model *all[3] = {o, r, id};
+    for (int k = 0; k < 3; k++) {
+        rnn_model *m = all[k];
+        double ni = (double)(m->off[1] - m->off[0]), ny = (double)(m->off[4] - m->off[3]);
+        stats(m, m->off[0], m->off[1], &mean, &sd);
+        CHECK(fabs(sd - 0.1) < 5 * 0.1 / sqrt(2 * ni), "%s: W_ih std %.4f (want 0.1)", rnn_init_names[k], sd);
+        stats(m, m->off[3], m->off[4], &mean, &sd);
+        double want = 1 / sqrt((double)H);
+        CHECK(fabs(sd - want) < 5 * want / sqrt(2 * ny), "%s: W_hy std %.4f (want %.4f)", rnn_init_names[k], sd,
+              want);
+        int zero = 1;
+        for (size_t e = m->off[2]; e < m->off[3]; e++) zero &= rnn_param_get(m, m->params, e) == 0;
+        for (size_t e = m->off[4]; e < m->P; e++) zero &= rnn_param_get(m, m->params, e) == 0;
+        for (size_t e = 0; e < m->P; e++) zero &= rnn_param_get(m, m->mom, e) == 0;
+        CHECK(zero, "%s: biases and momentum start at 0", rnn_init_names[k]);
+    }
+
+    rnn_model *o2 = make(RNN_INIT_ORTHO, 1, RNN_F64), *o3 = make(RNN_INIT_ORTHO, 2, RNN_F64);
+    CHECK(memcmp(o->params, o2->params, o->P * 8) == 0, "same seed -> identical parameters");
+    CHECK(memcmp(o->params, o3->params, o->P * 8) != 0, "other seed -> different parameters");
+    rnn_model *of = make(RNN_INIT_ORTHO, 1, RNN_F32);
+    int rounded = 1;
+    for (size_t e = 0; e < o->P; e++) rounded &= ((float *)of->params)[e] == (float)((double *)o->params)[e];
+    CHECK(rounded, "float32: parameters are the float64 ones rounded once");
+
+    rnn_model *ms[] = {o, r, id, o2, o3, of};
+    for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++) rnn_model_free(ms[k]);
+    free(w);
+    free(sv);
+    printf("%d check(s) failed\n", fails);
+    return fails ? 1 : 0;
+}
