@@ -977,7 +977,8 @@ void dmd_engine_site(const dmd_engine *e, int i, const char **file, int *line, i
 /* ================================================================ hooks */
 
 /* Slot of an address: the range holding it (cached), or abort. */
-static const dmd__range *find_range(dmd_engine *e, uintptr_t a, const char *what, const char *file, int line)
+static const dmd__range *__attribute__((noinline))
+find_range(dmd_engine *e, uintptr_t a, const char *what, const char *file, int line)
 {
     int lo = 0, hi = e->nrng - 1;
     while (lo <= hi) {
@@ -995,6 +996,14 @@ static const dmd__range *find_range(dmd_engine *e, uintptr_t a, const char *what
     }
     dmd__panic("%s at %s:%d: address %p is in no registered region (register the array with DMD_REGION)", what,
                file ? file : "?", line, (void *)a);
+}
+
+static void __attribute__((noinline, cold, noreturn))
+misaligned_fail(const dmd_engine *e, const dmd__range *r, const void *addr, const char *what, const char *file,
+                int line)
+{
+    dmd__panic("%s at %s:%d: address %p is inside an element of region '%s' (misaligned pointer)", what,
+               file ? file : "?", line, addr, e->rname[r->reg]);
 }
 
 static inline uint32_t slot_of(dmd_engine *e, const void *addr, const dmd__range **rp, const char *what,
@@ -1023,8 +1032,7 @@ static inline uint32_t slot_of(dmd_engine *e, const void *addr, const dmd__range
     *rp = r;
     return r->base + (uint32_t)idx;
 misaligned:
-    dmd__panic("%s at %s:%d: address %p is inside an element of region '%s' (misaligned pointer)", what,
-               file ? file : "?", line, addr, e->rname[r->reg]);
+    misaligned_fail(e, r, addr, what, file, line);
 }
 
 static void slot_name(const dmd_engine *e, const dmd__range *r, uint32_t gs, char *buf, size_t n)
@@ -1151,6 +1159,19 @@ void dmd__drop(const void *ptr, size_t n)
     }
 }
 
+static void __attribute__((noinline, cold, noreturn))
+ld_fail(const dmd_engine *e, const dmd__range *r, uint32_t gs, const char *file, int line)
+{
+    char nm[160];
+    slot_name(e, r, gs, nm, sizeof nm);
+    if (e->mode == M_LRU)
+        dmd__panic("LD at %s:%d reads %s, which was never stored or was dropped (declare inputs with DMD_INPUT)",
+                   file, line, nm);
+    dmd__panic("LD at %s:%d reads %s, which was never stored (declare inputs with DMD_INPUT)", file, line, nm);
+}
+
+static dmd_vid ld_lru(dmd_engine *e, const dmd__range *r, uint32_t gs, uint32_t v, const char *file, int line);
+
 dmd_vid dmd__ld(const void *addr, const char *file, int line)
 {
     dmd_engine *e = g_cur;
@@ -1158,21 +1179,16 @@ dmd_vid dmd__ld(const void *addr, const char *file, int line)
     const dmd__range *r;
     uint32_t gs = slot_of(e, addr, &r, "LD", file, line);
     uint32_t v = e->slots[gs];
-    if (e->mode != M_LRU) {
-        if (__builtin_expect(v == UNBOUND, 0)) {
-            char nm[160];
-            slot_name(e, r, gs, nm, sizeof nm);
-            dmd__panic("LD at %s:%d reads %s, which was never stored (declare inputs with DMD_INPUT)", file, line,
-                       nm);
-        }
-        return v;
-    }
-    if (__builtin_expect(!v, 0)) {
-        char nm[160];
-        slot_name(e, r, gs, nm, sizeof nm);
-        dmd__panic("LD at %s:%d reads %s, which was never stored or was dropped (declare inputs with DMD_INPUT)",
-                   file, line, nm);
-    }
+    if (e->mode == M_LRU) return ld_lru(e, r, gs, v, file, line);
+    if (__builtin_expect(v == UNBOUND, 0)) ld_fail(e, r, gs, file, line);
+    return v;
+}
+
+/* lru: price the address at position v and move it to the top. */
+static dmd_vid __attribute__((noinline))
+ld_lru(dmd_engine *e, const dmd__range *r, uint32_t gs, uint32_t v, const char *file, int line)
+{
+    if (__builtin_expect(!v, 0)) ld_fail(e, r, gs, file, line);
     uint32_t w = e->pt[v].wt;
     uint64_t depth, cost = key_price(e, v, w, &depth);
     count_read(&e->row[r->reg], depth, w, cost);
