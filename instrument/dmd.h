@@ -150,9 +150,12 @@ typedef struct {
 #define DMD__SITE __FILE__, __LINE__
 #define DMD__SP const char *file_, int line_
 
-/* Entry points of the engine (dmd_engine.c).  They act on the engine made
- * current by dmd_engine_attach(); calling them with no engine attached is a
- * programming error and aborts with a message. */
+/* Entry points of the engine (dmd_engine.c, library target `dmd`; the
+ * engine's API is dmd_engine.h).  They act on the engine made current by
+ * dmd_engine_attach(); calling them with no engine attached is a programming
+ * error and aborts with a message.  Setting DMD_TRACE_OUT=FILE in the
+ * environment (or dmd_options.trace_out) makes the value models write the
+ * dmdtrace v1 of what they price, for `dmdprof price` / `dmdprof ir`. */
 /* One instruction: reads the n non-constant ids in ops (1 <= n <= 3,
  * constants already removed), pushes one result.  Returns the result's id
  * under the value models, DMD_CONST_ID under lru (arithmetic is free there). */
@@ -236,7 +239,10 @@ static inline dmd_real dmd__fma(dmd_real a, dmd_real b, dmd_real c, DMD__SP)
 {
     return dmd__mk(DMD__FN(fma)(a.v, b.v, c.v), dmd__op3(a.id, b.id, c.id, file_, line_));
 }
-/* A comparison reads both operands (one instruction, no result value). */
+/* A comparison reads both operands in one instruction.  Like the reference
+ * tracer (whose comparison returns a new tracked bool), the instruction pushes
+ * a result value, which is never read: under live it leaves the stack at
+ * once, under classic it stays. */
 static inline int dmd__gt(dmd_real a, dmd_real b, DMD__SP)
 {
     (void)dmd__op2(a.id, b.id, file_, line_);
