@@ -1088,75 +1088,59 @@ void dmd__region(const char *name, const void *ptr, size_t n, size_t elem_bytes)
 }
 
 /* The array hooks may span several adjacent regions (one buffer with named
- * views): they are processed region by region.  Returns the slot of ptr and,
- * in *chunk, how many of the n elements lie in its region; an address in no
- * region panics in slot_of. */
-static uint32_t array_slots(dmd_engine *e, const void *ptr, size_t n, const dmd__range **rp, const char *what,
-                            size_t *chunk)
+ * views): fn(e, range, global slot) runs for each of the n elements from ptr,
+ * region by region.  An address in no region panics in slot_of. */
+static void each_slot(dmd_engine *e, const void *ptr, size_t n, const char *what,
+                      void (*fn)(dmd_engine *, const dmd__range *, uint32_t))
 {
-    uint32_t gs = slot_of(e, ptr, rp, what, NULL, 0);
-    size_t left = (size_t)((*rp)->span / (*rp)->elem) - (gs - (*rp)->base);
-    *chunk = n < left ? n : left;
-    return gs;
-}
-
-void dmd__input(const void *ptr, size_t n)
-{
-    dmd_engine *e = need_engine("DMD_INPUT", NULL, 0);
     while (n > 0) {
-        const dmd__range *r;
-        size_t m;
-        uint32_t gs = array_slots(e, ptr, n, &r, "DMD_INPUT", &m);
-        dmd__range rc = *r;
-        if (e->mode == M_LRU) {
-            for (size_t i = 0; i < m; i++) {
-                ensure_room(e, 1);
-                uint32_t p = e->slots[gs + i];
-                if (p)
-                    key_top(e, gs + (uint32_t)i, p);
-                else
-                    key_push(e, gs + (uint32_t)i, rc.w);
-            }
-        } else {
-            for (size_t i = 0; i < m; i++) e->slots[gs + i] = push_value(e, rc.w, rc.reg, 0, NULL, 0);
-        }
-        ptr = (const char *)ptr + m * rc.elem;
+        const dmd__range *rp;
+        uint32_t gs = slot_of(e, ptr, &rp, what, NULL, 0);
+        dmd__range r = *rp; /* fn may look up other ranges */
+        size_t left = (size_t)(r.span / r.elem) - (gs - r.base), m = n < left ? n : left;
+        for (size_t i = 0; i < m; i++) fn(e, &r, gs + (uint32_t)i);
+        ptr = (const char *)ptr + m * r.elem;
         n -= m;
     }
 }
+
+static void input_slot(dmd_engine *e, const dmd__range *r, uint32_t gs)
+{
+    if (e->mode == M_LRU) {
+        ensure_room(e, 1);
+        uint32_t p = e->slots[gs];
+        if (p)
+            key_top(e, gs, p);
+        else
+            key_push(e, gs, r->w);
+    } else
+        e->slots[gs] = push_value(e, r->w, r->reg, 0, NULL, 0);
+}
+static void output_slot(dmd_engine *e, const dmd__range *r, uint32_t gs)
+{
+    (void)r;
+    uint32_t id = e->slots[gs];
+    if (id != UNBOUND && id != 0) output_value(e, id); /* unbound or constant: nothing to keep */
+}
+static void drop_slot(dmd_engine *e, const dmd__range *r, uint32_t gs)
+{
+    (void)r;
+    uint32_t p = e->slots[gs];
+    if (p) key_remove(e, gs, p);
+}
+
+void dmd__input(const void *ptr, size_t n) { each_slot(need_engine("DMD_INPUT", NULL, 0), ptr, n, "DMD_INPUT", input_slot); }
 
 void dmd__output(const void *ptr, size_t n)
 {
     dmd_engine *e = need_engine("DMD_OUTPUT", NULL, 0);
-    if (e->mode == M_LRU) return;
-    while (n > 0) {
-        const dmd__range *r;
-        size_t m;
-        uint32_t gs = array_slots(e, ptr, n, &r, "DMD_OUTPUT", &m);
-        for (size_t i = 0; i < m; i++) {
-            uint32_t id = e->slots[gs + i];
-            if (id != UNBOUND && id != 0) output_value(e, id); /* unbound or constant: nothing to keep */
-        }
-        ptr = (const char *)ptr + m * r->elem;
-        n -= m;
-    }
+    if (e->mode != M_LRU) each_slot(e, ptr, n, "DMD_OUTPUT", output_slot);
 }
 
 void dmd__drop(const void *ptr, size_t n)
 {
     dmd_engine *e = need_engine("DMD_DROP", NULL, 0);
-    if (e->mode != M_LRU) return;
-    while (n > 0) {
-        const dmd__range *r;
-        size_t m;
-        uint32_t gs = array_slots(e, ptr, n, &r, "DMD_DROP", &m);
-        for (size_t i = 0; i < m; i++) {
-            uint32_t p = e->slots[gs + i];
-            if (p) key_remove(e, gs + (uint32_t)i, p);
-        }
-        ptr = (const char *)ptr + m * r->elem;
-        n -= m;
-    }
+    if (e->mode == M_LRU) each_slot(e, ptr, n, "DMD_DROP", drop_slot);
 }
 
 static void __attribute__((noinline, cold, noreturn))

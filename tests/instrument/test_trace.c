@@ -205,11 +205,43 @@ static void round_trip(void)
     }
 }
 
+/* One buffer, two named views: DMD_INPUT over the whole buffer pushes
+ * buf[0..5] (buf[5] on top) into regions P and Q.  buf[1] at depth 5 costs 3
+ * (region P), buf[3] at depth 3 costs 2 (region Q). */
+static void views(void)
+{
+    static dmd_num buf[6];
+    dmd_options o = {0};
+    o.model = DMD_LIVE;
+    o.bytes_per_element = 1;
+    dmd_engine *e = dmd_engine_new(&o);
+    for (int p = 0; p < dmd_engine_passes(e); p++) {
+        dmd_engine_attach(e, p);
+        DMD_REGION("P", buf, 2);
+        DMD_REGION("Q", buf + 2, 4);
+        DMD_REGION("out", out, 1);
+        DMD_INPUT(buf, 6);
+        ST(out, 0, ADD(LD(buf, 1), LD(buf, 3)));
+        dmd_engine_detach(e);
+    }
+    int P = dmd_engine_region(e, "P"), Q = dmd_engine_region(e, "Q");
+    dmd_counts tp, tq;
+    dmd_engine_region_total(e, P, &tp);
+    dmd_engine_region_total(e, Q, &tq);
+    int ok = tp.reads == 1 && tp.cost == 3 && tq.reads == 1 && tq.cost == 2;
+    printf("views: region P reads %llu cost %llu (want 1, 3); Q reads %llu cost %llu (want 1, 2)%s\n",
+           (unsigned long long)tp.reads, (unsigned long long)tp.cost, (unsigned long long)tq.reads,
+           (unsigned long long)tq.cost, ok ? "" : "  <-- FAIL");
+    if (!ok) failures++;
+    dmd_engine_free(e);
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) expectations(argv[i]);
     bad_inputs();
     round_trip();
+    views();
     printf("test_trace: %d failure%s\n", failures, failures == 1 ? "" : "s");
     return failures ? 1 : 0;
 }
