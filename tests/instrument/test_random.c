@@ -119,6 +119,22 @@ static void compare(const dmd_engine *e, const nv_result *nr, const char *what, 
                 return;
             }
         }
+    if (dmd_engine_options(e)->per_site) { /* the site rows partition the same reads and writes */
+        dmd_counts st;
+        memset(&st, 0, sizeof st);
+        for (int i = 0; i < dmd_engine_nsites(e); i++) {
+            const dmd_counts *c;
+            dmd_engine_site(e, i, NULL, NULL, NULL, &c);
+            dmd_counts_add(&st, c);
+        }
+        if (st.cost != tot.cost || st.reads != tot.reads || st.writes != tot.writes ||
+            st.bytes_written != tot.bytes_written || memcmp(st.hist, tot.hist, sizeof st.hist) != 0) {
+            fprintf(stderr, "FAIL %s: per-site rows sum to cost %llu reads %llu, total is %llu %llu\n", what,
+                    (unsigned long long)st.cost, (unsigned long long)st.reads, (unsigned long long)tot.cost,
+                    (unsigned long long)tot.reads);
+            failures++;
+        }
+    }
     if (tot.cost != sum.cost || tot.reads != sum.reads || tot.writes != sum.writes ||
         tot.bytes_written != sum.bytes_written || memcmp(tot.hist, sum.hist, sizeof tot.hist) != 0) {
         fprintf(stderr, "FAIL %s: engine total differs from the sum of its cells\n", what);
