@@ -9,7 +9,7 @@
 # misses against T, log-log, absolute and relative to the smallest T.
 #
 # usage: reports/side_by_side.sh [--dmdprof PATH] [--out DIR] [--task NAME]
-#                                [-H N] [--Ts "10 20 50 100"] [--model M] [--plot-only]
+#                                [-H N] [--batch B] [--Ts "10 20 50 100"] [--model M] [--plot-only]
 # writes DIR/side_by_side.csv and DIR/side_by_side.png; --plot-only redraws
 # the figure from an existing DIR/side_by_side.csv
 set -euo pipefail
@@ -18,6 +18,7 @@ DMDPROF=${DMDPROF:-$here/../build/dmdprof}
 OUT=results/side_by_side
 TASK=addition
 H=32
+B=1
 TS="10 20 50 100"
 MODEL=live
 PAPI_EV=PAPI_L1_DCM,PAPI_L2_DCM,PAPI_L3_TCM
@@ -28,6 +29,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --task) TASK=$2; shift 2 ;;
     -H) H=$2; shift 2 ;;
+    --batch) B=$2; shift 2 ;;
     --Ts) TS=$2; shift 2 ;;
     --model) MODEL=$2; shift 2 ;;
     --plot-only) PLOT_ONLY=1; shift ;;
@@ -46,6 +48,9 @@ else
 "$DMDPROF" train --help 2>/dev/null | grep -q -- --max-steps ||
   die "'dmdprof train' has no --max-steps yet: the Callgrind and PAPI columns need it"
 mkdir -p "$OUT"
+train_papi=0
+if "$DMDPROF" train --help 2>/dev/null | grep -q -- --probes-out; then train_papi=1
+else echo "side_by_side: 'dmdprof train' has no --papi-events/--probes-out: PAPI columns left empty" >&2; fi
 
 # value EVENT PHASE FILE: the value of a probes CSV row, empty when missing.
 value() { awk -F, -v e="$1" -v p="$2" '$4 == e && $2 == p { v = $5 } END { print v }' "$3"; }
@@ -54,23 +59,30 @@ tmp=$csv.tmp.$$
 echo "T,bytedmd_cost,cg_D1_misses,cg_LL_misses,cg_Ir,papi_L1_DCM,papi_L2_DCM,papi_L3_TCM" >"$tmp"
 for T in $TS; do
   echo "side_by_side: T=$T" >&2
-  common=(--task "$TASK" -T "$T" -H "$H" --seed 1)
-  "$DMDPROF" measure "${common[@]}" --steps 1 --model "$MODEL" --json -q >"$OUT/measure_T$T.json"
+  common=(--task "$TASK" -T "$T" -H "$H" --batch "$B" --seed 1)
+  "$DMDPROF" measure "${common[@]}" --steps 1 --model "$MODEL" --json --quiet >"$OUT/measure_T$T.json" ||
+    die "dmdprof measure failed for T=$T"
   cost=$(sed -n 's/^ *"total_cost": *\([0-9]*\).*/\1/p' "$OUT/measure_T$T.json" | head -1)
   [ -n "$cost" ] || die "no total_cost in $OUT/measure_T$T.json"
 
   "$DMDPROF" callgrind --out "$OUT/cg_T$T" --run-id "T$T" -- \
-    train "${common[@]}" --max-steps 1 --out "$OUT/cg_T$T/train" -q >/dev/null
+    train "${common[@]}" --max-steps 1 --out "$OUT/cg_T$T/train" --quiet >/dev/null ||
+    die "dmdprof callgrind failed for T=$T (see $OUT/cg_T$T/probes_callgrind.json)"
   cg=$OUT/cg_T$T/probes_callgrind.csv
   d1=$(( $(value D1mr total "$cg") + $(value D1mw total "$cg") ))
   ll=$(( $(value DLmr total "$cg") + $(value DLmw total "$cg") ))
   ir=$(value Ir total "$cg")
 
   # PAPI: missing values stay empty (never 0); the run itself must succeed.
-  "$DMDPROF" train "${common[@]}" --max-steps 1 --out "$OUT/papi_T$T" --papi-events "$PAPI_EV" \
-    --probes-out "$OUT/papi_T$T/probes.csv" -q >/dev/null 2>"$OUT/papi_T$T.log" || die "train with PAPI failed (see $OUT/papi_T$T.log)"
-  pr=$OUT/papi_T$T/probes.csv
-  echo "$T,$cost,$d1,$ll,$ir,$(value PAPI_L1_DCM total "$pr"),$(value PAPI_L2_DCM total "$pr"),$(value PAPI_L3_TCM total "$pr")" >>"$tmp"
+  papi=",,"
+  if [ $train_papi = 1 ]; then
+    "$DMDPROF" train "${common[@]}" --max-steps 1 --out "$OUT/papi_T$T" --papi-events "$PAPI_EV" \
+      --probes-out "$OUT/papi_T$T/probes.csv" --quiet >/dev/null 2>"$OUT/papi_T$T.log" ||
+      die "train with PAPI failed (see $OUT/papi_T$T.log)"
+    pr=$OUT/papi_T$T/probes.csv
+    papi="$(value PAPI_L1_DCM total "$pr"),$(value PAPI_L2_DCM total "$pr"),$(value PAPI_L3_TCM total "$pr")"
+  fi
+  echo "$T,$cost,$d1,$ll,$ir,$papi" >>"$tmp"
 done
 mv "$tmp" "$csv"
 fi
