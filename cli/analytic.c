@@ -10,10 +10,9 @@
  * row or column index are evaluated term by term (O(T + H^2) work).
  *
  * Sizes: T steps, H hidden, B batch, I inputs, O outputs, K target steps.
- * The tiling constants are the kernel's: row blocks of 4, column blocks of
- * 16.  Valid for B <= 4 (one batch row block in the backward products; the
- * forward column block holds the whole batch); larger B is estimated with the
- * same windows, which then undercount the re-reads of the extra blocks.
+ * The tiling is the kernel's (row blocks of 4 then single rows; column
+ * blocks of 16, then 8, 4, 2, 1).  Checked against measurement for
+ * B = 1..20 (scripts/analytic-check, docs/analytic-model.md).
  */
 #include "analytic.h"
 
@@ -28,31 +27,63 @@ double an_read_cost(double D, double w)
 
 static double c(double D, unsigned w) { return an_read_cost(D, (double)w); }
 
+/* The kernel's tiles: columns in blocks of 16 while 16 remain, then one
+ * block each of 8, 4, 2, 1; rows in blocks of 4 while 4 remain, then single
+ * rows.  Returns the number of blocks, widths in out[]. */
+static int col_tiles(int n, int *out)
+{
+    int k = 0;
+    while (n >= 16) out[k++] = 16, n -= 16;
+    for (int s = 8; s >= 1; s /= 2)
+        if (n >= s) out[k++] = s, n -= s;
+    return k;
+}
+static int row_tiles(int n, int *out)
+{
+    int k = 0;
+    while (n >= 4) out[k++] = 4, n -= 4;
+    while (n >= 1) out[k++] = 1, n -= 1;
+    return k;
+}
+
+#define AN_MAXT 4096 /* tiles of the batch dimension (B <= 16384) */
+
 static void est_lru(const an_dims *d, an_estimate *o)
 {
     const double T = d->T, H = d->H, B = d->B, I = d->I, O = d->O, K = d->K;
     const unsigned w = d->w;
     const int h = d->H;
-    const double nrt = (double)(h / 4 + h % 4); /* row tiles */
+    const double nrt = (double)(h / 4 + h % 4); /* row tiles of H */
     const double P = H * I + H * H + H + O * H + O;
+    static int ct[AN_MAXT], rt[AN_MAXT], hr[AN_MAXT];
+    int nct = col_tiles(d->B, ct), nbt = row_tiles(d->B, rt), nhr = row_tiles(d->H, hr);
     double whh = 0, hid = 0;
-    /* W_hh, forward t = 2: first reads after the eager init */
-    for (int j = 0; j < h; j++) whh += H * c(H * H - j + H + O * H + O + B * K + T * I * B + H * I + 2 * H * B, w);
-    /* forward t >= 3: one step of distinct addresses */
-    for (int i = 0; i < h; i++) {
-        double i0 = 4 * (i / 4);
-        whh += (T - 2) * H * c(H * H - 1 + H * I + H + 2 * I * B + 3 * H * B + i0 * B, w);
+    /* further batch tiles of one step re-read W_hh at short distance */
+    double bwd_short = 0;
+    for (int k = 1; k < nbt; k++) bwd_short += c(H * H - 1 + 2 * (rt[k - 1] + rt[k]) * H, w);
+    int i = 0;
+    for (int q = 0; q < nhr; q++) {
+        double rn = hr[q], fwd_short = 0;
+        for (int k = 1; k < nct; k++)
+            fwd_short += c(rn * H + rn * I + rn + (ct[k - 1] + ct[k]) * (H + I) + 2 * rn * ct[k - 1], w);
+        for (int r = 0; r < hr[q]; r++, i++) {
+            /* forward t = 2: first touch since the eager init */
+            whh += H * (c(H * H - H / 2 + H + O * H + O + B * K + T * I * B + H * I + 2 * H * B, w) + fwd_short);
+            /* forward t >= 3: one step of distinct addresses */
+            whh += (T - 2) * H * (c(H * H - 1 + H * I + H + 2 * I * B + 3 * H * B + (i - r) * B, w) + fwd_short);
+        }
     }
     /* backward t = T-1: the rest of forward T, the head, loss, backward T */
-    for (int i = 0; i < h; i++)
+    for (int ii = 0; ii < h; ii++)
         for (int j = 0; j < h; j++) {
-            double j0 = 16 * (j / 16), Dw = H * H - (i + 1) * (H - j0);
-            whh += c(Dw + H * H + 2 * H * I + 2 * H + I * B + 6 * H * B + 2 * O * H + 2 * O + 2 * K * O * B + B * K, w);
+            double j0 = 16 * (j / 16), Dw = H * H - (ii + 1) * (H - j0);
+            whh += c(Dw + H * H + 2 * H * I + 2 * H + I * B + 6 * H * B + 2 * O * H + 2 * O + 2 * K * O * B + B * K, w) +
+                   bwd_short;
         }
     /* backward t <= T-2: one backward step */
     for (int j = 0; j < h; j++) {
         double j0 = 16 * (j / 16);
-        whh += (T - 2) * H * c(2 * H * H + H * I + H + I * B + 4 * H * B + (H - j0) * B - 1, w);
+        whh += (T - 2) * H * (c(2 * H * H + H * I + H + I * B + 4 * H * B + (H - j0) * B - 1, w) + bwd_short);
     }
     /* update: all gradients, then momentum and parameters up to the element */
     for (int k = 0; k < h * h; k++) whh += c(0.75 * H * H + P + 3 * H * I + I * B + H + 4 * H * B + k, w);
@@ -93,18 +124,40 @@ static void est_classic(const an_dims *d, an_estimate *o)
     const double P = H * I + H * H + H + O * H + O;
     const double fw = H * B * (H + I + 1);             /* values pushed by one forward step */
     const double bw = B * (2 * H * H + H * I + 3 * H); /* ... by one backward step */
+    static int ct[AN_MAXT], rt[AN_MAXT], hr[AN_MAXT];
+    int nct = col_tiles(d->B, ct), nbt = row_tiles(d->B, rt), nhr = row_tiles(d->H, hr);
     double whh = 0, hid = 0;
-    for (int i = 0; i < h; i++) /* forward t = 2 */
-        whh += H * B * c(P + B * K + T * I * B + H * (I + 1) * B + i * (I + H + 1) * B, w);
-    whh += (T - 2) * H * H * B * c(fw + H * H + H * I + H + 2 * I * B + H * B - 1, w);
-    for (int i = 0; i < h; i++) /* backward t = T-1 */
+    /* backward: one read per batch row; rows of a tile re-read the value just
+     * read (depth 3), further batch tiles after a pass over all of W_hh */
+    double bwd_rest = 0;
+    for (int k = 0; k < nbt; k++) bwd_rest += (rt[k] - 1) * c(3, w);
+    for (int k = 1; k < nbt; k++) bwd_rest += c(rt[k - 1] * H * H + H * H + 2 * rt[k - 1] * H, w);
+    int i = 0;
+    for (int q = 0; q < nhr; q++) {
+        double rn = hr[q];
+        for (int r = 0; r < hr[q]; r++, i++)
+            for (int j = 0; j < h; j++) {
+                /* forward: one read per batch column; columns of a tile at
+                 * depth 3 rn, further column tiles after one tile's work */
+                double fr = 0;
+                for (int k = 0; k < nct; k++) fr += (ct[k] - 1) * c(3 * rn, w);
+                for (int k = 1; k < nct; k++) {
+                    double a = ct[k - 1], b = ct[k];
+                    fr += c(rn * a * (H - j) + rn * a + rn * b * (I + j) + rn * (H + I) + a * (H - j) + b * (j + I) + rn,
+                            w);
+                }
+                whh += c(P + B * K + T * I * B + H * (I + 1) * B + i * (I + H + 1) * B, w) + fr;
+                whh += (T - 2) * (c(fw + H * H + H * I + H + 2 * I * B + H * B - 1, w) + fr);
+            }
+    }
+    for (int ii = 0; ii < h; ii++) /* backward t = T-1 */
         for (int j = 0; j < h; j++) {
             double j0 = 16 * (j / 16), vn = H - j0 < 16 ? H - j0 : 16;
-            double pushes = (H - i) * (H + I + 1) * B + 3 * O * H * B + bw + (j0 * H + i * vn) * B;
-            double old = H * H - (i + 1) * (H - j0) + H * I + H + I * B + H * B + O * H + O + H * H + H * I + H;
-            whh += B * c(pushes + old, w);
+            double pushes = (H - ii) * (H + I + 1) * B + 3 * O * H * B + bw + (j0 * H + ii * vn) * B;
+            double old = H * H - (ii + 1) * (H - j0) + H * I + H + I * B + H * B + O * H + O + H * H + H * I + H;
+            whh += c(pushes + old, w) + bwd_rest;
         }
-    whh += (T - 2) * H * H * B * c(bw + 2 * H * H + H * I + H + 2 * H * B + I * B - 1, w);
+    whh += (T - 2) * H * H * (c(bw + 2 * H * H + H * I + H + 2 * H * B + I * B - 1, w) + bwd_rest);
     const double per_e = d->clipped ? 5 : 4; /* update pushes per element (+1 when clipping) */
     for (int k = 0; k < h * h; k++) {
         double e = H * I + k;
@@ -113,11 +166,12 @@ static void est_classic(const an_dims *d, an_estimate *o)
         whh += c(pushes + old, w);
     }
 
-    /* hidden: forward FMA reads (4 per tile: the first long, the next three
-     * at depth 2), the head, dW_hy, dtanh, and the dW_hh reads */
+    /* hidden: forward FMA reads (the first row tile long, rows 2..4 of a tile
+     * at depth 2, further row tiles after one pass over the batch), the head,
+     * dW_hy, dtanh, and the dW_hh reads */
     for (int j = 0; j < h; j++) hid += (T - 1) * B * c((H - j) * (2 * H + 2 * I + 2) * B + 8 * j + 10 * I + H + j, w);
     hid += (T - 1) * (H - nrt) * H * B * c(2, w);
-    hid += (T - 1) * (nrt - 1) * H * B * c(9 * H + 9 * I + 7, w);
+    hid += (T - 1) * (nrt - 1) * H * B * c(4 * B * (H + I + 1) + 4 * (H + I) + B * (H + I) + 3, w);
     for (int k = 0; k < h; k++) {
         hid += B * O * c((H - k) * (2 * H + 2 * I + 2) + k + 2, w);
         hid += B * c((H - k) * (2 * H + 2 * I + 2) + 3 * O * H + O + 2 * B * K + k, w);
@@ -133,7 +187,7 @@ static void est_classic(const an_dims *d, an_estimate *o)
                    H * B + O * H + 2 * H * H + H * I + H;
         hid += H * B * c(D, w);
         hid += (H - nrt) * H * B * c(2, w);
-        hid += (nrt - 1) * H * B * c(9 * H + 3, w);
+        hid += (nrt - 1) * H * B * c(4 * H * B + 4 * B + H * B + 4 * H - 1, w);
     }
     o->whh = whh;
     o->hidden = hid;
@@ -141,7 +195,7 @@ static void est_classic(const an_dims *d, an_estimate *o)
 
 int an_estimate_step(dmd_model m, const an_dims *d, an_estimate *out)
 {
-    if (d->T < 2 || d->H < 1 || d->B < 1 || d->w < 1) return -1;
+    if (d->T < 2 || d->H < 1 || d->B < 1 || d->B > 4 * AN_MAXT || d->w < 1) return -1;
     if (m == DMD_LRU)
         est_lru(d, out);
     else if (m == DMD_CLASSIC)
