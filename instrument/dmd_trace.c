@@ -17,7 +17,8 @@
 #define MAX_BYTES (1u << 20)
 #define SPILL_WORDS (1u << 18)
 #define DIRECT_ID UINT64_MAX
-#define DIRECT_MAX (1u << 24)
+#define NPFX 4    /* ID prefixes with a direct table */
+#define PFX_MAX 8 /* longest such prefix */
 
 enum { EV_OUTPUT = 0, EV_INPUT = 1, EV_READ = 2, EV_RESULT = 3 };
 
@@ -37,9 +38,14 @@ struct dmd_trace {
     uint32_t nids, idcap;
     uint32_t *tab; /* open addressing on hash, value id, 0 = empty */
     uint32_t tabmask;
-    uint32_t *direct; /* [dcap] value id of the token "vN" (index 2N+1) or "N" (2N); 0 = unknown */
-    size_t dcap;
-    char namebuf[16];
+    struct {
+        char s[PFX_MAX];
+        size_t len;
+        uint32_t *direct; /* [dcap] value id of the token prefix + N at index N; 0 = not there */
+        size_t dcap;
+    } pfx[NPFX];
+    int npfx, lastpfx;
+    char namebuf[PFX_MAX + 16];
     char *arena;
     uint64_t alen, acap;
     /* scratch */
@@ -95,7 +101,7 @@ void dmd_trace_close(dmd_trace *t)
     free(t->path);
     free(t->ids);
     free(t->tab);
-    free(t->direct);
+    for (int k = 0; k < t->npfx; k++) free(t->pfx[k].direct);
     free(t->arena);
     free(t->ops);
     free(t->sbuf);
@@ -108,7 +114,7 @@ const char *dmd_trace_value_name(const dmd_trace *t, uint32_t id, size_t *len)
     const dmd__tid *d = &t->ids[id];
     if (d->off == DIRECT_ID) { /* rebuilt from its number */
         char *b = ((dmd_trace *)t)->namebuf;
-        int n = snprintf(b, sizeof t->namebuf, "%s%u", d->len ? "v" : "", d->hash);
+        int n = snprintf(b, sizeof t->namebuf, "%.*s%u", (int)t->pfx[d->len].len, t->pfx[d->len].s, d->hash);
         if (len) *len = (size_t)n;
         return b;
     }
@@ -117,25 +123,38 @@ const char *dmd_trace_value_name(const dmd_trace *t, uint32_t id, size_t *len)
 }
 
 /* ---------------------------------------------------------------- ID table */
-/* Fast path: tokens "N" and "vN" (N decimal without leading zeros, below
- * 2^24; the reference tracer's IDs) index a direct table; every other token
- * goes through the hash table.  Which path a token takes depends only on its
- * text, so the two never disagree. */
-static inline int direct_key(const char *s, size_t n, uint32_t *key)
+/* Fast path: an ID made of a short prefix of letters or '_' and a decimal
+ * number without leading zeros ("v17", "x0", "a_3", "42": the reference
+ * tracer's IDs) is looked up in a direct table of its prefix (up to NPFX
+ * prefixes) indexed by the number, when the number is not too sparse
+ * (below 8 x the values so far, or 2^16).  Every other ID goes through the
+ * hash table.  A lookup tries the direct table first and falls back to the
+ * hash table, so where an ID was filed never matters. */
+static inline int split_num(const char *s, size_t n, size_t *plen, uint32_t *num)
 {
-    uint32_t v = *s == 'v';
-    s += v;
-    n -= v;
-    if (n == 0 || n > 8 || *s < '1' || *s > '9') return 0;
+    size_t i = 0;
+    while (i < n && i <= PFX_MAX && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_'))
+        i++;
+    size_t d = n - i;
+    if (i > PFX_MAX || d == 0 || d > 9 || (s[i] == '0' && d > 1)) return 0;
     uint32_t x = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned d = (unsigned)(s[i] - '0');
-        if (d > 9) return 0;
-        x = x * 10 + d;
+    for (size_t j = i; j < n; j++) {
+        unsigned c = (unsigned)(s[j] - '0');
+        if (c > 9) return 0;
+        x = x * 10 + c;
     }
-    if (x >= DIRECT_MAX) return 0;
-    *key = 2 * x + v;
+    *plen = i;
+    *num = x;
     return 1;
+}
+
+static inline int pfx_find(dmd_trace *t, const char *s, size_t len)
+{
+    int k = t->lastpfx;
+    if (k < t->npfx && t->pfx[k].len == len && memcmp(t->pfx[k].s, s, len) == 0) return k;
+    for (k = 0; k < t->npfx; k++)
+        if (t->pfx[k].len == len && memcmp(t->pfx[k].s, s, len) == 0) return t->lastpfx = k;
+    return -1;
 }
 
 static inline uint32_t hash_tok(const char *s, size_t n)
@@ -204,23 +223,48 @@ static int grow_ids(dmd_trace *t)
 
 static inline uint32_t sat_line(uint64_t line) { return line > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)line; }
 
-/* Add a direct-path token (key from direct_key) as value id nids + 1. */
-static int insert_direct(dmd_trace *t, uint32_t key, uint64_t line)
+/* File the token as value id nids + 1 in a direct table if it qualifies:
+ * 1 filed, 0 not (use the hash table), -1 out of memory. */
+static int insert_direct(dmd_trace *t, const char *s, size_t n, uint64_t line)
 {
+    size_t pl;
+    uint32_t num;
+    if (!split_num(s, n, &pl, &num)) return 0;
+    uint64_t limit = 8 * ((uint64_t)t->nids + 1);
+    if (num >= (limit > (1u << 16) ? limit : (1u << 16))) return 0;
+    int k = pfx_find(t, s, pl);
+    if (k < 0) {
+        if (t->npfx == NPFX) return 0;
+        k = t->npfx++;
+        memcpy(t->pfx[k].s, s, pl);
+        t->pfx[k].len = pl;
+    }
     if (grow_ids(t)) return -1;
-    if (key >= t->dcap) {
-        size_t nc = t->dcap ? t->dcap : 1 << 16;
-        while (nc <= key) nc *= 2;
-        uint32_t *nd = realloc(t->direct, nc * sizeof *nd);
+    if (num >= t->pfx[k].dcap) {
+        size_t nc = t->pfx[k].dcap ? t->pfx[k].dcap : 1 << 16;
+        while (nc <= num) nc *= 2;
+        uint32_t *nd = realloc(t->pfx[k].direct, nc * sizeof *nd);
         if (!nd) return -1;
-        memset(nd + t->dcap, 0, (nc - t->dcap) * sizeof *nd);
-        t->direct = nd;
-        t->dcap = nc;
+        memset(nd + t->pfx[k].dcap, 0, (nc - t->pfx[k].dcap) * sizeof *nd);
+        t->pfx[k].direct = nd;
+        t->pfx[k].dcap = nc;
     }
     uint32_t id = ++t->nids;
-    t->ids[id] = (dmd__tid){DIRECT_ID, key & 1, key >> 1, sat_line(line)};
-    t->direct[key] = id;
-    return 0;
+    t->ids[id] = (dmd__tid){DIRECT_ID, (uint32_t)k, num, sat_line(line)};
+    t->pfx[k].direct[num] = id;
+    return 1;
+}
+
+/* Value id of the token, 0 if unknown. */
+static inline uint32_t find_id(dmd_trace *t, const char *s, size_t n)
+{
+    size_t pl;
+    uint32_t num, slot = 0;
+    if (split_num(s, n, &pl, &num)) {
+        int k = pfx_find(t, s, pl);
+        if (k >= 0 && num < t->pfx[k].dcap && t->pfx[k].direct[num]) return t->pfx[k].direct[num];
+    }
+    return lookup(t, s, n, hash_tok(s, n), &slot);
 }
 
 /* Add the token as value id (= nids + 1).  -1 on out-of-memory. */
@@ -368,13 +412,7 @@ static int parse_line(parser *P, const char *s, const char *end)
             tok[ntok] = a;
             tl[ntok] = n;
         } else {
-            uint32_t key, id;
-            if (direct_key(a, n, &key))
-                id = key < t->dcap ? t->direct[key] : 0;
-            else {
-                uint32_t slot;
-                id = lookup(t, a, n, hash_tok(a, n), &slot);
-            }
+            uint32_t id = find_id(t, a, n);
             if (!id)
                 return PFAIL(P, "%s:%llu: %s of ID '%s', which was never stored", t->path,
                              (unsigned long long)P->line, kind == EV_READ ? "read" : "output",
@@ -397,18 +435,18 @@ static int parse_line(parser *P, const char *s, const char *end)
             bytes = (uint32_t)v;
         }
         int reg = ntok == 3 ? region_of(P, tok[2], tl[2]) : 0;
-        uint32_t key, old, h = 0, slot = 0;
-        int direct = direct_key(tok[0], tl[0], &key);
-        if (direct)
-            old = key < t->dcap ? t->direct[key] : 0;
-        else
-            old = lookup(t, tok[0], tl[0], h = hash_tok(tok[0], tl[0]), &slot);
+        uint32_t old = find_id(t, tok[0], tl[0]);
         if (old)
             return PFAIL(P, "%s:%llu: ID '%s' is stored twice (first at line %u); values are single-assignment",
                          t->path, (unsigned long long)P->line, show(tok[0], tl[0], sb, sizeof sb),
                          t->ids[old].line);
-        if (direct ? insert_direct(t, key, P->line) : insert(t, tok[0], tl[0], h, slot, P->line))
-            return PFAIL(P, "%s:%llu: out of memory", t->path, (unsigned long long)P->line);
+        int filed = insert_direct(t, tok[0], tl[0], P->line);
+        if (filed == 0) {
+            uint32_t h = hash_tok(tok[0], tl[0]), slot = 0;
+            lookup(t, tok[0], tl[0], h, &slot);
+            filed = insert(t, tok[0], tl[0], h, slot, P->line) ? -1 : 1;
+        }
+        if (filed < 0) return PFAIL(P, "%s:%llu: out of memory", t->path, (unsigned long long)P->line);
         int is_write = P->seen_read;
         uint32_t id = dmd_engine_push(P->e, bytes, reg, is_write);
         if (id != t->nids)

@@ -227,6 +227,16 @@ static void run_values_api(dmd_engine *e)
     }
 }
 
+static void id_name(FILE *f, int v)
+{
+    if (v % 3 == 0)
+        fprintf(f, "n%d.x", v);
+    else if (v % 3 == 1)
+        fprintf(f, "v%d", v);
+    else
+        fprintf(f, "w_%d", v);
+}
+
 static void run_values_trace(dmd_engine *e, int uniform, const char *what)
 {
     char path[] = "/tmp/dmd-test-random-XXXXXX";
@@ -241,23 +251,21 @@ static void run_values_trace(dmd_engine *e, int uniform, const char *what)
     for (int i = 0; i < nev; i++) {
         const nv_event *x = &ev[i];
         if (x->kind == NV_PUSH) {
-            /* mixed naming: numeric (direct path) and names (hash path) */
+            /* mixed naming: two prefixes with numbers (direct tables) and names
+             * that are not prefix + number (hash table) */
             nv++;
-            if (nv % 3 == 0)
-                fprintf(f, "store val_%d", nv);
-            else
-                fprintf(f, "store%sv%d", nv % 2 ? "  " : "\t", nv);
+            fprintf(f, "store%s", nv % 2 ? "  " : "\t");
+            id_name(f, nv);
             if (x->bytes != uniform || x->region) fprintf(f, " %d", x->bytes);
             if (x->region) fprintf(f, " %s", REG[x->region]);
             fprintf(f, "%s\n", nv % 5 == 0 ? "  # comment" : "");
         } else if (x->kind == NV_READ || x->kind == NV_OUTPUT) {
             fprintf(f, x->kind == NV_READ ? "read" : "output");
             int n = x->kind == NV_READ ? x->n : 1;
-            for (int k = 0; k < n; k++)
-                if (x->v[k] % 3 == 0)
-                    fprintf(f, " val_%d", x->v[k]);
-                else
-                    fprintf(f, " v%d", x->v[k]);
+            for (int k = 0; k < n; k++) {
+                fputc(' ', f);
+                id_name(f, x->v[k]);
+            }
             fprintf(f, "\n");
         }
     }
