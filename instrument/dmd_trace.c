@@ -130,11 +130,20 @@ const char *dmd_trace_value_name(const dmd_trace *t, uint32_t id, size_t *len)
  * (below 8 x the values so far, or 2^16).  Every other ID goes through the
  * hash table.  A lookup tries the direct table first and falls back to the
  * hash table, so where an ID was filed never matters. */
+/* Character classes of the tokenizer. */
+enum { C_END = 1, C_BLANK = 2, C_ALPHA = 4 }; /* C_END: blank or '\n' (every parsed line ends in '\n') */
+static const unsigned char cls[256] = {
+    [' '] = C_END | C_BLANK, ['\t'] = C_END | C_BLANK, ['\r'] = C_END | C_BLANK, ['\n'] = C_END, ['_'] = C_ALPHA,
+#define L(c) [c] = C_ALPHA, [c - 'a' + 'A'] = C_ALPHA
+    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'), L('j'), L('k'), L('l'), L('m'),
+    L('n'), L('o'), L('p'), L('q'), L('r'), L('s'), L('t'), L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
+#undef L
+};
+
 static inline int split_num(const char *s, size_t n, size_t *plen, uint32_t *num)
 {
     size_t i = 0;
-    while (i < n && i <= PFX_MAX && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_'))
-        i++;
+    while (i < n && i <= PFX_MAX && (cls[(unsigned char)s[i]] & C_ALPHA)) i++;
     size_t d = n - i;
     if (i > PFX_MAX || d == 0 || d > 9 || (s[i] == '0' && d > 1)) return 0;
     uint32_t x = 0;
@@ -148,10 +157,17 @@ static inline int split_num(const char *s, size_t n, size_t *plen, uint32_t *num
     return 1;
 }
 
+static inline int same_pfx(const char *a, const char *b, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
+}
+
 static inline int pfx_find(dmd_trace *t, const char *s, size_t len)
 {
     int k = t->lastpfx;
-    if (k < t->npfx && t->pfx[k].len == len && memcmp(t->pfx[k].s, s, len) == 0) return k;
+    if (k < t->npfx && t->pfx[k].len == len && same_pfx(t->pfx[k].s, s, len)) return k;
     for (k = 0; k < t->npfx; k++)
         if (t->pfx[k].len == len && memcmp(t->pfx[k].s, s, len) == 0) return t->lastpfx = k;
     return -1;
@@ -317,7 +333,6 @@ static FILE *spill_open(void)
 }
 
 /* ---------------------------------------------------------------- parsing */
-static inline int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 typedef struct {
     dmd_trace *t;
@@ -380,10 +395,11 @@ static int parse_line(parser *P, const char *s, const char *end)
 {
     dmd_trace *t = P->t;
     char sb[80];
-    while (s < end && is_blank(*s)) s++;
+    /* *end is the line's '\n', which stops every scan */
+    while (cls[(unsigned char)*s] & C_BLANK) s++;
     if (s == end || *s == '#') return 0;
     const char *kw = s;
-    while (s < end && !is_blank(*s)) s++;
+    while (!(cls[(unsigned char)*s] & C_END)) s++;
     size_t kl = (size_t)(s - kw);
     int kind;
     if (kl == 4 && memcmp(kw, "read", 4) == 0)
@@ -400,10 +416,10 @@ static int parse_line(parser *P, const char *s, const char *end)
     size_t tl[3];
     size_t ntok = 0;
     for (;;) {
-        while (s < end && is_blank(*s)) s++;
+        while (cls[(unsigned char)*s] & C_BLANK) s++;
         if (s == end || *s == '#') break;
         const char *a = s;
-        while (s < end && !is_blank(*s)) s++;
+        while (!(cls[(unsigned char)*s] & C_END)) s++;
         size_t n = (size_t)(s - a);
         if (kind == EV_INPUT) {
             if (ntok == 3)
