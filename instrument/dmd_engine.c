@@ -33,7 +33,7 @@
  * = prefix(t-1) - prefix(p) (see "the tree" below for the lazy variant).  Moving a key to the top clears its old position and
  * sets the next time; retiring clears it.  When the time axis (C slots) is
  * used up, the live keys are renumbered 1..n in order and the tree is rebuilt
- * in O(C) with C between 2n+1024 and 4n+2048: amortised O(1) per event.
+ * in O(C) with C between 4n+1024 and 8n+2048: amortised O(1) per event.
  * Every read is O(log C); nothing is allocated per event.
  */
 #include "dmd_engine.h"

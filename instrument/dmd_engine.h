@@ -44,9 +44,9 @@
  *   - the event API below (dmd_engine_push/read/output), which the dmdtrace
  *     reader (dmd_trace.h) uses; the same pass protocol applies.
  *
- * Memory: value models keep 10 bytes per value ever created (tree position,
+ * Memory: value models keep 12 bytes per value ever created (tree position,
  * reads left, region) plus 12 bytes per slot of the order-statistic tree,
- * whose size is between 2x and 4x the live stack (+1024).  lru keeps 4 bytes
+ * whose size is between 4x and 8x the live stack (+1024).  lru keeps 4 bytes
  * per registered array element plus the tree.  Nothing per event.
  *
  * Not thread-safe: one engine is attached at a time, process-wide.

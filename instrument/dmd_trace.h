@@ -18,7 +18,8 @@
  *   - every line ends with '\n'; a file whose last line does not is
  *     truncated and rejected.
  *
- * Memory: the ID table (about 24 bytes per distinct ID plus the ID's text)
+ * Memory: the ID table (20 bytes per distinct ID, plus 4 per number in the
+ * direct tables of prefix+number IDs, or the text and 8 bytes of hash table)
  * and the engine's per-value arrays.  The live model reads the text once,
  * validating it and writing a compact binary copy of the events (4 bytes per
  * ID occurrence) to an unlinked temporary file in $TMPDIR (default /tmp),
