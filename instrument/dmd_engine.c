@@ -1104,16 +1104,22 @@ static void each_slot(dmd_engine *e, const void *ptr, size_t n, const char *what
     }
 }
 
+/* lru: move the address of slot gs to the top, or push it (w bytes). */
+static void lru_touch(dmd_engine *e, uint32_t gs, uint32_t w)
+{
+    ensure_room(e, 1);
+    uint32_t p = e->slots[gs];
+    if (p)
+        key_top(e, gs, p);
+    else
+        key_push(e, gs, w);
+}
+
 static void input_slot(dmd_engine *e, const dmd__range *r, uint32_t gs)
 {
-    if (e->mode == M_LRU) {
-        ensure_room(e, 1);
-        uint32_t p = e->slots[gs];
-        if (p)
-            key_top(e, gs, p);
-        else
-            key_push(e, gs, r->w);
-    } else
+    if (e->mode == M_LRU)
+        lru_touch(e, gs, r->w);
+    else
         e->slots[gs] = push_value(e, r->w, r->reg, 0, NULL, 0);
 }
 static void output_slot(dmd_engine *e, const dmd__range *r, uint32_t gs)
@@ -1191,12 +1197,7 @@ void dmd__st(const void *addr, dmd_vid id, const char *file, int line)
     const dmd__range *r;
     uint32_t gs = slot_of(e, addr, &r, "ST", file, line);
     if (e->mode == M_LRU) {
-        ensure_room(e, 1);
-        uint32_t p = e->slots[gs];
-        if (p)
-            key_top(e, gs, p);
-        else
-            key_push(e, gs, r->w);
+        lru_touch(e, gs, r->w);
         count_write(e, r->reg, r->w, file, line);
         return;
     }
