@@ -176,7 +176,11 @@ dmdp *dmdp_start(const char *papi_events, int quiet)
         free(p);
         return NULL;
     }
-    if (dmdp_under_valgrind() && !dmdp__cg_owner) {
+    if (dmdp_under_valgrind() && dmd_phase_depth() > 0) {
+        /* The toggles pair up only if they start outside every phase. */
+        fprintf(stderr, "dmdp: probes started inside phase '%s'; no Callgrind toggles (start them outside phases)\n",
+                dmd_phase_current());
+    } else if (dmdp_under_valgrind() && !dmdp__cg_owner) {
         p->listen_cg = dmd_phase_listen(dmdp__on_phase_cg, p);
         if (p->listen_cg >= 0) dmdp__cg_owner = p;
         if (p->listen_cg < 0 && !quiet)
