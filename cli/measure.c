@@ -10,6 +10,7 @@
 
 #include "analytic.h"
 #include "cli.h"
+#include "dmd_report.h"
 #include "dmdp.h"
 
 void measure_request_default(measure_request *rq)
@@ -188,25 +189,6 @@ static void register_sdes(void)
 
 /* --------------------------------------------------------------- JSON -- */
 
-static json_t *counts_json(const dmd_counts *c)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "reads", json_integer((json_int_t)c->reads));
-    json_object_set_new(o, "bytes_read", json_integer((json_int_t)c->bytes_read));
-    json_object_set_new(o, "writes", json_integer((json_int_t)c->writes));
-    json_object_set_new(o, "bytes_written", json_integer((json_int_t)c->bytes_written));
-    json_object_set_new(o, "cost", json_integer((json_int_t)c->cost));
-    json_object_set_new(o, "mean_depth", c->reads ? json_real(c->sum_depth / (double)c->reads) : json_null());
-    json_object_set_new(o, "max_depth", c->reads ? json_integer((json_int_t)c->max_depth) : json_null());
-    int top = -1;
-    for (int k = 0; k < 64; k++)
-        if (c->hist[k]) top = k;
-    json_t *h = json_array();
-    for (int k = 0; k <= top; k++) json_array_append_new(h, json_integer((json_int_t)c->hist[k]));
-    json_object_set_new(o, "depth_hist_log2", h);
-    return o;
-}
-
 static void set_row_keys(json_t *o, const char *phase, const char *region)
 {
     if (phase) json_object_set_new(o, "phase", json_string(phase));
@@ -286,64 +268,6 @@ static int write_callgrind(const char *path, const dmd_engine *e, const char *cm
     free(rows);
     free(vals);
     return rc;
-}
-
-static void fmt_int(char *buf, size_t n, uint64_t v)
-{
-    char tmp[32];
-    int len = snprintf(tmp, sizeof tmp, "%" PRIu64, v), j = 0;
-    for (int i = 0; i < len && j + 2 < (int)n; i++) {
-        if (i && (len - i) % 3 == 0) buf[j++] = ',';
-        buf[j++] = tmp[i];
-    }
-    buf[j] = 0;
-}
-
-static void print_table(FILE *f, const dmd_engine *e, const dmd_counts *tot)
-{
-    char a[32], b[32], c[32];
-    fprintf(f, "%-8s %16s %16s %20s %6s %12s %12s\n", "region", "reads", "bytes_read", "cost", "share", "mean_depth",
-            "max_depth");
-    int nr = dmd_engine_nregions(e);
-    int order[256], k = 0;
-    for (int r = 0; r < nr && k < 256; r++) order[k++] = r;
-    for (int i = 1; i < k; i++) /* by cost, descending */
-        for (int j = i; j > 0; j--) {
-            dmd_counts x, y;
-            dmd_engine_region_total(e, order[j], &x);
-            dmd_engine_region_total(e, order[j - 1], &y);
-            if (x.cost <= y.cost) break;
-            int t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
-    for (int i = 0; i < k; i++) {
-        dmd_counts x;
-        dmd_engine_region_total(e, order[i], &x);
-        if (!x.reads) continue;
-        fmt_int(a, sizeof a, x.reads);
-        fmt_int(b, sizeof b, x.bytes_read);
-        fmt_int(c, sizeof c, x.cost);
-        fprintf(f, "%-8s %16s %16s %20s %5.1f%% %12.1f %12" PRIu64 "\n", dmd_engine_region_name(e, order[i]), a, b,
-                c, tot->cost ? 100.0 * (double)x.cost / (double)tot->cost : 0.0, x.sum_depth / (double)x.reads,
-                x.max_depth);
-    }
-    fmt_int(a, sizeof a, tot->reads);
-    fmt_int(b, sizeof b, tot->bytes_read);
-    fmt_int(c, sizeof c, tot->cost);
-    fprintf(f, "%-8s %16s %16s %20s %5.1f%% %12.1f %12" PRIu64 "\n", "total", a, b, c, 100.0,
-            tot->reads ? tot->sum_depth / (double)tot->reads : 0.0, tot->max_depth);
-    fprintf(f, "\n%-8s %16s %16s %20s %6s\n", "phase", "reads", "bytes_read", "cost", "share");
-    for (int p = 0; p < dmd_engine_nphases(e); p++) {
-        dmd_counts x;
-        dmd_engine_phase_total(e, p, &x);
-        if (!x.reads) continue;
-        fmt_int(a, sizeof a, x.reads);
-        fmt_int(b, sizeof b, x.bytes_read);
-        fmt_int(c, sizeof c, x.cost);
-        fprintf(f, "%-8s %16s %16s %20s %5.1f%%\n", dmd_engine_phase_name(e, p), a, b, c,
-                tot->cost ? 100.0 * (double)x.cost / (double)tot->cost : 0.0);
-    }
 }
 
 /* The split the README reports: W_hh, the hidden states h, their gradients
@@ -544,13 +468,13 @@ int measure_run(const measure_request *rq, json_t **result)
         dmd_counts x;
         dmd_engine_phase_total(e, p, &x);
         if (!x.reads && !x.writes) continue;
-        json_t *o2 = counts_json(&x);
+        json_t *o2 = dmd_counts_json(&x);
         set_row_keys(o2, dmd_engine_phase_name(e, p), NULL);
         json_array_append_new(jp, o2);
         for (int rr = 0; rr < dmd_engine_nregions(e); rr++) {
             const dmd_counts *k = dmd_engine_counts(e, p, rr);
             if (!k->reads && !k->writes) continue;
-            json_t *o3 = counts_json(k);
+            json_t *o3 = dmd_counts_json(k);
             set_row_keys(o3, dmd_engine_phase_name(e, p), dmd_engine_region_name(e, rr));
             json_array_append_new(jr, o3);
         }
@@ -559,7 +483,7 @@ int measure_run(const measure_request *rq, json_t **result)
         dmd_counts x;
         dmd_engine_region_total(e, rr, &x);
         if (!x.reads && !x.writes) continue;
-        json_t *o2 = counts_json(&x);
+        json_t *o2 = dmd_counts_json(&x);
         set_row_keys(o2, NULL, dmd_engine_region_name(e, rr));
         json_array_append_new(jrt, o2);
     }
@@ -597,7 +521,7 @@ int measure_run(const measure_request *rq, json_t **result)
             printf("dmdprof measure: %s T=%d H=%d B=%d %s, model %s at %u bytes/element, %d step%s, %.2f s\n",
                    task_get(cfg.task)->name, cfg.T, cfg.H, cfg.batch, prec_name(cfg.precision),
                    dmd_model_name(rq->model), w, rq->steps, rq->steps > 1 ? "s" : "", wall);
-            print_table(stdout, e, &tot);
+            dmd_engine_print_table(e, stdout);
             if (rq->steps > 1) {
                 printf("\nper step cost:");
                 for (int s = 0; s < rq->steps; s++)
