@@ -69,6 +69,8 @@ static void usage(FILE *f)
             "probes:\n"
             "  --papi-events LIST   PAPI events per phase (default: none; 'default' = the preset list)\n"
             "  --probes-out FILE    rows run_id,phase,source,event,value (timer, papi, sde)\n"
+            "  --sde-list FILE      the names of the SDE counters this run exports (sde:::dmdprof::NAME),\n"
+            "                       for DMDPROF_SDE_LIST=FILE papi_native_avail -sde libdmdprof_sde.so\n"
             "  -q, --quiet          no progress lines\n"
             "  -h, --help           this text\n"
             "\n"
@@ -88,7 +90,7 @@ int cmd_measure(int argc, char **argv)
 {
     enum {
         O_TASK = 256, O_BATCH, O_INIT, O_RELU, O_SEED, O_PREC, O_CKPT, O_STEPS, O_MODEL, O_BPE, O_MAXV,
-        O_JSON, O_CSV, O_RUNID, O_TRACE, O_CG, O_ANALYTIC, O_RUN, O_PAPI, O_PROBES
+        O_JSON, O_CSV, O_RUNID, O_TRACE, O_CG, O_ANALYTIC, O_RUN, O_PAPI, O_PROBES, O_SDELIST
     };
     static const struct option opts[] = {
         {"task", required_argument, 0, O_TASK},       {"batch", required_argument, 0, O_BATCH},
@@ -101,6 +103,7 @@ int cmd_measure(int argc, char **argv)
         {"trace-out", required_argument, 0, O_TRACE}, {"callgrind-out", required_argument, 0, O_CG},
         {"analytic", no_argument, 0, O_ANALYTIC},     {"run", required_argument, 0, O_RUN},
         {"papi-events", required_argument, 0, O_PAPI}, {"probes-out", required_argument, 0, O_PROBES},
+        {"sde-list", required_argument, 0, O_SDELIST},
         {"quiet", no_argument, 0, 'q'},               {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     measure_request rq;
@@ -142,6 +145,7 @@ int cmd_measure(int argc, char **argv)
         case O_RUN: run_dir = optarg; break;
         case O_PAPI: rq.papi_events = optarg; break;
         case O_PROBES: rq.probes_out = optarg; break;
+        case O_SDELIST: rq.sde_list = optarg; break;
         case 'q': cli_quiet = 1; break;
         case 'h': usage(stdout); return CLI_EXIT_OK;
         case ':': cli_fail("%s needs a value (see dmdprof measure --help)", argv[optind - 1]);

@@ -347,8 +347,14 @@ int measure_run(const measure_request *rq, json_t **result)
     /* probes: timers always; PAPI only when asked for */
     int want_probes = rq->papi_events || rq->probes_out;
     dmdp *pr = NULL;
+    if (want_probes || rq->sde_list) register_sdes();
+    if (rq->sde_list) {
+        cli_out so;
+        if (!dmdp_have_papi()) cli_fail("--sde-list: this build has no PAPI (apt-get install libpapi-dev, rebuild)");
+        if (cli_out_open(&so, rq->sde_list) != 0 || dmdp_sde_write_list(so.f) != 0 || cli_out_commit(&so) != 0)
+            exit(CLI_EXIT_USAGE);
+    }
     if (want_probes) {
-        register_sdes();
         const char *ev = rq->papi_events;
         if (ev && !strcmp(ev, "default")) ev = DMDP_DEFAULT_EVENTS;
         pr = dmdp_start(ev ? ev : "none", cli_quiet);
@@ -592,7 +598,7 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     rq.checkpoint = access(ck, R_OK) == 0 ? ck : NULL;
     rq.steps = 2; /* the second step is the steady state: W_hh comes from the previous update */
     rq.json = 0;
-    rq.csv = rq.trace_out = rq.callgrind_out = rq.probes_out = NULL;
+    rq.csv = rq.trace_out = rq.callgrind_out = rq.probes_out = rq.sde_list = NULL;
     json_t *res = NULL;
     int rc = measure_run(&rq, &res);
     if (rc != CLI_EXIT_OK) {
