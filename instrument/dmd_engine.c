@@ -1275,6 +1275,16 @@ dmd_vid dmd__op(const dmd_vid *ops, int n, const char *file, int line)
     dmd_engine *e = g_cur;
     if (__builtin_expect(!e, 0)) need_engine("an arithmetic hook", file, line);
     if ((e->mode == M_LIVE || e->mode == M_CLASSIC) && e->plain) return op_fast(e, ops, n, file, line);
+    if (e->mode == M_COUNT) { /* live pass 0: count reads, create the result */
+        for (int k = 0; k < n; k++) {
+            uint32_t id = ops[k];
+            if (__builtin_expect(id - 1 >= e->nvals, 0)) bad_value(e, id, file, line);
+            e->val[id].left++;
+        }
+        uint32_t id = new_value(e);
+        e->val[id].reg = REG_PENDING;
+        return id;
+    }
     if (e->mode == M_LRU) return DMD_CONST_ID;
     uint32_t w = price_instr(e, ops, n, file, line);
     if (e->o.bytes_per_element) w = e->o.bytes_per_element;
