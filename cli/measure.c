@@ -642,9 +642,11 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     }
     json_object_set_new(out, "note",
                         json_string("cost_per_step is the second of two consecutive priced steps (steady state); "
-                                    "the dense kernel's cost does not depend on the data except through clipping "
-                                    "(README, 'Is the cost data-dependent?')"));
-    char *outp = cli_path(run_dir, "dmd_to_solution.json");
+                                    "the kernel's cost depends on the data only through the clipping decision and "
+                                    "the position of class labels (README, 'Is the cost data-dependent?')"));
+    char fname[64];
+    snprintf(fname, sizeof fname, "dmd_to_solution_%s.json", dmd_model_name(rq.model));
+    char *outp = cli_path(run_dir, fname);
     if (cli_write_json(outp, out) != 0) rc = CLI_EXIT_WORK;
     if (rc == CLI_EXIT_OK) {
         json_t *cts = json_object_get(out, "cost_to_solution");

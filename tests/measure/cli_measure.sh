@@ -81,5 +81,25 @@ expect2 "reduce" -T 2000 -H 2048 --batch 1000
 expect2 "values" -T 60 -H 64 --max-values 1000
 expect2 "unknown option" --frobnicate
 
+# 6. a trained run: checkpoint flags must agree; ByteDMD to solution
+"$dmdprof" train --task addition -T 10 -H 4 --batch 4 --batches-per-epoch 3 --epochs 2 --out "$tmp/run" --quiet \
+  || bad "train of the tiny run failed"
+expect2 "H=4" --checkpoint "$tmp/run/model.ckpt" -H 5
+expect2 "float64" --checkpoint "$tmp/run/model.ckpt" --precision float32
+"$dmdprof" measure --checkpoint "$tmp/run/model.ckpt" -T 12 --json -q >"$tmp/ck.json" && ok || bad "measure --checkpoint failed"
+"$dmdprof" measure --run "$tmp/run" --model classic -q >/dev/null || bad "measure --run failed"
+python3 - "$tmp/run" <<'PY' && ok || bad "dmd_to_solution_classic.json is not consistent with run.json"
+import json, sys
+d = sys.argv[1]
+run = json.load(open(d + "/run.json")); s = json.load(open(d + "/dmd_to_solution_classic.json"))
+assert s["model"] == "classic" and s["cost_per_step"] > 0 and s["batch"] == 4
+if run["solved_epoch"] is None:
+    assert s["cost_to_solution"] is None and s["steps_to_solution"] is None
+else:
+    assert s["steps_to_solution"] == run["solved_epoch"] * 3
+    assert s["cost_to_solution"] == s["cost_per_step"] * s["steps_to_solution"]
+assert s["steps_run"] == run["epochs_run"] * 3
+PY
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
