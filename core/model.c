@@ -373,7 +373,12 @@ static void rnn__run(rnn_model *m, rnn_kargs *a, rnn_kout *o)
         rnn_kernel_f64(a, o);
 }
 
-void rnn_step(rnn_model *m, const rnn_hparams *hp, int diag, rnn_step_result *r)
+/* One training step through kernel k64 or k32 (by precision); shared by
+ * rnn_step and rnn_step_dmd (rnn_dmd.c). */
+void rnn__step_with(rnn_model *m, const rnn_hparams *hp, int diag, int declare, rnn_kernel_fn k64, rnn_kernel_fn k32,
+                    rnn_step_result *r);
+void rnn__step_with(rnn_model *m, const rnn_hparams *hp, int diag, int declare, rnn_kernel_fn k64, rnn_kernel_fn k32,
+                    rnn_step_result *r)
 {
     rnn_kargs a;
     rnn_kout o;
@@ -381,11 +386,17 @@ void rnn_step(rnn_model *m, const rnn_hparams *hp, int diag, rnn_step_result *r)
     a.lr = hp->lr;
     a.mu = hp->mu;
     a.dh_norm2 = diag ? m->dh_norm2 : NULL;
-    rnn__run(m, &a, &o);
+    a.declare = declare;
+    (m->esz == 4 ? k32 : k64)(&a, &o);
     r->loss = o.loss;
     r->grad_norm = o.grad_norm;
     r->clipped = o.clipped;
     r->metric = rnn__batch_metric(m, o.loss);
+}
+
+void rnn_step(rnn_model *m, const rnn_hparams *hp, int diag, rnn_step_result *r)
+{
+    rnn__step_with(m, hp, diag, 0, rnn_kernel_f64, rnn_kernel_f32, r);
 }
 
 double rnn_loss_grad(rnn_model *m)

@@ -38,6 +38,7 @@ typedef struct {
     int clipped;
 } rnn_kout;
 
+typedef void (*rnn_kernel_fn)(const rnn_kargs *a, rnn_kout *o);
 void rnn_kernel_f64(const rnn_kargs *a, rnn_kout *o);
 void rnn_kernel_f32(const rnn_kargs *a, rnn_kout *o);
 void rnn_kernel_f64_dmd(const rnn_kargs *a, rnn_kout *o);
