@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dmdp.h"
 #include "commands.h"
 #include "rnn.h"
 
@@ -180,7 +181,7 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
 enum {
     OPT_TASK = 1000, OPT_INIT, OPT_ACT, OPT_EPOCHS, OPT_BATCH, OPT_BPE, OPT_LR, OPT_MOM, OPT_NEST, OPT_MSCHED,
     OPT_CLIP, OPT_LRS, OPT_LRG, OPT_LRSTEP, OPT_LRPAT, OPT_LRMIN, OPT_SIGMA, OPT_SEED, OPT_PREC, OPT_OUT,
-    OPT_RESUME, OPT_MAXSTEPS, OPT_QUIET, OPT_HELP, OPT_JOBS
+    OPT_RESUME, OPT_MAXSTEPS, OPT_QUIET, OPT_HELP, OPT_JOBS, OPT_PAPI, OPT_PROBES
 };
 
 /* Parse a model/optimizer flag into c; returns 1 if opt was one. */
@@ -248,6 +249,8 @@ static const struct option train_opts[] = {
     {"steps", required_argument, 0, OPT_MAXSTEPS},
     {"quiet", no_argument, 0, OPT_QUIET},
     {"jobs", required_argument, 0, OPT_JOBS},
+    {"papi-events", required_argument, 0, OPT_PAPI},
+    {"probes-out", required_argument, 0, OPT_PROBES},
     {"help", no_argument, 0, OPT_HELP},
     {0, 0, 0, 0},
 };
@@ -297,6 +300,10 @@ static void train_usage(FILE *f)
             "  --resume FILE          continue from a checkpoint (only --epochs, --max-steps, --out, --quiet\n"
             "                         may be given with it)\n"
             "  --max-steps N          stop after N optimizer steps (profiling aid; status \"stopped\")\n"
+            "  --papi-events LIST     PAPI events counted per phase (default none; 'default' = PAPI_TOT_INS,\n"
+            "                         PAPI_TOT_CYC, PAPI_L1_DCM, PAPI_L2_DCM, PAPI_L3_TCM; or $PAPI_EVENTS)\n"
+            "  --probes-out FILE      per-phase timers and PAPI counts, rows run_id,phase,source,event,value\n"
+            "                         (default DIR/probes.csv)\n"
             "  --quiet                no progress output\n\n"
             "exit: 0 trained (solved, unsolved or stopped), 1 diverged (loss NaN/Inf), 2 bad input\n",
             task_names(), RNN_H_MAX);
@@ -313,7 +320,7 @@ int cmd_train(int argc, char **argv)
 {
     rnn_config c;
     rnn_config_default(&c);
-    const char *out = "runs/train", *resume = NULL;
+    const char *out = "runs/train", *resume = NULL, *papi_events = NULL, *probes_out = NULL;
     long max_steps = 0;
     int quiet = 0, given_model_flag = 0, epochs_given = 0;
     optind = 1;
@@ -338,6 +345,8 @@ int cmd_train(int argc, char **argv)
         case OPT_RESUME: resume = optarg; break;
         case OPT_MAXSTEPS: max_steps = cli_long("--max-steps", optarg, 1, 0x7fffffffffffffffL); break;
         case OPT_QUIET: quiet = 1; break;
+        case OPT_PAPI: papi_events = optarg; break;
+        case OPT_PROBES: probes_out = optarg; break;
         default: cli_fail("%s is not an option of train (see dmdprof train --help)", opt_name(opt));
         }
     }
@@ -372,7 +381,22 @@ int cmd_train(int argc, char **argv)
     char label[128];
     snprintf(label, sizeof label, "train %s/%s T=%d", task_get(m->cfg.task)->name, rnn_init_names[m->cfg.init],
              m->cfg.T);
+    /* probes: timers per phase always, PAPI when asked for, Callgrind toggles
+     * when running under Valgrind (dmdprof callgrind -- train ...) */
+    dmdp *pr = dmdp_start(papi_events ? papi_events : getenv("PAPI_EVENTS") ? NULL : "none", quiet);
     int rc = run_and_write(m, out, max_steps, quiet, label, resume);
+    if (pr) {
+        dmdp_stop(pr);
+        char run_id[256];
+        snprintf(run_id, sizeof run_id, "train-%s-%s-T%d-H%d-s%llu", task_get(m->cfg.task)->name,
+                 rnn_init_names[m->cfg.init], m->cfg.T, m->cfg.H, (unsigned long long)m->cfg.seed);
+        char *pp = probes_out ? strdup(probes_out) : cli_path(out, "probes.csv");
+        cli_out po;
+        if (cli_out_open(&po, pp) != 0 || dmdp_write_csv(pr, po.f, run_id, 1) != 0 || cli_out_commit(&po) != 0)
+            if (rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
+        free(pp);
+        dmdp_free(pr);
+    }
     rnn_model_free(m);
     return rc;
 }

@@ -345,7 +345,7 @@ int measure_run(const measure_request *rq, json_t **result)
     }
 
     /* probes: timers always; PAPI only when asked for */
-    int want_probes = rq->papi_events || rq->probes_out;
+    int want_probes = rq->papi_events || rq->probes_out || getenv("PAPI_EVENTS");
     dmdp *pr = NULL;
     if (want_probes || rq->sde_list) register_sdes();
     if (rq->sde_list) {
@@ -357,7 +357,7 @@ int measure_run(const measure_request *rq, json_t **result)
     if (want_probes) {
         const char *ev = rq->papi_events;
         if (ev && !strcmp(ev, "default")) ev = DMDP_DEFAULT_EVENTS;
-        pr = dmdp_start(ev ? ev : "none", cli_quiet);
+        pr = dmdp_start(ev ? ev : getenv("PAPI_EVENTS") ? NULL : "none", cli_quiet);
     }
     g_engine = e;
 
