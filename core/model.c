@@ -58,7 +58,7 @@ static rnn__sizes rnn__count(const rnn_config *c)
     s.P = H * I + H * H + H + O * H + O;
     s.x = T * I * B;
     s.y = B * K;
-    s.h = 2 * T * H * B;
+    s.h = (T + 2) * H * B;
     s.dh = B * H;
     s.dz = 2 * B * H;
     s.lg = 2 * K * O * B;
@@ -427,11 +427,16 @@ double rnn_step_flops(const rnn_model *m)
     return 2.0 * 3.0 * fwd;
 }
 
+double rnn_hidden(const rnn_model *m, size_t k)
+{
+    return rnn_param_get(m, m->h, (size_t)2 * m->cfg.H * m->cfg.batch + k);
+}
+
 static double rnn__sat_frac(const rnn_model *m)
 {
     size_t n = (size_t)m->cfg.T * m->cfg.H * m->cfg.batch;
     size_t c = 0;
-    for (size_t k = 0; k < n; k++) c += fabs(rnn_param_get(m, m->h, k)) > 0.99;
+    for (size_t k = 0; k < n; k++) c += fabs(rnn_hidden(m, k)) > 0.99;
     return (double)c / (double)n;
 }
 

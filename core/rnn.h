@@ -126,7 +126,7 @@ typedef struct {
     void *x;              /* (T, I, B)   the batch, batch innermost */
     void *y;              /* (B, K)      regression targets (NULL for classification) */
     int *labels;          /* (B, K)      class targets (NULL for regression) */
-    void *h;              /* (T, H, B) then (T, B, H): h_t in both layouts */
+    void *h;              /* (2, H, B) ring of the last two h_t, then (T, B, H) all h_t */
     void *dh;             /* (B, H) */
     void *dz;             /* (2, B, H)   double buffer */
     void *logits;         /* (K, O, B) then dL/dlogits (K, B, O) */
@@ -157,6 +157,9 @@ void rnn_model_free(rnn_model *m);
 /* Parameter element k (any precision) as double, and assignment. */
 double rnn_param_get(const rnn_model *m, const void *buf, size_t k);
 void rnn_param_set(rnn_model *m, void *buf, size_t k, double v);
+/* Hidden state k of the last forward pass, k indexing (T, B, H): h_t[b][i]
+ * at k = ((t-1)*B + b)*H + i. */
+double rnn_hidden(const rnn_model *m, size_t k);
 /* W_hh (H, H) copied out as double (caller's buffer). */
 void rnn_whh_copy(const rnn_model *m, double *out);
 

@@ -53,23 +53,25 @@
  *   deepest among them.  At EVERY step: DMD_INPUT(y, B*K) (regression only),
  *   then DMD_INPUT(x, T*I*B).
  *
- * Phase "forward", for t = 1..T (x_t = x[t-1] (I, B), h_t in both layouts):
+ * Phase "forward", for t = 1..T (x_t = x[t-1] (I, B); h_t is stored twice:
+ * batch-innermost in the 2-slot ring h[t&1] (H, B), read by the next step
+ * and the head, and hidden-innermost in hT[t-1] (B, H), read by backward):
  *   tiles rows i (hidden, RT), columns b (batch, VT):
  *     for r: bh = LD(b_h, i); for v: acc[r][v] = bh
  *     reduction j < I:      a = LD(W_ih, j*H + i), u = LD(x, ((t-1)*I + j)*B + b),
  *                           acc = FMA(a, u, acc)
- *     if t >= 2, j < H:     a = LD(W_hh, i*H + j), u = LD(h, ((t-2)*H + j)*B + b),
+ *     if t >= 2, j < H:     a = LD(W_hh, i*H + j), u = LD(h, (((t-1)&1)*H + j)*B + b),
  *                           acc = FMA(a, u, acc)
  *     for r: for v: g[r][v] = TANH(acc[r][v]) (RELU for the IRNN)
- *     for r: for v: ST(h, ((t-1)*H + i)*B + b, g[r][v])
+ *     for r: for v: ST(h, ((t&1)*H + i)*B + b, g[r][v])
  *     for v: for r: ST(hT, ((t-1)*B + b)*H + i, g[r][v])
- *   (hT is the second half of region h: the backward pass reads it.)
- *   then, for each target step k = 0..K-1 (t = T-K+1+k):
+ *   (region h = the ring, then hT: (T+2)*H*B elements.)
+ *   then, if t is a target step (k = t-(T-K+1) >= 0), the head of step t:
  *   tiles rows o (RT), columns b (VT):
  *     for r: by = LD(b_y, o); for v: acc = by
- *     reduction j < H: a = LD(W_hy, o*H + j), u = LD(h, ((t-1)*H + j)*B + b)
+ *     reduction j < H: a = LD(W_hy, o*H + j), u = LD(h, ((t&1)*H + j)*B + b)
  *     for r: for v: ST(logits, (k*O + o)*B + b, acc)
- *   loss, for k = 0..K-1, b = 0..B-1 (L = CONST(0) first):
+ *   after step T, the loss, for k = 0..K-1, b = 0..B-1 (L = CONST(0) first):
  *     regression: d = SUB(LD(logits, k*B + b), LD(y, b*K + k));
  *                 ST(dlogits, (k*B + b)*O, MUL(d, CONST(1/(B*K)))); L = FMA(d, d, L)
  *     classes:    m = LD(logits, (k*O)*B + b); for o = 1..O-1: m = MAX(m, LD(logits, o))
@@ -208,8 +210,8 @@ RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int t, int B, int I, in
         for (int v = 0; v < vn; v++) acc[r][v] = bh;
     }
     tile_fma(acc, rn, vn, W_ih + i0, 1, H, x + (size_t)(t - 1) * I * B + b0, B, I, 0);
-    if (t >= 2) tile_fma(acc, rn, vn, W_hh + (size_t)i0 * H, H, 1, hs + (size_t)(t - 2) * H * B + b0, B, H, 0);
-    dmd_num *ht = hs + (size_t)(t - 1) * H * B;
+    if (t >= 2) tile_fma(acc, rn, vn, W_hh + (size_t)i0 * H, H, 1, hs + (size_t)((t - 1) & 1) * H * B + b0, B, H, 0);
+    dmd_num *ht = hs + (size_t)(t & 1) * H * B;
     dmd_num *hTt = hT + (size_t)(t - 1) * B * H;
     if (relu)
         for (int r = 0; r < rn; r++)
@@ -330,8 +332,8 @@ RNN_CLONES void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
     dmd_num *x = (dmd_num *)a->x;           /* (T, I, B) */
     dmd_num *yt = (dmd_num *)a->y;          /* (B, K) */
     const int *lab = a->labels;             /* (B, K) */
-    dmd_num *hs = (dmd_num *)a->h;          /* (T, H, B) */
-    dmd_num *hT = hs + (size_t)T * H * B;   /* (T, B, H) */
+    dmd_num *hs = (dmd_num *)a->h;          /* (2, H, B): h_t in slot t&1 */
+    dmd_num *hT = hs + (size_t)2 * H * B;   /* (T, B, H) */
     dmd_num *dh = (dmd_num *)a->dh;         /* (B, H) */
     dmd_num *dz = (dmd_num *)a->dz;         /* (2, B, H) */
     dmd_num *lg = (dmd_num *)a->logits;     /* (K, O, B) */
@@ -351,7 +353,7 @@ RNN_CLONES void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
         (void)pn, (void)gn, (void)vn;
         DMD_REGION("x", x, (size_t)T * I * B);
         if (yt) DMD_REGION("x", yt, (size_t)B * K);
-        DMD_REGION("h", hs, (size_t)2 * T * H * B);
+        DMD_REGION("h", hs, (size_t)(T + 2) * H * B);
         DMD_REGION("dh", dh, (size_t)B * H);
         DMD_REGION("dz", dz, (size_t)2 * B * H);
         DMD_REGION("logits", lg, (size_t)2 * K * O * B);
@@ -363,12 +365,14 @@ RNN_CLONES void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
 
     /* ================= forward ================= */
     DMD_PHASE_BEGIN("forward");
-    for (int t = 1; t <= T; t++)
+    for (int t = 1; t <= T; t++) {
         RNN_TILES(H, B, fwd_tile(rn, vn, r0, c0, t, B, I, H, relu, W_ih, W_hh, b_h, x, hs, hT));
-    for (int k = 0; k < K; k++) {
-        const dmd_num *ht = hs + (size_t)(T - K + k) * H * B;
-        dmd_num *lgk = lg + (size_t)k * O * B;
-        RNN_TILES(O, B, head_tile(rn, vn, r0, c0, B, H, W_hy, b_y, ht, lgk));
+        const int k = t - (T - K + 1);
+        if (k >= 0) {
+            const dmd_num *ht = hs + (size_t)(t & 1) * H * B;
+            dmd_num *lgk = lg + (size_t)k * O * B;
+            RNN_TILES(O, B, head_tile(rn, vn, r0, c0, B, H, W_hy, b_y, ht, lgk));
+        }
     }
     const dmd_num inv = (dmd_num)(1.0 / ((double)B * K));
     dmd_real L = CONST(0);

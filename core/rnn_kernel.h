@@ -24,7 +24,7 @@ typedef struct {
     void *x;        /* (T, I, B) */
     void *y;        /* (B, K) or NULL */
     const int *labels; /* (B, K) or NULL */
-    void *h;        /* (T, H, B) + (T, B, H) */
+    void *h;        /* (2, H, B) ring + (T, B, H) */
     void *dh;       /* (B, H) */
     void *dz;       /* (2, B, H) */
     void *logits;   /* (K, O, B) + (K, B, O) */

@@ -61,7 +61,7 @@ static double check(task_id task, rnn_init_kind init, int H, int B, int *fails)
     unsigned char *mask0 = calloc(nh, 1), *mask = calloc(nh, 1);
     int relu = c.activation == RNN_ACT_RELU;
     rnn_loss(m);
-    for (size_t e = 0; e < nh; e++) mask0[e] = rnn_param_get(m, m->h, e) > 0;
+    for (size_t e = 0; e < nh; e++) mask0[e] = rnn_hidden(m, e) > 0;
     size_t skipped = 0;
     double worst_all = 0;
     for (int ten = 0; ten < 5; ten++) {
@@ -76,7 +76,7 @@ static double check(task_id task, rnn_init_kind init, int H, int B, int *fails)
                 rnn_param_set(m, m->params, k, p + at[s] * eps);
                 l[s] = rnn_loss(m);
                 if (relu) {
-                    for (size_t e = 0; e < nh; e++) mask[e] = rnn_param_get(m, m->h, e) > 0;
+                    for (size_t e = 0; e < nh; e++) mask[e] = rnn_hidden(m, e) > 0;
                     kink |= memcmp(mask, mask0, nh) != 0;
                 }
             }
