@@ -485,8 +485,13 @@ int dmdp__papi_read(dmdp__papi *pp, long long *vals)
 void dmdp__papi_close(dmdp__papi *pp) { pp->ncounted = 0; }
 int dmdp_papi_report(FILE *f, const char *papi_events)
 {
-    (void)papi_events;
     fprintf(f, "PAPI: not built with PAPI (install libpapi-dev, reconfigure with -DDMDPROF_WITH_PAPI=ON)\n");
+    dmdp__papi *pp = calloc(1, sizeof *pp);
+    if (pp && dmdp__papi_parse(pp, papi_events) == 0) {
+        fprintf(f, "events:\n");
+        for (int e = 0; e < pp->nev; e++) fprintf(f, "  %-24s %s\n", pp->names[e], pp->reason[e]);
+    }
+    free(pp);
     return 0;
 }
 int dmdp_sde_counter(const char *name, const char *description, long long (*fn)(void *ctx), void *ctx)
