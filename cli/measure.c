@@ -238,6 +238,13 @@ static int write_callgrind(const char *path, const dmd_engine *e, const char *cm
         cli_warn("out of memory writing '%s'", path);
         return -1;
     }
+    char (*names)[96] = calloc(n ? n : 1, sizeof *names);
+    if (!names) {
+        free(rows);
+        free(vals);
+        cli_warn("out of memory writing '%s'", path);
+        return -1;
+    }
     int m = 0;
     for (int i = 0; i < n; i++) {
         const char *file;
@@ -250,23 +257,28 @@ static int write_callgrind(const char *path, const dmd_engine *e, const char *cm
         vals[3 * m + 2] = c->reads;
         rows[m].file = file ? file : "???";
         rows[m].line = line;
-        rows[m].fn = dmd_engine_phase_name(e, phase);
+        /* function = phase:region, so the profile separates W_hh from the
+         * other arrays read through the same inline helper line */
+        snprintf(names[m], sizeof names[m], "%s:%s", dmd_engine_phase_name(e, phase),
+                 dmd_engine_region_name(e, dmd_engine_site_region(e, i)));
+        rows[m].fn = names[m];
         rows[m].values = &vals[3 * m];
         m++;
     }
-    static const char *const names[] = {"Dmd_cost", "Dmd_bytes", "Dmd_reads"};
+    static const char *const events[] = {"Dmd_cost", "Dmd_bytes", "Dmd_reads"};
     static const char *const descr[] = {"ByteDMD cost (sum over bytes read of ceil(sqrt(depth)))", "Bytes read",
                                         "Element reads"};
     cli_out o;
     int rc = -1;
     if (cli_out_open(&o, path) == 0) {
-        if (dmdp_cg_write(o.f, cmdline, 3, names, descr, m, rows) == 0)
+        if (dmdp_cg_write(o.f, cmdline, 3, events, descr, m, rows) == 0)
             rc = cli_out_commit(&o);
         else
             cli_out_abort(&o);
     }
     free(rows);
     free(vals);
+    free(names);
     return rc;
 }
 
@@ -345,7 +357,7 @@ int measure_run(const measure_request *rq, json_t **result)
     }
 
     /* probes: timers always; PAPI only when asked for */
-    int want_probes = rq->papi_events || rq->probes_out || getenv("PAPI_EVENTS");
+    int want_probes = rq->papi_events || rq->probes_out || getenv("PAPI_EVENTS") || dmdp_under_valgrind();
     dmdp *pr = NULL;
     if (want_probes || rq->sde_list) register_sdes();
     if (rq->sde_list) {

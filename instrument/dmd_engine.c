@@ -69,7 +69,7 @@ typedef struct {
 
 typedef struct {
     const char *file;
-    int line, phase;
+    int line, phase, reg;
     dmd_counts c;
 } dmd__site;
 
@@ -289,20 +289,26 @@ static int phase_index(dmd_engine *e, const char *name)
 }
 
 /* ---------------------------------------------------------------- sites */
-static dmd_counts *site_cell(dmd_engine *e, const char *file, int line)
+/* The per-site cell of (file, line, current phase, region). */
+static uint64_t site_hash(const char *file, int line, int phase, int reg)
+{
+    uint64_t h = ((uintptr_t)file * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)line * 0xC2B2AE3D27D4EB4Full) ^
+                 ((uint64_t)phase << 40) ^ ((uint64_t)reg << 52);
+    return h ^ (h >> 29);
+}
+
+static dmd_counts *site_cell(dmd_engine *e, const char *file, int line, int reg)
 {
     if (e->lastsite >= 0) {
         dmd__site *s = &e->sites[e->lastsite];
-        if (s->file == file && s->line == line && s->phase == e->phase) return &s->c;
+        if (s->file == file && s->line == line && s->phase == e->phase && s->reg == reg) return &s->c;
     }
-    uint64_t h = ((uintptr_t)file * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)line * 0xC2B2AE3D27D4EB4Full) ^
-                 ((uint64_t)e->phase << 40);
-    h ^= h >> 29;
+    uint64_t h = site_hash(file, line, e->phase, reg);
     for (uint32_t i = (uint32_t)h & e->sitemask;; i = (i + 1) & e->sitemask) {
         int k = e->sitetab[i];
         if (k < 0) break;
         dmd__site *s = &e->sites[k];
-        if (s->file == file && s->line == line && s->phase == e->phase) {
+        if (s->file == file && s->line == line && s->phase == e->phase && s->reg == reg) {
             e->lastsite = k;
             return &s->c;
         }
@@ -316,14 +322,11 @@ static dmd_counts *site_cell(dmd_engine *e, const char *file, int line)
         e->sitemask = nm;
         for (int k = 0; k < e->nsites; k++) {
             dmd__site *s = &e->sites[k];
-            uint64_t g = ((uintptr_t)s->file * 0x9E3779B97F4A7C15ull) ^
-                         ((uint64_t)s->line * 0xC2B2AE3D27D4EB4Full) ^ ((uint64_t)s->phase << 40);
-            g ^= g >> 29;
-            uint32_t i = (uint32_t)g & nm;
+            uint32_t i = (uint32_t)site_hash(s->file, s->line, s->phase, s->reg) & nm;
             while (nt[i] >= 0) i = (i + 1) & nm;
             nt[i] = k;
         }
-        return site_cell(e, file, line);
+        return site_cell(e, file, line, reg);
     }
     if (e->nsites == e->sitecap) {
         e->sitecap = e->sitecap ? 2 * e->sitecap : 64;
@@ -334,6 +337,7 @@ static dmd_counts *site_cell(dmd_engine *e, const char *file, int line)
     s->file = file;
     s->line = line;
     s->phase = e->phase;
+    s->reg = reg;
     uint32_t i = (uint32_t)h & e->sitemask;
     while (e->sitetab[i] >= 0) i = (i + 1) & e->sitemask;
     e->sitetab[i] = e->nsites;
@@ -581,7 +585,7 @@ static inline void count_write(dmd_engine *e, int reg, uint32_t w, const char *f
     c->writes++;
     c->bytes_written += w;
     if (e->o.per_site) {
-        c = site_cell(e, file, line);
+        c = site_cell(e, file, line, reg);
         c->writes++;
         c->bytes_written += w;
     }
@@ -658,7 +662,6 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
         return 1;
     }
     ensure_room(e, (uint32_t)n + 1);
-    dmd_counts *sc = e->o.per_site ? site_cell(e, file, line) : NULL;
     uint32_t w0 = 0;
     /* 1. price every operand against the stack before the instruction */
     for (int k = 0; k < n; k++) {
@@ -669,8 +672,9 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
         uint32_t w = e->pt[p].wt;
         if (k == 0) w0 = w;
         uint64_t depth, cost = key_price(e, p, w, &depth);
-        count_read(&e->row[vregion(e, id)], depth, w, cost);
-        if (sc) count_read(sc, depth, w, cost);
+        int rg = vregion(e, id);
+        count_read(&e->row[rg], depth, w, cost);
+        if (e->o.per_site) count_read(site_cell(e, file, line, rg), depth, w, cost);
         if (e->has_obs && e->obs.read) e->obs.read(e->obs.ctx, id, depth, w, cost);
     }
     /* 2. distinct operands to the top in first-occurrence order; a key
@@ -965,6 +969,7 @@ void dmd_engine_phase_total(const dmd_engine *e, int phase, dmd_counts *out)
         for (int r = 0; r < e->nreg; r++) dmd_counts_add(out, &e->rows[phase][r]);
 }
 int dmd_engine_nsites(const dmd_engine *e) { return e->nsites; }
+int dmd_engine_site_region(const dmd_engine *e, int i) { return e->sites[i].reg; }
 void dmd_engine_site(const dmd_engine *e, int i, const char **file, int *line, int *phase, const dmd_counts **c)
 {
     const dmd__site *s = &e->sites[i];
@@ -1182,7 +1187,7 @@ ld_lru(dmd_engine *e, const dmd__range *r, uint32_t gs, uint32_t v, const char *
     uint32_t w = e->pt[v].wt;
     uint64_t depth, cost = key_price(e, v, w, &depth);
     count_read(&e->row[r->reg], depth, w, cost);
-    if (e->o.per_site) count_read(site_cell(e, file, line), depth, w, cost);
+    if (e->o.per_site) count_read(site_cell(e, file, line, r->reg), depth, w, cost);
     if (v != e->t - 1) { /* not already on top */
         ensure_room(e, 1);
         key_top(e, gs, e->slots[gs]);

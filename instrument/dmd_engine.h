@@ -140,6 +140,10 @@ const dmd_options *dmd_engine_options(const dmd_engine *e);
  * of the ST (lru). */
 int dmd_engine_nsites(const dmd_engine *e);
 void dmd_engine_site(const dmd_engine *e, int i, const char **file, int *line, int *phase, const dmd_counts **c);
+/* The region of site row i: rows are kept per (file, line, phase, region), so
+ * one source line that reads several arrays (a shared inline helper) gives
+ * one row per array. */
+int dmd_engine_site_region(const dmd_engine *e, int i);
 
 /* U(n) = sum_{k=1..n} ceil(sqrt(k)), exact closed form (any n < 2^64 whose
  * result fits in 64 bits, i.e. n < about 2^41). */
