@@ -12,19 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "dmd_engine.h"
 #include "rnn.h"
-
-static int failures;
-#define CHECK(cond, ...)                                                                                           \
-    do {                                                                                                           \
-        if (!(cond)) {                                                                                             \
-            failures++;                                                                                            \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                                   \
-            fprintf(stderr, __VA_ARGS__);                                                                          \
-            fputc('\n', stderr);                                                                                   \
-        }                                                                                                          \
-    } while (0)
 
 typedef struct {
     void *params, *grads, *mom;
@@ -199,6 +189,6 @@ int main(void)
         run_case(&c, (dmd_model)model, 2);
         ncases++;
     }
-    printf("%d cases, %d failures\n", ncases, failures);
-    return failures ? 1 : 0;
+    printf("%d cases, %d failures\n", ncases, check_failures);
+    return check_failures ? 1 : 0;
 }
