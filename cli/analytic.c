@@ -61,16 +61,15 @@ static void est_lru(const an_dims *d, an_estimate *o)
     /* further batch tiles of one step re-read W_hh at short distance */
     double bwd_short = 0;
     for (int k = 1; k < nbt; k++) bwd_short += c(H * H - 1 + 2 * (rt[k - 1] + rt[k]) * H, w);
-    int i = 0;
     for (int q = 0; q < nhr; q++) {
         double rn = hr[q], fwd_short = 0;
         for (int k = 1; k < nct; k++)
             fwd_short += c(rn * H + rn * I + rn + (ct[k - 1] + ct[k]) * (H + I) + 2 * rn * ct[k - 1], w);
-        for (int r = 0; r < hr[q]; r++, i++) {
+        for (int r = 0; r < hr[q]; r++) {
             /* forward t = 2: first touch since the eager init */
             whh += H * (c(H * H - H / 2 + H + O * H + O + B * K + T * I * B + H * I + 2 * H * B, w) + fwd_short);
             /* forward t >= 3: one step of distinct addresses */
-            whh += (T - 2) * H * (c(H * H - 1 + H * I + H + 2 * I * B + 3 * H * B + (i - r) * B, w) + fwd_short);
+            whh += (T - 2) * H * (c(H * H - 1 + H * I + H + 2 * I * B + 3 * H * B, w) + fwd_short);
         }
     }
     /* backward t = T-1: the rest of forward T, the head, loss, backward T */
@@ -107,7 +106,7 @@ static void est_lru(const an_dims *d, an_estimate *o)
         double L = T - t;
         hid += H * B *
                c(2 * H * H + 2 * H * I + 2 * H + 2 * O * H + 2 * O + 2 * K * O * B + B * K + 4 * H * B + (L + 1) * I * B +
-                     (2 * L + 2) * H * B,
+                     (L + 3) * H * B,
                  w);
         hid += (nrt - 1) * H * B * c(4 * H + 4 * B + H * B - 1, w);
     }

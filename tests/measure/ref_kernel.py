@@ -113,7 +113,7 @@ def addition_step(pg, T, H, B, first_step, clipped):
             pg.region("v_" + pn[k], ("M", off[k]), n)
         pg.region("x", ("x", 0), T * I * B)
         pg.region("x", ("y", 0), B * K)
-        pg.region("h", ("h", 0), 2 * T * H * B)
+        pg.region("h", ("h", 0), (T + 2) * H * B)
         pg.region("dh", ("dh", 0), B * H)
         pg.region("dz", ("dz", 0), 2 * B * H)
         pg.region("logits", ("lg", 0), 2 * K * O * B)
@@ -145,7 +145,7 @@ def addition_step(pg, T, H, B, first_step, clipped):
                 for r in range(rn):
                     acc[r][v] = op(u, a[r], acc[r][v]) if ufirst else op(a[r], u, acc[r][v])
 
-    hs, hT = 0, T * H * B          # offsets in "h"
+    hs, hT = 0, 2 * H * B          # offsets in "h": ring (2, H, B), then (T, B, H)
     dy = K * O * B                 # offset of dlogits in "lg"
     pg.phase = "forward"
     for t in range(1, T + 1):
@@ -157,11 +157,11 @@ def addition_step(pg, T, H, B, first_step, clipped):
                     acc[r][v] = bh
             tile_fma(acc, rn, vn, "P", off[0] + i0, 1, H, "x", (t - 1) * I * B + b0, B, I, False)
             if t >= 2:
-                tile_fma(acc, rn, vn, "P", off[1] + i0 * H, H, 1, "h", hs + (t - 2) * H * B + b0, B, H, False)
+                tile_fma(acc, rn, vn, "P", off[1] + i0 * H, H, 1, "h", hs + ((t - 1) & 1) * H * B + b0, B, H, False)
             for r in range(rn):
                 for v in range(vn):
                     acc[r][v] = op(acc[r][v])  # TANH
-            ht = hs + (t - 1) * H * B
+            ht = hs + (t & 1) * H * B
             for r in range(rn):
                 for v in range(vn):
                     ST("h", ht + (i0 + r) * B + b0 + v, acc[r][v])
@@ -170,7 +170,7 @@ def addition_step(pg, T, H, B, first_step, clipped):
                 for r in range(rn):
                     ST("h", hTt + (b0 + v) * H + i0 + r, acc[r][v])
     for k in range(K):
-        ht = hs + (T - K + k) * H * B
+        ht = hs + ((T - K + k + 1) & 1) * H * B  # K = 1: the head follows step T
         for o0, rn, b0, vn in tiles(O, B):
             acc = [[None] * vn for _ in range(rn)]
             for r in range(rn):
