@@ -93,6 +93,30 @@ void cli_make_dir(const char *flag, const char *dir)
         cli_fail("%s: directory '%s' is not writable (%s); choose another with %s", flag, dir, strerror(errno), flag);
 }
 
+void cli_check_writable(const char *flag, const char *path)
+{
+    if (!strcmp(path, "-")) return;
+    if (!*path) cli_fail("%s: empty file name", flag);
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        strcpy(dir, ".");
+    else if (slash == path)
+        strcpy(dir, "/");
+    else {
+        size_t n = (size_t)(slash - path);
+        if (n >= sizeof dir) cli_fail("%s: path too long", flag);
+        memcpy(dir, path, n);
+        dir[n] = 0;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        cli_fail("%s: directory '%s' of '%s' does not exist; create it first", flag, dir, path);
+    if (access(dir, W_OK | X_OK) != 0)
+        cli_fail("%s: directory '%s' is not writable (%s); choose another path", flag, dir, strerror(errno));
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) cli_fail("%s: '%s' is a directory, not a file", flag, path);
+}
+
 char *cli_path(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;

@@ -37,6 +37,9 @@ int cli_choice(const char *flag, const char *text, const char *const *choices);
 
 /* Create dir (and parents) if missing and check it is writable, or cli_fail. */
 void cli_make_dir(const char *flag, const char *dir);
+/* Check, before any work, that a file can be created at path (its directory
+ * exists and is writable; "-" is stdout), or cli_fail naming the flag. */
+void cli_check_writable(const char *flag, const char *path);
 /* "dir/name" in a malloc'd string (never NULL: exits on out-of-memory). */
 char *cli_path(const char *dir, const char *name);
 

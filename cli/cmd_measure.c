@@ -157,6 +157,11 @@ int cmd_measure(int argc, char **argv)
         cli_fail("--run-id: '%s' must not contain commas, quotes or newlines", rq.run_id);
     if (rq.trace_out && rq.model == DMD_LRU)
         cli_fail("--trace-out: the lru model prices addresses, not values; use --model live or classic");
+    if (rq.csv) cli_check_writable("--csv", rq.csv);
+    if (rq.trace_out) cli_check_writable("--trace-out", rq.trace_out);
+    if (rq.callgrind_out) cli_check_writable("--callgrind-out", rq.callgrind_out);
+    if (rq.probes_out) cli_check_writable("--probes-out", rq.probes_out);
+    if (rq.sde_list) cli_check_writable("--sde-list", rq.sde_list);
     if (rq.analytic && rq.steps != 1)
         cli_fail("--analytic: the closed form covers one step from the eager init; use --steps 1");
     if (run_dir) return measure_to_solution(&rq, run_dir);

@@ -351,6 +351,7 @@ int cmd_train(int argc, char **argv)
         }
     }
     if (optind < argc) cli_fail("unexpected argument '%s' (see dmdprof train --help)", argv[optind]);
+    if (probes_out) cli_check_writable("--probes-out", probes_out);
     cli_quiet = quiet;
 
     rnn_model *m = NULL;

@@ -81,6 +81,8 @@ expect2 "--trace-out" --model lru --trace-out "$tmp/x.trace"
 expect2 "reduce" -T 2000 -H 2048 --batch 1000
 expect2 "values" -T 60 -H 64 --max-values 1000
 expect2 "unknown option" --frobnicate
+expect2 "--callgrind-out" --callgrind-out "$tmp/no/such/dir/x.cg"
+expect2 "is a directory" --probes-out "$tmp"
 
 # 6. a trained run: checkpoint flags must agree; ByteDMD to solution
 "$dmdprof" train --task addition -T 10 -H 4 --batch 4 --batches-per-epoch 3 --epochs 2 --out "$tmp/run" --quiet \
