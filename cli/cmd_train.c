@@ -79,19 +79,23 @@ static json_t *config_json(const rnn_config *c)
 /* Train (or continue) m, write DIR/history.csv, DIR/model.ckpt (not for a
  * diverged run) and DIR/run.json last.  Returns the exit code. */
 static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quiet, const char *label,
-                         const char *resumed_from)
+                         const char *resumed_from, int worker)
 {
     train_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.quiet = quiet;
     cli_progress_start(&ctx.prog, label, m->cfg.epochs, 10);
+    if (worker) { /* a headline worker shares the terminal: plain lines, every 20 epochs */
+        ctx.prog.tty = 0;
+        ctx.prog.every = 20;
+    }
     long step0 = m->step;
     double t0 = cli_now();
     rnn_status st = rnn_train(m, max_steps, train_epoch_cb, &ctx);
     double wall = cli_now() - t0;
     long steps = m->step - step0;
     const rnn_epoch_rec *last = m->nhist ? &m->hist[m->nhist - 1] : NULL;
-    if (!quiet) {
+    if (!quiet && !worker) { /* a headline worker: the parent reports the end */
         char msg[200];
         snprintf(msg, sizeof msg, "%s after %d epochs (%ld steps); final %s %s", rnn_status_names[st], m->epoch,
                  m->step, task_get(m->cfg.task)->metric, last ? "" : "n/a");
@@ -385,7 +389,7 @@ int cmd_train(int argc, char **argv)
     /* probes: timers per phase always, PAPI when asked for, Callgrind toggles
      * when running under Valgrind (dmdprof callgrind -- train ...) */
     dmdp *pr = dmdp_start(papi_events ? papi_events : getenv("PAPI_EVENTS") ? NULL : "none", quiet);
-    int rc = run_and_write(m, out, max_steps, quiet, label, resume);
+    int rc = run_and_write(m, out, max_steps, quiet, label, resume, 0);
     if (pr) {
         dmdp_stop(pr);
         char run_id[256];
@@ -541,7 +545,7 @@ int cmd_headline(int argc, char **argv)
                 }
                 char label[96];
                 snprintf(label, sizeof label, "%s/%s", task_get(r->cfg.task)->name, rnn_init_names[r->cfg.init]);
-                int rc = run_and_write(m, r->dir, 0, 1, label, NULL);
+                int rc = run_and_write(m, r->dir, 0, quiet, label, NULL, 1);
                 rnn_model_free(m);
                 fflush(NULL);
                 _exit(rc);
