@@ -355,7 +355,6 @@ int cmd_train(int argc, char **argv)
         }
     }
     if (optind < argc) cli_fail("unexpected argument '%s' (see dmdprof train --help)", argv[optind]);
-    if (probes_out) cli_check_writable("--probes-out", probes_out);
     cli_quiet = quiet;
 
     rnn_model *m = NULL;
@@ -376,6 +375,7 @@ int cmd_train(int argc, char **argv)
         check_config(&c);
     }
     cli_make_dir("--out", out);
+    if (probes_out) cli_check_writable("--probes-out", probes_out); /* may lie in --out */
     if (!resume) {
         m = rnn_model_create(&c, err, sizeof err);
         if (!m) {
