@@ -145,16 +145,20 @@ def addition_step(pg, T, H, B, first_step, clipped):
                 for r in range(rn):
                     acc[r][v] = op(u, a[r], acc[r][v]) if ufirst else op(a[r], u, acc[r][v])
 
+    def bias_tile(boff, rn, vn):  # acc[r][v] = LD(bias, row r): the bias value itself
+        acc = [[None] * vn for _ in range(rn)]
+        for r in range(rn):
+            bv = LD("P", boff + r)
+            for v in range(vn):
+                acc[r][v] = bv
+        return acc
+
     hs, hT = 0, 2 * H * B          # offsets in "h": ring (2, H, B), then (T, B, H)
     dy = K * O * B                 # offset of dlogits in "lg"
     pg.phase = "forward"
     for t in range(1, T + 1):
         for i0, rn, b0, vn in tiles(H, B):
-            acc = [[None] * vn for _ in range(rn)]
-            for r in range(rn):
-                bh = LD("P", off[2] + i0 + r)
-                for v in range(vn):
-                    acc[r][v] = bh
+            acc = bias_tile(off[2] + i0, rn, vn)
             tile_fma(acc, rn, vn, "P", off[0] + i0, 1, H, "x", (t - 1) * I * B + b0, B, I, False)
             if t >= 2:
                 tile_fma(acc, rn, vn, "P", off[1] + i0 * H, H, 1, "h", hs + ((t - 1) & 1) * H * B + b0, B, H, False)
@@ -172,11 +176,7 @@ def addition_step(pg, T, H, B, first_step, clipped):
     for k in range(K):
         ht = hs + ((T - K + k + 1) & 1) * H * B  # K = 1: the head follows step T
         for o0, rn, b0, vn in tiles(O, B):
-            acc = [[None] * vn for _ in range(rn)]
-            for r in range(rn):
-                by = LD("P", off[4] + o0 + r)
-                for v in range(vn):
-                    acc[r][v] = by
+            acc = bias_tile(off[4] + o0, rn, vn)
             tile_fma(acc, rn, vn, "P", off[3] + o0 * H, H, 1, "h", ht + b0, B, H, False)
             for r in range(rn):
                 for v in range(vn):
