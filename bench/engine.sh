@@ -19,8 +19,8 @@ if [ -x "$P" ]; then
   best=
   for i in 1 2 3 4 5; do
     s=$(date +%s.%N); "$P" price "$tmp/mm64.trace" >"$tmp/out"; e=$(date +%s.%N)
-    t=$(echo "$e - $s" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
+    t=$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.6f", e - s }')
+    if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$t; fi
   done
   printf 'dmdprof price mm64.trace (live): %s, best of 5 wall %.3f s\n' "$(sed -n 2p "$tmp/out")" "$best"
 fi
