@@ -33,7 +33,8 @@ static void usage(FILE *f)
             "Price N consecutive BPTT training steps of the vanilla RNN under a ByteDMD model:\n"
             "every read of W_hh, the hidden states, their gradients and every other array is\n"
             "charged ceil(sqrt(depth)) per byte (depth in an LRU stack of bytes), per phase\n"
-            "(forward, backward, update) and per region.  See docs/bytedmd.md.\n"
+            "(forward, backward, update) and per region.  The cost model: ByteDMD as in the\n"
+            "project's docs/bytedmd.md (README, 'Measuring data movement').\n"
             "\n"
             "model and data:\n"
             "  --task NAME          %s (default addition)\n"
@@ -41,7 +42,7 @@ static void usage(FILE *f)
             "  -H N                 hidden units (default 64)\n"
             "  --batch N            sequences per step (default 1)\n"
             "  --init KIND          ortho | random | identity (default ortho)\n"
-            "  --relu               ReLU activation (IRNN with --init identity)\n"
+            "  --activation F       tanh | relu (relu with --init identity is the IRNN; default tanh)\n"
             "  --seed N             seed of the init and of the batches (default 0)\n"
             "  --precision P        float64 | float32 (default float64; also f64 | f32)\n"
             "  --checkpoint FILE    take parameters and momentum from a trained model\n"
@@ -89,12 +90,12 @@ static rnn_precision parse_precision(const char *s)
 int cmd_measure(int argc, char **argv)
 {
     enum {
-        O_TASK = 256, O_BATCH, O_INIT, O_RELU, O_SEED, O_PREC, O_CKPT, O_STEPS, O_MODEL, O_BPE, O_MAXV,
+        O_TASK = 256, O_BATCH, O_INIT, O_ACT, O_SEED, O_PREC, O_CKPT, O_STEPS, O_MODEL, O_BPE, O_MAXV,
         O_JSON, O_CSV, O_RUNID, O_TRACE, O_CG, O_ANALYTIC, O_RUN, O_PAPI, O_PROBES, O_SDELIST
     };
     static const struct option opts[] = {
         {"task", required_argument, 0, O_TASK},       {"batch", required_argument, 0, O_BATCH},
-        {"init", required_argument, 0, O_INIT},       {"relu", no_argument, 0, O_RELU},
+        {"init", required_argument, 0, O_INIT},       {"activation", required_argument, 0, O_ACT},
         {"seed", required_argument, 0, O_SEED},       {"precision", required_argument, 0, O_PREC},
         {"checkpoint", required_argument, 0, O_CKPT}, {"steps", required_argument, 0, O_STEPS},
         {"model", required_argument, 0, O_MODEL},     {"bytes-per-element", required_argument, 0, O_BPE},
@@ -125,7 +126,7 @@ int cmd_measure(int argc, char **argv)
         case 'H': rq.cfg.H = (int)cli_long("-H", optarg, 1, RNN_H_MAX); rq.set_H = 1; break;
         case O_BATCH: rq.cfg.batch = (int)cli_long("--batch", optarg, 1, RNN_B_MAX); rq.set_batch = 1; break;
         case O_INIT: rq.cfg.init = (rnn_init_kind)cli_choice("--init", optarg, rnn_init_names); break;
-        case O_RELU: rq.cfg.activation = RNN_ACT_RELU; break;
+        case O_ACT: rq.cfg.activation = (rnn_activation)cli_choice("--activation", optarg, rnn_activation_names); break;
         case O_SEED: rq.cfg.seed = (uint64_t)cli_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
         case O_PREC: rq.cfg.precision = parse_precision(optarg); rq.set_precision = 1; break;
         case O_CKPT: rq.checkpoint = optarg; break;
