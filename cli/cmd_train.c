@@ -307,7 +307,7 @@ static void train_usage(FILE *f)
             "  --papi-events LIST     PAPI events counted per phase (default none; 'default' = PAPI_TOT_INS,\n"
             "                         PAPI_TOT_CYC, PAPI_L1_DCM, PAPI_L2_DCM, PAPI_L3_TCM; or $PAPI_EVENTS)\n"
             "  --probes-out FILE      per-phase timers and PAPI counts, rows run_id,phase,source,event,value\n"
-            "                         (default DIR/probes.csv)\n"
+            "                         (default DIR/probes.csv; the same as JSON in DIR/probes.json)\n"
             "  --quiet                no progress output\n\n"
             "exit: 0 trained (solved, unsolved or stopped), 1 diverged (loss NaN/Inf), 2 bad input\n",
             task_names(), RNN_H_MAX);
@@ -399,6 +399,11 @@ int cmd_train(int argc, char **argv)
         cli_out po;
         if (cli_out_open(&po, pp) != 0 || dmdp_write_csv(pr, po.f, run_id, 1) != 0 || cli_out_commit(&po) != 0)
             if (rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
+        free(pp);
+        json_t *pj = dmdp_json(pr); /* the same figures as JSON, next to run.json */
+        pp = cli_path(out, "probes.json");
+        if (pj && cli_write_json(pp, pj) != 0 && rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
+        json_decref(pj);
         free(pp);
         dmdp_free(pr);
     }
