@@ -4,12 +4,7 @@
 # usage: cli_measure.sh DMDPROF
 set -u
 dmdprof=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/../lib.sh"
 # jget FILE KEY...: the values of top-level keys, space-separated (fails on a missing key)
 jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(*[d[k] for k in sys.argv[2:]])' "$@"; }
 
@@ -104,5 +99,4 @@ else:
 assert s["steps_run"] == run["epochs_run"] * 3
 PY
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

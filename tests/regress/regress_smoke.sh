@@ -6,11 +6,7 @@
 # usage: regress_smoke.sh REGRESS DMDPROF
 set -u
 regress=$1 dmdprof=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/../lib.sh"
 "$regress" --save --baseline "$tmp/base.json" --dmdprof "$dmdprof" >/dev/null 2>&1 || bad "--save failed"
 "$regress" --baseline "$tmp/base.json" --out "$tmp/now.json" --time-tol 1e9 --dmdprof "$dmdprof" >"$tmp/o1" 2>&1
 rc=$?
@@ -27,5 +23,4 @@ rc=$?
 "$regress" --baseline "$tmp/none.json" --dmdprof "$dmdprof" >/dev/null 2>"$tmp/e"
 rc=$?
 [ $rc = 2 ] && [ "$(wc -l <"$tmp/e")" = 1 ] && ok || bad "missing baseline: rc $rc: $(cat "$tmp/e")"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

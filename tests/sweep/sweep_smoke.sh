@@ -4,11 +4,7 @@
 # one-line errors for bad options.  usage: sweep_smoke.sh SWEEP DMDPROF
 set -u
 sweep=$1 dmdprof=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/../lib.sh"
 args=(--out "$tmp/s" --tasks 3bit_memorization --T "6 8" --H "4" --inits "ortho random" --seeds "0 1"
       --epochs 2 --batches-per-epoch 2 --batch 4 --model lru --jobs 2 --dmdprof "$dmdprof")
 "$sweep" "${args[@]}" 2>"$tmp/log1" || bad "sweep failed: $(tail -3 "$tmp/log1")"
@@ -41,5 +37,4 @@ for opt in "--jobs 0" "--model quadratic" "--frobnicate"; do
   rc=$?
   [ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && ok || bad "sweep $opt: rc $rc, stderr: $(cat "$tmp/err")"
 done
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish
