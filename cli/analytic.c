@@ -46,7 +46,7 @@ static int row_tiles(int n, int *out)
     return k;
 }
 
-#define AN_MAXT 4096 /* tiles of the batch dimension (B <= 16384) */
+#define AN_MAXT 4096 /* tiles of one dimension: B and H up to 4 * AN_MAXT - 12 */
 
 static void est_lru(const an_dims *d, an_estimate *o)
 {
@@ -55,7 +55,7 @@ static void est_lru(const an_dims *d, an_estimate *o)
     const int h = d->H;
     const double nrt = (double)(h / 4 + h % 4); /* row tiles of H */
     const double P = H * I + H * H + H + O * H + O;
-    static int ct[AN_MAXT], rt[AN_MAXT], hr[AN_MAXT];
+    int ct[AN_MAXT], rt[AN_MAXT], hr[AN_MAXT]; /* 48 KiB of stack */
     int nct = col_tiles(d->B, ct), nbt = row_tiles(d->B, rt), nhr = row_tiles(d->H, hr);
     double whh = 0, hid = 0;
     /* further batch tiles of one step re-read W_hh at short distance */
@@ -123,7 +123,7 @@ static void est_classic(const an_dims *d, an_estimate *o)
     const double P = H * I + H * H + H + O * H + O;
     const double fw = H * B * (H + I + 1);             /* values pushed by one forward step */
     const double bw = B * (2 * H * H + H * I + 3 * H); /* ... by one backward step */
-    static int ct[AN_MAXT], rt[AN_MAXT], hr[AN_MAXT];
+    int ct[AN_MAXT], rt[AN_MAXT], hr[AN_MAXT]; /* 48 KiB of stack */
     int nct = col_tiles(d->B, ct), nbt = row_tiles(d->B, rt), nhr = row_tiles(d->H, hr);
     double whh = 0, hid = 0;
     /* backward: one read per batch row; rows of a tile re-read the value just
@@ -194,7 +194,7 @@ static void est_classic(const an_dims *d, an_estimate *o)
 
 int an_estimate_step(dmd_model m, const an_dims *d, an_estimate *out)
 {
-    if (d->T < 2 || d->H < 1 || d->B < 1 || d->B > 4 * AN_MAXT || d->w < 1) return -1;
+    if (d->T < 2 || d->H < 1 || d->B < 1 || d->B > 4 * AN_MAXT - 12 || d->H > 4 * AN_MAXT - 12 || d->w < 1) return -1;
     if (m == DMD_LRU)
         est_lru(d, out);
     else if (m == DMD_CLASSIC)

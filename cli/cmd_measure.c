@@ -158,6 +158,8 @@ int cmd_measure(int argc, char **argv)
         cli_fail("--run-id: '%s' must not contain commas, quotes or newlines", rq.run_id);
     if (rq.trace_out && rq.model == DMD_LRU)
         cli_fail("--trace-out: the lru model prices addresses, not values; use --model live or classic");
+    if (rq.sde_list && !dmdp_have_papi())
+        cli_fail("--sde-list: this build has no PAPI (apt-get install libpapi-dev, rebuild)");
     if (rq.csv) cli_check_writable("--csv", rq.csv);
     if (rq.trace_out) cli_check_writable("--trace-out", rq.trace_out);
     if (rq.callgrind_out) cli_check_writable("--callgrind-out", rq.callgrind_out);

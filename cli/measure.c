@@ -96,24 +96,33 @@ static double values_per_step(const rnn_model *m)
     return rnn_step_flops(m) / 2 + 6.0 * thb + 8.0 * (double)m->P + 8.0 * c->batch * m->K * m->O + 1024;
 }
 
-static void check_budget(const measure_request *rq, const rnn_model *m)
+/* NULL when the measurement fits the value budget and memory; otherwise the
+ * reason, with the estimate, in buf. */
+static const char *check_budget(const measure_request *rq, const rnn_model *m, char *buf, size_t n)
 {
     double v = values_per_step(m) * rq->steps;
     double limit = rq->max_values ? (double)rq->max_values : 4294967294.0;
-    if (rq->model != DMD_LRU && v > limit)
-        cli_fail("the measurement would create about %.3g values, over the budget of %.3g (--max-values): "
+    if (rq->model != DMD_LRU && v > limit) {
+        snprintf(buf, n,
+                 "the measurement would create about %.3g values, over the budget of %.3g (--max-values): "
                  "reduce --steps, --batch, -T or -H",
                  v, limit);
-    /* memory: value models keep ~10 bytes per value; classic also keeps every
+        return buf;
+    }
+    /* memory: value models keep 12 bytes per value; classic also keeps every
      * value in its order-statistic tree (12 bytes a slot, up to 4 slots a value). */
     double per = rq->model == DMD_LIVE ? 12.0 : rq->model == DMD_CLASSIC ? 60.0 : 0.0;
     double need = v * per + (double)rnn_config_bytes(&m->cfg);
     long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
     double have = pages > 0 && psz > 0 ? 0.8 * (double)pages * (double)psz : 0;
-    if (have > 0 && need > have)
-        cli_fail("the measurement would need about %.1f GiB of memory (%.3g values), more than 80%% of this "
+    if (have > 0 && need > have) {
+        snprintf(buf, n,
+                 "the measurement would need about %.1f GiB of memory (%.3g values), more than 80%% of this "
                  "machine's %.1f GiB: reduce --steps, --batch, -T or -H",
                  need / 1073741824.0, v, have / 0.8 / 1073741824.0);
+        return buf;
+    }
+    return NULL;
 }
 
 /* ------------------------------------------------------ SDE counters -- */
@@ -135,11 +144,22 @@ static uint64_t counts_field(const dmd_counts *c, int field)
     return field == 0 ? c->cost : field == 1 ? c->reads : c->bytes_read;
 }
 
-static int find_name(int n, const char *(*get)(const dmd_engine *, int), const char *name)
+/* Index of a region or phase by name, or -1. */
+static int find_name(const dmd_engine *e, int n, const char *(*get)(const dmd_engine *, int), const char *name)
 {
     for (int i = 0; i < n; i++)
-        if (strcmp(get(g_engine, i), name) == 0) return i;
+        if (strcmp(get(e, i), name) == 0) return i;
     return -1;
+}
+
+/* Total cost of the region called name (0 when the run had no such region). */
+static uint64_t region_cost(const dmd_engine *e, const char *name)
+{
+    int r = find_name(e, dmd_engine_nregions(e), dmd_engine_region_name, name);
+    if (r < 0) return 0;
+    dmd_counts x;
+    dmd_engine_region_total(e, r, &x);
+    return x.cost;
 }
 
 static long long sde_read(void *vctx)
@@ -150,11 +170,11 @@ static long long sde_read(void *vctx)
     if (!s->region && !s->phase) {
         dmd_engine_total(g_engine, &c);
     } else if (s->region) {
-        int r = find_name(dmd_engine_nregions(g_engine), dmd_engine_region_name, s->region);
+        int r = find_name(g_engine, dmd_engine_nregions(g_engine), dmd_engine_region_name, s->region);
         if (r < 0) return 0;
         dmd_engine_region_total(g_engine, r, &c);
     } else {
-        int p = find_name(dmd_engine_nphases(g_engine), dmd_engine_phase_name, s->phase);
+        int p = find_name(g_engine, dmd_engine_nphases(g_engine), dmd_engine_phase_name, s->phase);
         if (p < 0) return 0;
         dmd_engine_phase_total(g_engine, p, &c);
     }
@@ -295,15 +315,7 @@ static int write_callgrind(const char *path, const dmd_engine *e, const char *cm
  * (dh, dz), everything else. */
 static json_t *split_json(const dmd_engine *e, const dmd_counts *tot)
 {
-    uint64_t whh = 0, h = 0, dh = 0;
-    for (int r = 0; r < dmd_engine_nregions(e); r++) {
-        dmd_counts x;
-        dmd_engine_region_total(e, r, &x);
-        const char *n = dmd_engine_region_name(e, r);
-        if (!strcmp(n, "W_hh")) whh += x.cost;
-        else if (!strcmp(n, "h")) h += x.cost;
-        else if (!strcmp(n, "dh") || !strcmp(n, "dz")) dh += x.cost;
-    }
+    uint64_t whh = region_cost(e, "W_hh"), h = region_cost(e, "h"), dh = region_cost(e, "dh") + region_cost(e, "dz");
     json_t *o = json_object();
     json_object_set_new(o, "W_hh", json_integer((json_int_t)whh));
     json_object_set_new(o, "h", json_integer((json_int_t)h));
@@ -317,13 +329,7 @@ static json_t *analytic_json(const dmd_engine *e, const rnn_model *m, dmd_model 
     an_dims d = {m->cfg.T, m->cfg.H, m->cfg.batch, m->I, m->O, m->K, w, clipped};
     an_estimate est;
     if (an_estimate_step(model, &d, &est) != 0) return json_null();
-    uint64_t whh = 0, h = 0;
-    for (int r = 0; r < dmd_engine_nregions(e); r++) {
-        dmd_counts x;
-        dmd_engine_region_total(e, r, &x);
-        if (!strcmp(dmd_engine_region_name(e, r), "W_hh")) whh = x.cost;
-        if (!strcmp(dmd_engine_region_name(e, r), "h")) h = x.cost;
-    }
+    uint64_t whh = region_cost(e, "W_hh"), h = region_cost(e, "h");
     json_t *o = json_object();
     json_object_set_new(o, "W_hh_estimate", json_real(est.whh));
     json_object_set_new(o, "h_estimate", json_real(est.hidden));
@@ -336,17 +342,15 @@ static json_t *analytic_json(const dmd_engine *e, const rnn_model *m, dmd_model 
 
 /* ---------------------------------------------------------------- run -- */
 
-/* What a usage error found after allocation leaves behind stays reachable
- * from here (cli_fail exits), so leak checkers see no leak. */
-static rnn_model *g_model;
-static dmd_engine *g_live_engine;
-
 int measure_run(const measure_request *rq, json_t **result)
 {
     rnn_config cfg;
     rnn_model *m = measure_model(rq, &cfg);
-    g_model = m;
-    check_budget(rq, m);
+    char why[256];
+    if (check_budget(rq, m, why, sizeof why)) {
+        rnn_model_free(m);
+        cli_fail("%s", why);
+    }
     unsigned w = rq->bytes_per_element ? rq->bytes_per_element : (unsigned)m->esz;
     char run_id[256];
     if (rq->run_id)
@@ -354,9 +358,22 @@ int measure_run(const measure_request *rq, json_t **result)
     else
         default_run_id(run_id, sizeof run_id, &cfg, rq->model);
 
-    /* outputs that must be writable before the work starts */
+    /* SDE counters (they read the engine through g_engine when PAPI asks) and
+     * the outputs that must be writable, before the engine exists */
+    int want_probes = rq->papi_events || rq->probes_out || getenv("PAPI_EVENTS") || dmdp_under_valgrind();
+    if (want_probes || rq->sde_list) register_sdes();
+    if (rq->sde_list) {
+        cli_out so;
+        if (cli_out_open(&so, rq->sde_list) != 0 || dmdp_sde_write_list(so.f) != 0 || cli_out_commit(&so) != 0) {
+            rnn_model_free(m);
+            exit(CLI_EXIT_USAGE);
+        }
+    }
     cli_out trace = {0};
-    if (rq->trace_out && cli_out_open(&trace, rq->trace_out) != 0) exit(CLI_EXIT_USAGE);
+    if (rq->trace_out && cli_out_open(&trace, rq->trace_out) != 0) {
+        rnn_model_free(m);
+        exit(CLI_EXIT_USAGE);
+    }
 
     dmd_options o = {0};
     o.model = rq->model;
@@ -365,28 +382,16 @@ int measure_run(const measure_request *rq, json_t **result)
     o.per_site = rq->callgrind_out != NULL;
     o.max_values = rq->max_values;
     dmd_engine *e = dmd_engine_new(&o);
-    g_live_engine = e;
     if (!e) {
         cli_out_abort(&trace);
         cli_warn("cannot create the pricing engine (out of memory)");
         return CLI_EXIT_WORK;
     }
 
-    /* probes: timers always; PAPI only when asked for */
-    int want_probes = rq->papi_events || rq->probes_out || getenv("PAPI_EVENTS") || dmdp_under_valgrind();
+    /* probes (timers, PAPI, SDE, Callgrind toggles) when asked for or under Valgrind */
     dmdp *pr = NULL;
-    if (want_probes || rq->sde_list) register_sdes();
-    if (rq->sde_list) {
-        cli_out so;
-        if (!dmdp_have_papi()) cli_fail("--sde-list: this build has no PAPI (apt-get install libpapi-dev, rebuild)");
-        if (cli_out_open(&so, rq->sde_list) != 0 || dmdp_sde_write_list(so.f) != 0 || cli_out_commit(&so) != 0)
-            exit(CLI_EXIT_USAGE);
-    }
-    if (want_probes) {
-        const char *ev = rq->papi_events;
-        if (ev && !strcmp(ev, "default")) ev = DMDP_DEFAULT_EVENTS;
-        pr = dmdp_start(ev ? ev : getenv("PAPI_EVENTS") ? NULL : "none", cli_quiet);
-    }
+    if (want_probes)
+        pr = dmdp_start(rq->papi_events ? rq->papi_events : getenv("PAPI_EVENTS") ? NULL : "none", cli_quiet);
     g_engine = e;
 
     /* snapshot of everything a step changes */
@@ -588,8 +593,6 @@ int measure_run(const measure_request *rq, json_t **result)
     free(step_bytes);
     dmd_engine_free(e);
     rnn_model_free(m);
-    g_model = NULL;
-    g_live_engine = NULL;
     return rc;
 }
 
