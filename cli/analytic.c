@@ -18,14 +18,13 @@
 
 #include <math.h>
 
-double an_read_cost(double D, double w)
+/* The price of reading a w-byte element with D elements (D*w bytes) above
+ * it: U((D+1)w) - U(Dw), D rounded to a whole number. */
+static double c(double D, unsigned w)
 {
-    if (D < 0) D = 0;
-    uint64_t d = (uint64_t)llround(D), ww = (uint64_t)w;
-    return (double)(dmd_U((d + 1) * ww) - dmd_U(d * ww));
+    uint64_t d = D < 0 ? 0 : (uint64_t)llround(D);
+    return (double)dmd_read_cost(d * w, w);
 }
-
-static double c(double D, unsigned w) { return an_read_cost(D, (double)w); }
 
 /* The kernel's tiles: columns in blocks of 16 while 16 remain, then one
  * block each of 8, 4, 2, 1; rows in blocks of 4 while 4 remain, then single

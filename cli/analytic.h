@@ -23,13 +23,9 @@ typedef struct {
     double hidden; /* cost of all reads of the hidden states h (both layouts) */
 } an_estimate;
 
-/* Estimate for one steady-state training step (parameters reused from the
- * previous step) under model m (DMD_CLASSIC or DMD_LRU; returns -1 for
- * DMD_LIVE, which has no closed form here). */
+/* Estimate for one training step from the eager init (what `measure
+ * --steps 1` prices) under model m: 0, or -1 for DMD_LIVE (no closed form
+ * here) and for sizes out of range. */
 int an_estimate_step(dmd_model m, const an_dims *d, an_estimate *out);
-
-/* The price of reading a w-byte element with D elements (D*w bytes) above
- * it: U((D+1)w) - U(Dw), D rounded to a whole number. */
-double an_read_cost(double D, double w);
 
 #endif
