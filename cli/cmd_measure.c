@@ -9,15 +9,10 @@
  * (parameters, momentum, data stream, step counter) is snapshotted before the
  * first pass and restored before each pass.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "analytic.h"
 #include "cli.h"
 #include "commands.h"
 #include "dmd_engine.h"

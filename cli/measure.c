@@ -1,7 +1,6 @@
 /* measure.c -- see measure.h. */
 #include "measure.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
