@@ -162,13 +162,19 @@ enum { RT = 4, VT = 16 };
 
 typedef dmd_real tile_t[RT][VT];
 
+/* Call sites (instrumented build): the tile helpers take the site of their
+ * caller (DMD_SITE_PARAM, dmd.h), so each product is charged to its own line
+ * -- the tile_fma call of fwd_tile, head_tile and dh_tile, the RNN_TILES line
+ * of each gradient product -- not to the one FMA line below.  This changes
+ * only the line a priced read is reported on, never which events happen. */
+
 /* acc[r][v] (r < rn, v < vn) chained over k < nk, ascending:
  *   a_r = A[r*ars + k*aks] (broadcast), u = U[k*uks + v] (vector),
  *   acc = wfirst ? FMA(u, a_r, acc) : FMA(a_r, u, acc).
  * Called with rn == RT and vn == VT as constants for full tiles (the
  * compiler then keeps acc in vector registers), with the true sizes at the
  * edges; the order of events is the same. */
-RNN_INLINE void tile_fma(tile_t acc, int rn, int vn, const dmd_num *A, ptrdiff_t ars, ptrdiff_t aks,
+RNN_INLINE void tile_fma(DMD_SITE_PARAM tile_t acc, int rn, int vn, const dmd_num *A, ptrdiff_t ars, ptrdiff_t aks,
                          const dmd_num *U, ptrdiff_t uks, int nk, int ufirst)
 {
     for (int k = 0; k < nk; k++) {
@@ -188,13 +194,13 @@ RNN_INLINE void tile_fill(tile_t acc, int rn, int vn, dmd_real c)
 }
 
 /* acc = first ? CONST(0) : LD(G, r*rs + v) */
-RNN_INLINE void tile_load(tile_t acc, int rn, int vn, const dmd_num *G, ptrdiff_t rs, int first)
+RNN_INLINE void tile_load(DMD_SITE_PARAM tile_t acc, int rn, int vn, const dmd_num *G, ptrdiff_t rs, int first)
 {
     for (int r = 0; r < rn; r++)
         for (int v = 0; v < vn; v++) acc[r][v] = first ? CONST(0) : LD(G, r * rs + v);
 }
 
-RNN_INLINE void tile_store(const tile_t acc, int rn, int vn, dmd_num *G, ptrdiff_t rs)
+RNN_INLINE void tile_store(DMD_SITE_PARAM const tile_t acc, int rn, int vn, dmd_num *G, ptrdiff_t rs)
 {
     for (int r = 0; r < rn; r++)
         for (int v = 0; v < vn; v++) ST(G, r * rs + v, acc[r][v]);
@@ -209,8 +215,8 @@ RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int t, int B, int I, in
         dmd_real bh = LD(b_h, i0 + r);
         for (int v = 0; v < vn; v++) acc[r][v] = bh;
     }
-    tile_fma(acc, rn, vn, W_ih + i0, 1, H, x + (size_t)(t - 1) * I * B + b0, B, I, 0);
-    if (t >= 2) tile_fma(acc, rn, vn, W_hh + (size_t)i0 * H, H, 1, hs + (size_t)((t - 1) & 1) * H * B + b0, B, H, 0);
+    tile_fma(DMD_SITE_HERE acc, rn, vn, W_ih + i0, 1, H, x + (size_t)(t - 1) * I * B + b0, B, I, 0);
+    if (t >= 2) tile_fma(DMD_SITE_HERE acc, rn, vn, W_hh + (size_t)i0 * H, H, 1, hs + (size_t)((t - 1) & 1) * H * B + b0, B, H, 0);
     dmd_num *ht = hs + (size_t)(t & 1) * H * B;
     dmd_num *hTt = hT + (size_t)(t - 1) * B * H;
     if (relu)
@@ -219,7 +225,7 @@ RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int t, int B, int I, in
     else
         for (int r = 0; r < rn; r++)
             for (int v = 0; v < vn; v++) acc[r][v] = TANH(acc[r][v]);
-    tile_store(acc, rn, vn, ht + (size_t)i0 * B + b0, B);
+    tile_store(DMD_SITE_HERE acc, rn, vn, ht + (size_t)i0 * B + b0, B);
     for (int v = 0; v < vn; v++)
         for (int r = 0; r < rn; r++) ST(hTt, (size_t)(b0 + v) * H + i0 + r, acc[r][v]);
 }
@@ -233,8 +239,8 @@ RNN_INLINE void head_tile(int rn, int vn, int o0, int b0, int B, int H, const dm
         dmd_real by = LD(b_y, o0 + r);
         for (int v = 0; v < vn; v++) acc[r][v] = by;
     }
-    tile_fma(acc, rn, vn, W_hy + (size_t)o0 * H, H, 1, ht + b0, B, H, 0);
-    tile_store(acc, rn, vn, lg + (size_t)o0 * B + b0, B);
+    tile_fma(DMD_SITE_HERE acc, rn, vn, W_hy + (size_t)o0 * H, H, 1, ht + b0, B, H, 0);
+    tile_store(DMD_SITE_HERE acc, rn, vn, lg + (size_t)o0 * B + b0, B);
 }
 
 /* ---- backward: one tile of dh_t / dz_t (rows b, columns j) ---- */
@@ -244,8 +250,8 @@ RNN_INLINE void dh_tile(int rn, int vn, int b0, int j0, int H, int O, int relu, 
 {
     tile_t acc;
     tile_fill(acc, rn, vn, CONST(0));
-    if (dyk) tile_fma(acc, rn, vn, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O, 1);
-    if (dzn) tile_fma(acc, rn, vn, dzn + (size_t)b0 * H, H, 1, W_hh + j0, H, H, 1);
+    if (dyk) tile_fma(DMD_SITE_HERE acc, rn, vn, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O, 1);
+    if (dzn) tile_fma(DMD_SITE_HERE acc, rn, vn, dzn + (size_t)b0 * H, H, 1, W_hh + j0, H, H, 1);
     for (int r = 0; r < rn; r++)
         for (int v = 0; v < vn; v++) {
             size_t e = (size_t)(b0 + r) * H + j0 + v;
@@ -256,13 +262,13 @@ RNN_INLINE void dh_tile(int rn, int vn, int b0, int j0, int H, int O, int relu, 
 }
 
 /* ---- backward: one gradient tile G[r*grs + v] += sum_b FMA(...) ---- */
-RNN_INLINE void grad_tile(int rn, int vn, dmd_num *G, ptrdiff_t grs, int first, const dmd_num *A, ptrdiff_t ars,
+RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t grs, int first, const dmd_num *A, ptrdiff_t ars,
                           ptrdiff_t aks, const dmd_num *U, ptrdiff_t uks, int nk, int ufirst)
 {
     tile_t acc;
-    tile_load(acc, rn, vn, G, grs, first);
-    tile_fma(acc, rn, vn, A, ars, aks, U, uks, nk, ufirst);
-    tile_store(acc, rn, vn, G, grs);
+    tile_load(DMD_SITE_PASS acc, rn, vn, G, grs, first);
+    tile_fma(DMD_SITE_PASS acc, rn, vn, A, ars, aks, U, uks, nk, ufirst);
+    tile_store(DMD_SITE_PASS acc, rn, vn, G, grs);
 }
 
 /* Loop over the tiles of a rows x cols product.  Every tile has constant
@@ -419,7 +425,7 @@ RNN_CLONES void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
         const dmd_num *dyk = k >= 0 ? dy + (size_t)k * B * O : NULL;
         if (dyk) {
             RNN_TILES(O, H,
-                      grad_tile(rn, vn, dW_hy + (size_t)r0 * H + c0, H, first, dyk + r0, 1, O, hTt + c0, H, B, 0));
+                      grad_tile(DMD_SITE_HERE rn, vn, dW_hy + (size_t)r0 * H + c0, H, first, dyk + r0, 1, O, hTt + c0, H, B, 0));
             for (int o = 0; o < O; o++) {
                 dmd_real acc = first ? CONST(0) : LD(db_y, o);
                 for (int b = 0; b < B; b++) acc = ADD(acc, LD(dyk, (size_t)b * O + o));
@@ -434,10 +440,10 @@ RNN_CLONES void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
         }
         if (t >= 2) {
             const dmd_num *hTp = hT + (size_t)(t - 2) * B * H;
-            RNN_TILES(H, H, grad_tile(rn, vn, dW_hh + (size_t)r0 * H + c0, H, first, dzt + r0, 1, H, hTp + c0, H, B, 0));
+            RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, dW_hh + (size_t)r0 * H + c0, H, first, dzt + r0, 1, H, hTp + c0, H, B, 0));
         }
         const dmd_num *xt = x + (size_t)(t - 1) * I * B;
-        RNN_TILES(I, H, grad_tile(rn, vn, dW_ih + (size_t)r0 * H + c0, H, first, xt + (size_t)r0 * B, B, 1, dzt + c0, H, B, 1));
+        RNN_TILES(I, H, grad_tile(DMD_SITE_HERE rn, vn, dW_ih + (size_t)r0 * H + c0, H, first, xt + (size_t)r0 * B, B, 1, dzt + c0, H, B, 1));
         for (int i0 = 0; i0 < H; i0 += VT) {
             int vn = H - i0 < VT ? H - i0 : VT;
             dmd_real acc[VT];

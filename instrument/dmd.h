@@ -97,11 +97,28 @@ int dmd_phase_depth(void);
 #define DMD_PHASE_BEGIN(name) dmd_phase_begin(name)
 #define DMD_PHASE_END(name) dmd_phase_end(name)
 
+/* ------------------------------------------------------------------------
+ * Call sites through inline helpers (both builds; instrumented only has an
+ * effect).  A hook records the source line it is written on.  A kernel that
+ * does its work in shared inline helpers (a tile multiply used by several
+ * products) would charge every product to the helper's one line; instead the
+ * helper takes DMD_SITE_PARAM as its FIRST parameter and its callers pass
+ * DMD_SITE_HERE (the caller's line) or DMD_SITE_PASS (the site they were given
+ * themselves).  Every hook inside such a helper then records the passed site.
+ *     RNN_INLINE void tile(DMD_SITE_PARAM tile_t acc, ...) { ... FMA(...) ... }
+ *     tile(DMD_SITE_HERE acc, ...);           (this line is charged)
+ * In the plain build the three macros are empty: no parameter, no code.
+ * ------------------------------------------------------------------------ */
+
 #ifndef DMD_INSTRUMENT
 /* ======================================================================
  * Plain build: hooks are ordinary C.
  * ====================================================================== */
 typedef dmd_num dmd_real;
+
+#define DMD_SITE_PARAM
+#define DMD_SITE_HERE
+#define DMD_SITE_PASS
 
 #define LD(a, i) ((a)[i])
 #define ST(a, i, x) ((void)((a)[i] = (x)))
@@ -146,8 +163,19 @@ typedef struct {
 } dmd_real;
 
 /* Every hook passes its call site (file, line) so that costs can be
- * attributed to source lines (dmdprof measure --callgrind-out). */
-#define DMD__SITE __FILE__, __LINE__
+ * attributed to source lines (dmdprof measure --callgrind-out).  The site is
+ * the hook's own line, unless the hook sits in a helper that was handed its
+ * caller's site (DMD_SITE_PARAM above): the parameter dmd_site_ then shadows
+ * the file-scope default below, whose file is NULL. */
+typedef struct {
+    const char *file;
+    int line;
+} dmd_site;
+static const dmd_site dmd_site_ __attribute__((unused)) = {NULL, 0};
+#define DMD__SITE (dmd_site_.file ? dmd_site_.file : __FILE__), (dmd_site_.file ? dmd_site_.line : __LINE__)
+#define DMD_SITE_PARAM dmd_site dmd_site_,
+#define DMD_SITE_HERE (dmd_site){__FILE__, __LINE__},
+#define DMD_SITE_PASS dmd_site_,
 #define DMD__SP const char *file_, int line_
 
 /* Entry points of the engine (dmd_engine.c, library target `dmd`; the
