@@ -56,7 +56,10 @@ static void usage(FILE *f)
             "  --run-id ID          run_id column of --csv and --probes-out (default derived from the flags)\n"
             "  --trace-out FILE     the dmdtrace v1 of what was priced (live and classic only)\n"
             "  --callgrind-out FILE ByteDMD cost, bytes read and reads per kernel source line, in\n"
-            "                       Callgrind's format (callgrind_annotate FILE, KCachegrind)\n"
+            "                       Callgrind's format: one function per phase and source line,\n"
+            "                       called by its phase (callgrind_annotate [--inclusive=yes] FILE,\n"
+            "                       KCachegrind)\n"
+            "  --cachegrind-out FILE the same in Cachegrind's format (cg_annotate FILE, cg_diff A B)\n"
             "  --analytic           also print the closed-form estimate of the W_hh and hidden-state\n"
             "                       costs (classic and lru; docs/analytic-model.md)\n"
             "  --run DIR            \"ByteDMD to solution\" of a trained run: price one steady-state\n"
@@ -86,7 +89,7 @@ int cmd_measure(int argc, char **argv)
 {
     enum {
         O_TASK = 256, O_BATCH, O_INIT, O_ACT, O_SEED, O_PREC, O_CKPT, O_STEPS, O_MODEL, O_BPE, O_MAXV,
-        O_JSON, O_CSV, O_RUNID, O_TRACE, O_CG, O_ANALYTIC, O_RUN, O_PAPI, O_PROBES, O_SDELIST
+        O_JSON, O_CSV, O_RUNID, O_TRACE, O_CG, O_CACHEG, O_ANALYTIC, O_RUN, O_PAPI, O_PROBES, O_SDELIST
     };
     static const struct option opts[] = {
         {"task", required_argument, 0, O_TASK},       {"batch", required_argument, 0, O_BATCH},
@@ -97,6 +100,7 @@ int cmd_measure(int argc, char **argv)
         {"max-values", required_argument, 0, O_MAXV}, {"json", no_argument, 0, O_JSON},
         {"csv", required_argument, 0, O_CSV},         {"run-id", required_argument, 0, O_RUNID},
         {"trace-out", required_argument, 0, O_TRACE}, {"callgrind-out", required_argument, 0, O_CG},
+        {"cachegrind-out", required_argument, 0, O_CACHEG},
         {"analytic", no_argument, 0, O_ANALYTIC},     {"run", required_argument, 0, O_RUN},
         {"papi-events", required_argument, 0, O_PAPI}, {"probes-out", required_argument, 0, O_PROBES},
         {"sde-list", required_argument, 0, O_SDELIST},
@@ -137,6 +141,7 @@ int cmd_measure(int argc, char **argv)
         case O_RUNID: rq.run_id = optarg; break;
         case O_TRACE: rq.trace_out = optarg; break;
         case O_CG: rq.callgrind_out = optarg; break;
+        case O_CACHEG: rq.cachegrind_out = optarg; break;
         case O_ANALYTIC: rq.analytic = 1; break;
         case O_RUN: run_dir = optarg; break;
         case O_PAPI: rq.papi_events = optarg; break;
@@ -158,6 +163,7 @@ int cmd_measure(int argc, char **argv)
     if (rq.csv) cli_check_writable("--csv", rq.csv);
     if (rq.trace_out) cli_check_writable("--trace-out", rq.trace_out);
     if (rq.callgrind_out) cli_check_writable("--callgrind-out", rq.callgrind_out);
+    if (rq.cachegrind_out) cli_check_writable("--cachegrind-out", rq.cachegrind_out);
     if (rq.probes_out) cli_check_writable("--probes-out", rq.probes_out);
     if (rq.sde_list) cli_check_writable("--sde-list", rq.sde_list);
     if (rq.analytic && rq.steps != 1)

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "dmd_report.h"
 #include "dmdp.h"
+#include "profile.h"
 
 void measure_request_default(measure_request *rq)
 {
@@ -255,61 +256,6 @@ static int write_csv(const char *path, const dmd_engine *e, const rnn_config *c,
     return cli_out_commit(&o);
 }
 
-static int write_callgrind(const char *path, const dmd_engine *e, const char *cmdline)
-{
-    int n = dmd_engine_nsites(e);
-    dmdp_cg_row *rows = calloc(n ? n : 1, sizeof *rows);
-    unsigned long long *vals = calloc(3 * (size_t)(n ? n : 1), sizeof *vals);
-    if (!rows || !vals) {
-        free(rows);
-        free(vals);
-        cli_warn("out of memory writing '%s'", path);
-        return -1;
-    }
-    char (*names)[96] = calloc(n ? n : 1, sizeof *names);
-    if (!names) {
-        free(rows);
-        free(vals);
-        cli_warn("out of memory writing '%s'", path);
-        return -1;
-    }
-    int m = 0;
-    for (int i = 0; i < n; i++) {
-        const char *file;
-        int line, phase;
-        const dmd_counts *c;
-        dmd_engine_site(e, i, &file, &line, &phase, &c);
-        if (!c->reads) continue;
-        vals[3 * m] = c->cost;
-        vals[3 * m + 1] = c->bytes_read;
-        vals[3 * m + 2] = c->reads;
-        rows[m].file = file ? file : "???";
-        rows[m].line = line;
-        /* function = phase:region, so the profile separates W_hh from the
-         * other arrays read through the same inline helper line */
-        snprintf(names[m], sizeof names[m], "%s:%s", dmd_engine_phase_name(e, phase),
-                 dmd_engine_region_name(e, dmd_engine_site_region(e, i)));
-        rows[m].fn = names[m];
-        rows[m].values = &vals[3 * m];
-        m++;
-    }
-    static const char *const events[] = {"Dmd_cost", "Dmd_bytes", "Dmd_reads"};
-    static const char *const descr[] = {"ByteDMD cost (sum over bytes read of ceil(sqrt(depth)))", "Bytes read",
-                                        "Element reads"};
-    cli_out o;
-    int rc = -1;
-    if (cli_out_open(&o, path) == 0) {
-        if (dmdp_cg_write(o.f, cmdline, 3, events, descr, m, rows) == 0)
-            rc = cli_out_commit(&o);
-        else
-            cli_out_abort(&o);
-    }
-    free(rows);
-    free(vals);
-    free(names);
-    return rc;
-}
-
 /* The split the README reports: W_hh, the hidden states h, their gradients
  * (dh, dz), everything else. */
 static json_t *split_json(const dmd_engine *e, const dmd_counts *tot)
@@ -378,7 +324,7 @@ int measure_run(const measure_request *rq, json_t **result)
     o.model = rq->model;
     o.bytes_per_element = w;
     o.trace_out = rq->trace_out ? trace.f : NULL;
-    o.per_site = rq->callgrind_out != NULL;
+    o.per_site = rq->callgrind_out || rq->cachegrind_out;
     o.max_values = rq->max_values;
     dmd_engine *e = dmd_engine_new(&o);
     if (!e) {
@@ -536,11 +482,13 @@ int measure_run(const measure_request *rq, json_t **result)
     }
 
     if (rc == CLI_EXIT_OK && rq->csv && write_csv(rq->csv, e, &cfg, run_id, rq->model) != 0) rc = CLI_EXIT_WORK;
-    if (rc == CLI_EXIT_OK && rq->callgrind_out) {
+    if (rc == CLI_EXIT_OK && (rq->callgrind_out || rq->cachegrind_out)) {
         char cmdline[256];
         snprintf(cmdline, sizeof cmdline, "dmdprof measure --task %s -T %d -H %d --batch %d --model %s",
                  task_get(cfg.task)->name, cfg.T, cfg.H, cfg.batch, dmd_model_name(rq->model));
-        if (write_callgrind(rq->callgrind_out, e, cmdline) != 0) rc = CLI_EXIT_WORK;
+        if (rq->callgrind_out && profile_write(rq->callgrind_out, e, cmdline, PROFILE_CALLGRIND) != 0) rc = CLI_EXIT_WORK;
+        if (rq->cachegrind_out && profile_write(rq->cachegrind_out, e, cmdline, PROFILE_CACHEGRIND) != 0)
+            rc = CLI_EXIT_WORK;
     }
     if (rc == CLI_EXIT_OK && rq->probes_out && pr) {
         cli_out po;
@@ -630,7 +578,7 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     rq.checkpoint = access(ck, R_OK) == 0 ? ck : NULL;
     rq.steps = 2; /* the second step is the steady state: W_hh comes from the previous update */
     rq.json = 0;
-    rq.csv = rq.trace_out = rq.callgrind_out = rq.probes_out = rq.sde_list = NULL;
+    rq.csv = rq.trace_out = rq.callgrind_out = rq.cachegrind_out = rq.probes_out = rq.sde_list = NULL;
     json_t *res = NULL;
     int rc = measure_run(&rq, &res);
     if (rc != CLI_EXIT_OK) {

@@ -22,7 +22,7 @@ typedef struct {
     unsigned bytes_per_element; /* 0 = the element size of the precision */
     uint64_t max_values;        /* 0 = engine default */
     int json, analytic;
-    const char *csv, *run_id, *trace_out, *callgrind_out, *papi_events, *probes_out, *sde_list;
+    const char *csv, *run_id, *trace_out, *callgrind_out, *cachegrind_out, *papi_events, *probes_out, *sde_list;
 } measure_request;
 
 void measure_request_default(measure_request *rq);

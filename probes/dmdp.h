@@ -142,17 +142,28 @@ json_t *dmdp_cg_json(const dmdp_cg_sums *s);
  * Writer of the Callgrind profile format (one part, "positions: line").
  * Rows with the same (file, fn, line) are summed; files and functions are
  * written in order of first appearance, lines ascending.  value[] has
- * nevents entries.  event names: [A-Za-z][A-Za-z0-9_]* (Callgrind's rule);
- * event_descr may be NULL or hold NULLs.  Returns 0, or -1 (message on
- * stderr) on an invalid event name, a negative line, or a write error. */
+ * nevents entries.  A row with a caller is also a call edge: caller calls fn
+ * at (file, line), and the call's inclusive cost is the sum of such rows
+ * (so callgrind_annotate --inclusive=yes and KCachegrind show the caller's
+ * inclusive cost); the totals count every row once.  event names:
+ * [A-Za-z][A-Za-z0-9_]* (Callgrind's rule); event_descr may be NULL or hold
+ * NULLs.  Returns 0, or -1 (message on stderr) on an invalid event name, a
+ * negative line, a function calling itself, or a write error. */
 typedef struct {
     const char *file;                   /* source file path, as the tools should open it */
     int line;                           /* 1-based; 0 = unknown line */
     const char *fn;                     /* function (or phase) name */
     const unsigned long long *values;   /* (nevents) */
+    const char *caller;                 /* NULL, or the function that calls fn at this line */
 } dmdp_cg_row;
 int dmdp_cg_write(FILE *f, const char *cmd, int nevents, const char *const *event_names,
                   const char *const *event_descr, int nrows, const dmdp_cg_row *rows);
+/* The same rows in Cachegrind's format (cg_annotate, cg_diff, cg_merge):
+ * "desc:" lines (desc: NULL-terminated, may be NULL), "cmd:", "events:",
+ * fl=/fn= blocks of "LINE COUNTS..." and "summary:".  Callers are ignored
+ * (the format has no calls). */
+int dmdp_cachegrind_write(FILE *f, const char *cmd, const char *const *desc, int nevents,
+                          const char *const *event_names, int nrows, const dmdp_cg_row *rows);
 
 #ifdef __cplusplus
 }

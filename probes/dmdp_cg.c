@@ -206,10 +206,12 @@ json_t *dmdp_cg_json(const dmdp_cg_sums *s)
     return j;
 }
 
-/* ---- writer ---- */
+/* ---- writers ---- */
 
+/* One entry of the sorted output: the self cost of row `row` in its fn, or
+ * (call = 1) the call from row's caller to row's fn at the same line. */
 typedef struct {
-    int file, fn, line, row; /* file/fn: rank of first appearance */
+    int file, fn, line, call, callee, row; /* file/fn/callee: rank of first appearance */
 } dmdp__key;
 
 static int dmdp__key_cmp(const void *a, const void *b)
@@ -218,7 +220,14 @@ static int dmdp__key_cmp(const void *a, const void *b)
     if (x->file != y->file) return x->file < y->file ? -1 : 1;
     if (x->fn != y->fn) return x->fn < y->fn ? -1 : 1;
     if (x->line != y->line) return x->line < y->line ? -1 : 1;
+    if (x->call != y->call) return x->call < y->call ? -1 : 1;
+    if (x->callee != y->callee) return x->callee < y->callee ? -1 : 1;
     return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int dmdp__same_pos(const dmdp__key *x, const dmdp__key *y)
+{
+    return x->file == y->file && x->fn == y->fn && x->line == y->line && x->call == y->call && x->callee == y->callee;
 }
 
 /* Rank of s among the distinct strings seen so far (adds it if new). */
@@ -245,97 +254,151 @@ static void dmdp__put_name(FILE *f, const char *s)
     fputc('\n', f);
 }
 
-int dmdp_cg_write(FILE *f, const char *cmd, int nevents, const char *const *event_names,
-                  const char *const *event_descr, int nrows, const dmdp_cg_row *rows)
+/* "fn=(id) name" on first use of a name, "fn=(id)" after (Callgrind's name
+ * compression); Cachegrind's format has no compression: "fn=name". */
+static void dmdp__put_fn(FILE *f, const char *key, int id, const char *name, char *named, int compress)
 {
+    if (!compress) {
+        fprintf(f, "%s=", key);
+        dmdp__put_name(f, name);
+    } else if (named[id]) {
+        fprintf(f, "%s=(%d)\n", key, id + 1);
+    } else {
+        fprintf(f, "%s=(%d) ", key, id + 1);
+        dmdp__put_name(f, name);
+        named[id] = 1;
+    }
+}
+
+/* Shared by both formats.  callgrind = 1: Callgrind's format with call
+ * edges; 0: Cachegrind's (callers ignored). */
+static int dmdp__write_profile(FILE *f, int callgrind, const char *cmd, const char *const *desc, int nevents,
+                               const char *const *event_names, const char *const *event_descr, int nrows,
+                               const dmdp_cg_row *rows)
+{
+    const char *what = callgrind ? "Callgrind" : "Cachegrind";
     if (nevents < 1) {
-        fprintf(stderr, "dmdp: Callgrind profile needs at least one event\n");
+        fprintf(stderr, "dmdp: %s profile needs at least one event\n", what);
         return -1;
     }
     for (int e = 0; e < nevents; e++)
         if (!dmdp__event_name_ok(event_names[e])) {
-            fprintf(stderr, "dmdp: Callgrind event name '%s' is invalid (letters, digits, '_', starting with a letter)\n",
+            fprintf(stderr, "dmdp: %s event name '%s' is invalid (letters, digits, '_', starting with a letter)\n", what,
                     event_names[e] ? event_names[e] : "(null)");
             return -1;
         }
-    for (int r = 0; r < nrows; r++)
+    int ncall = 0;
+    for (int r = 0; r < nrows; r++) {
         if (rows[r].line < 0 || !rows[r].file || !rows[r].fn) {
-            fprintf(stderr, "dmdp: Callgrind profile row %d has no file/function or a negative line (%d)\n", r,
+            fprintf(stderr, "dmdp: %s profile row %d has no file/function or a negative line (%d)\n", what, r,
                     rows[r].line);
             return -1;
         }
-    dmdp__key *k = malloc(sizeof *k * (size_t)(nrows ? nrows : 1));
-    const char **files = malloc(sizeof *files * (size_t)(nrows ? nrows : 1));
-    const char **fns = malloc(sizeof *fns * (size_t)(nrows ? nrows : 1));
-    unsigned long long *acc = calloc((size_t)nevents * 2, sizeof *acc), *tot = acc + nevents;
-    if (!k || !files || !fns || !acc) {
-        free(k), free(files), free(fns), free(acc);
-        fprintf(stderr, "dmdp: out of memory writing a Callgrind profile\n");
+        if (callgrind && rows[r].caller) {
+            if (!strcmp(rows[r].caller, rows[r].fn)) {
+                fprintf(stderr, "dmdp: Callgrind profile row %d: function '%s' calls itself\n", r, rows[r].fn);
+                return -1;
+            }
+            ncall++;
+        }
+    }
+    size_t nk = (size_t)nrows + (size_t)ncall, nn = (size_t)nrows * 2 + 1;
+    dmdp__key *k = malloc(sizeof *k * (nk ? nk : 1));
+    const char **files = malloc(sizeof *files * nn);
+    const char **fns = malloc(sizeof *fns * nn);
+    unsigned long long *acc = calloc((size_t)nevents * 2, sizeof *acc), *tot = acc ? acc + nevents : NULL;
+    char *fn_named = calloc(nn, 1);
+    if (!k || !files || !fns || !acc || !fn_named) {
+        free(k), free(files), free(fns), free(acc), free(fn_named);
+        fprintf(stderr, "dmdp: out of memory writing a %s profile\n", what);
         return -1;
     }
     int nfiles = 0, nfns = 0;
+    size_t n = 0;
     for (int r = 0; r < nrows; r++) {
-        k[r].file = dmdp__intern(files, &nfiles, rows[r].file);
-        k[r].fn = dmdp__intern(fns, &nfns, rows[r].fn);
-        k[r].line = rows[r].line;
-        k[r].row = r;
+        int file = dmdp__intern(files, &nfiles, rows[r].file);
+        int fn = dmdp__intern(fns, &nfns, rows[r].fn);
+        k[n++] = (dmdp__key){file, fn, rows[r].line, 0, -1, r};
+        if (callgrind && rows[r].caller)
+            k[n++] = (dmdp__key){file, dmdp__intern(fns, &nfns, rows[r].caller), rows[r].line, 1, fn, r};
         for (int e = 0; e < nevents; e++) tot[e] += rows[r].values[e];
     }
-    qsort(k, (size_t)nrows, sizeof *k, dmdp__key_cmp);
+    qsort(k, n, sizeof *k, dmdp__key_cmp);
 
-    fprintf(f, "# callgrind format\nversion: 1\ncreator: dmdprof\n");
+    if (callgrind) fprintf(f, "# callgrind format\nversion: 1\ncreator: dmdprof\n");
+    for (int d = 0; desc && desc[d]; d++) {
+        fprintf(f, "desc: ");
+        dmdp__put_name(f, desc[d]);
+    }
     fprintf(f, "cmd: ");
     dmdp__put_name(f, cmd ? cmd : "dmdprof");
-    fprintf(f, "positions: line\n");
-    for (int e = 0; e < nevents; e++)
-        if (event_descr && event_descr[e]) {
-            fprintf(f, "event: %s : ", event_names[e]);
-            dmdp__put_name(f, event_descr[e]);
-        }
+    if (callgrind) {
+        fprintf(f, "positions: line\n");
+        for (int e = 0; e < nevents; e++)
+            if (event_descr && event_descr[e]) {
+                fprintf(f, "event: %s : ", event_names[e]);
+                dmdp__put_name(f, event_descr[e]);
+            }
+    }
     fprintf(f, "events:");
     for (int e = 0; e < nevents; e++) fprintf(f, " %s", event_names[e]);
-    fprintf(f, "\nsummary:");
-    for (int e = 0; e < nevents; e++) fprintf(f, " %llu", tot[e]);
     fprintf(f, "\n");
+    if (callgrind) {
+        fprintf(f, "summary:");
+        for (int e = 0; e < nevents; e++) fprintf(f, " %llu", tot[e]);
+        fprintf(f, "\n");
+    }
 
-    char *fn_named = calloc((size_t)(nfns ? nfns : 1), 1);
     int cur_file = -1, cur_fn = -1;
-    for (int i = 0; i < nrows;) {
-        /* merge equal (file, fn, line) */
-        int j = i;
+    for (size_t i = 0; i < n;) {
+        size_t j = i; /* merge equal positions */
         memset(acc, 0, sizeof *acc * (size_t)nevents);
-        while (j < nrows && k[j].file == k[i].file && k[j].fn == k[i].fn && k[j].line == k[i].line) {
+        while (j < n && dmdp__same_pos(&k[j], &k[i])) {
             for (int e = 0; e < nevents; e++) acc[e] += rows[k[j].row].values[e];
             j++;
         }
         if (k[i].file != cur_file) {
             cur_file = k[i].file;
             cur_fn = -1;
-            fprintf(f, "\nfl=(%d) ", cur_file + 1);
+            if (callgrind) {
+                fprintf(f, "\nfl=(%d) ", cur_file + 1);
+            } else {
+                fprintf(f, "fl=");
+            }
             dmdp__put_name(f, files[cur_file]);
         }
         if (k[i].fn != cur_fn) {
             cur_fn = k[i].fn;
-            if (fn_named && fn_named[cur_fn]) {
-                fprintf(f, "fn=(%d)\n", cur_fn + 1);
-            } else {
-                fprintf(f, "fn=(%d) ", cur_fn + 1);
-                dmdp__put_name(f, fns[cur_fn]);
-                if (fn_named) fn_named[cur_fn] = 1;
-            }
+            dmdp__put_fn(f, "fn", cur_fn, fns[cur_fn], fn_named, callgrind);
+        }
+        if (k[i].call) {
+            dmdp__put_fn(f, "cfn", k[i].callee, fns[k[i].callee], fn_named, 1);
+            fprintf(f, "calls=1 %d\n", k[i].line);
         }
         fprintf(f, "%d", k[i].line);
         for (int e = 0; e < nevents; e++) fprintf(f, " %llu", acc[e]);
         fprintf(f, "\n");
         i = j;
     }
-    fprintf(f, "\ntotals:");
+    fprintf(f, callgrind ? "\ntotals:" : "summary:");
     for (int e = 0; e < nevents; e++) fprintf(f, " %llu", tot[e]);
     fprintf(f, "\n");
     free(fn_named), free(k), free(files), free(fns), free(acc);
     if (ferror(f)) {
-        fprintf(stderr, "dmdp: write error in a Callgrind profile\n");
+        fprintf(stderr, "dmdp: write error in a %s profile\n", what);
         return -1;
     }
     return 0;
+}
+
+int dmdp_cg_write(FILE *f, const char *cmd, int nevents, const char *const *event_names,
+                  const char *const *event_descr, int nrows, const dmdp_cg_row *rows)
+{
+    return dmdp__write_profile(f, 1, cmd, NULL, nevents, event_names, event_descr, nrows, rows);
+}
+
+int dmdp_cachegrind_write(FILE *f, const char *cmd, const char *const *desc, int nevents,
+                          const char *const *event_names, int nrows, const dmdp_cg_row *rows)
+{
+    return dmdp__write_profile(f, 0, cmd, desc, nevents, event_names, NULL, nrows, rows);
 }

@@ -42,7 +42,7 @@ if command -v callgrind_annotate >/dev/null; then
   callgrind_annotate "$tmp/dmd.cg" >"$tmp/ann.txt" 2>&1 || bad "callgrind_annotate failed on the profile"
   tot=$(jget "$tmp/m.json" total_cost)
   grep -q "rnn_kernel.c" "$tmp/ann.txt" && ok || bad "annotation does not name core/rnn_kernel.c"
-  grep -Eq "rnn_kernel.c:(forward|backward):W_hh" "$tmp/ann.txt" && ok || bad "annotation does not show W_hh's reads"
+  grep -Eq "rnn_kernel.c:(forward|backward) W_hh" "$tmp/ann.txt" && ok || bad "annotation does not show W_hh's reads"
   cgt=$(awk '/^summary:/ {print $2}' "$tmp/dmd.cg")
   [ -n "$tot" ] && [ "$cgt" = "$tot" ] && ok || bad "profile summary Dmd_cost $cgt, measure total $tot"
 else

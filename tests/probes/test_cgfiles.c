@@ -97,9 +97,9 @@ static int test_write(const char *annotate)
     char *kb = put("kern_b.c", "int b;\nvoid g(void) { b++; }\n");
     static const unsigned long long v[][3] = {{100, 8, 1}, {600, 40, 5}, {400, 40, 5}, {7, 8, 1}, {5, 8, 1}};
     const dmdp_cg_row rows[] = {
-        {ka, 4, "forward", v[1]}, {ka, 3, "forward", v[0]}, {kb, 2, "backward", v[3]},
-        {ka, 4, "forward", v[2]}, /* same site as row 0: summed */
-        {ka, 4, "backward", v[4]},
+        {ka, 4, "forward", v[1], NULL}, {ka, 3, "forward", v[0], NULL}, {kb, 2, "backward", v[3], NULL},
+        {ka, 4, "forward", v[2], NULL}, /* same site as row 0: summed */
+        {ka, 4, "backward", v[4], NULL},
     };
     const char *ev[] = {"Cost", "Bytes", "Reads"};
     const char *descr[] = {"ByteDMD cost", "bytes read", NULL};
@@ -110,7 +110,7 @@ static int test_write(const char *annotate)
     const char *bad_ev[] = {"Cost", "2x", "R"};
     FILE *null = fopen("/dev/null", "w");
     CHECK(dmdp_cg_write(null, "x", 3, bad_ev, NULL, 5, rows) == -1, "invalid event name must be refused");
-    dmdp_cg_row neg = {ka, -1, "f", v[0]};
+    dmdp_cg_row neg = {ka, -1, "f", v[0], NULL};
     CHECK(dmdp_cg_write(null, "x", 3, ev, NULL, 1, &neg) == -1, "negative line must be refused");
     fclose(null);
 
@@ -151,6 +151,76 @@ static int test_write(const char *annotate)
     return 0;
 }
 
+/* Run cmd; 1 when every needle[i] occurs on some output line together with
+ * want[i] (the failing ones are reported); the exit status must be 0. */
+static void expect_lines(const char *cmd, int n, const char *const *needle, const char *const *want)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p) {
+        CHECK(0, "cannot run %s", cmd);
+        return;
+    }
+    char line[512];
+    int found[8] = {0};
+    while (fgets(line, sizeof line, p)) {
+        fputs(line, stdout);
+        for (int i = 0; i < n; i++)
+            if (strstr(line, needle[i]) && strstr(line, want[i])) found[i] = 1;
+    }
+    int rc = pclose(p);
+    CHECK(rc == 0, "%s exited with %d", cmd, rc);
+    for (int i = 0; i < n; i++) CHECK(found[i], "%s: no line with '%s' and '%s'", cmd, needle[i], want[i]);
+}
+
+/* Call edges (Callgrind) and the Cachegrind format, each read by its tool.
+ * Hand sums: forward = 100 self + 1000 in its W_hh line = 1100 inclusive;
+ * backward = 7 in its dh line; total 1107. */
+static int test_calls(const char *annotate, const char *cg_annotate)
+{
+    char *ka = put("call_a.c", "int a;\nvoid f(void) {\n  for (;;)\n    a++; /* W_hh loop */\n  a--;\n}\n");
+    char *kb = put("call_b.c", "int b;\nvoid g(void) { b++; }\n");
+    static const unsigned long long v[][3] = {{100, 8, 1}, {600, 40, 5}, {400, 40, 5}, {7, 8, 1}};
+    const dmdp_cg_row rows[] = {
+        {ka, 3, "forward", v[0], NULL},
+        {ka, 4, "forward W_hh (call_a.c:4)", v[1], "forward"},
+        {ka, 4, "forward W_hh (call_a.c:4)", v[2], "forward"}, /* same call: summed */
+        {kb, 2, "backward dh (call_b.c:2)", v[3], "backward"},
+    };
+    const char *ev[] = {"Cost", "Bytes", "Reads"};
+    char *cgf = put("calls.cg", ""), *cgr = put("calls.cgr", "");
+    FILE *f = fopen(cgf, "w");
+    CHECK(dmdp_cg_write(f, "test", 3, ev, NULL, 4, rows) == 0, "write profile with calls");
+    fclose(f);
+    const char *desc[] = {"test profile", NULL};
+    f = fopen(cgr, "w");
+    CHECK(dmdp_cachegrind_write(f, "test", desc, 3, ev, 4, rows) == 0, "write Cachegrind profile");
+    fclose(f);
+    dmdp_cg_row self = {ka, 3, "f", v[0], "f"};
+    FILE *null = fopen("/dev/null", "w");
+    CHECK(dmdp_cg_write(null, "x", 3, ev, NULL, 1, &self) == -1, "a function calling itself must be refused");
+    fclose(null);
+    /* totals count each row once (calls are not cost) */
+    dmdp_cg_sums s;
+    char err[256];
+    const char *pf[1] = {cgf};
+    CHECK(dmdp_cg_parse(pf, 1, &s, err, sizeof err) == 0 && s.phases[0].v[0] == 1107, "summary (want 1107): %s", err);
+    if (!annotate || !cg_annotate) return 77;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "%s --inclusive=yes %s 2>&1", annotate, cgf);
+    const char *inc_n[] = {"PROGRAM TOTALS", "call_a.c:forward\n", "call_b.c:backward\n", "forward W_hh"};
+    const char *inc_w[] = {"1,107", "1,100", "7 ", "1,000"};
+    expect_lines(cmd, 4, inc_n, inc_w);
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", annotate, cgf);
+    const char *exc_n[] = {"call_a.c:forward\n", "W_hh loop"};
+    const char *exc_w[] = {"100 ", "1,000"};
+    expect_lines(cmd, 2, exc_n, exc_w);
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1", cg_annotate, cgr);
+    const char *cg_n[] = {"PROGRAM TOTALS", "forward W_hh", "W_hh loop", "backward dh"};
+    const char *cg_w[] = {"1,107", "1,000", "1,000", "7 "};
+    expect_lines(cmd, 4, cg_n, cg_w);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     snprintf(dir, sizeof dir, "/tmp/dmdp_cgfiles.XXXXXX");
@@ -160,6 +230,7 @@ int main(int argc, char **argv)
     }
     test_parse();
     int skip = test_write(argc > 1 ? argv[1] : NULL);
+    if (test_calls(argc > 1 ? argv[1] : NULL, argc > 2 ? argv[2] : NULL) == 77) skip = 77;
     char rm[128];
     snprintf(rm, sizeof rm, "rm -rf %s", dir);
     if (system(rm) != 0) fprintf(stderr, "could not remove %s\n", dir);
@@ -168,7 +239,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (skip == 77) {
-        printf("test_cgfiles: callgrind_annotate not available, annotate part skipped\n");
+        printf("test_cgfiles: callgrind_annotate or cg_annotate not available, annotate part skipped\n");
         return 77;
     }
     printf("test_cgfiles: all checks passed\n");
