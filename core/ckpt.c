@@ -1,13 +1,14 @@
 /*
- * ckpt.c -- the checkpoint format, version 1.  Everything little-endian.
+ * ckpt.c -- the checkpoint format, version 2.  Everything little-endian.
  *
  *   offset 0   magic "DMDPCKPT" (8 bytes)
- *          8   u32 version (1)
+ *          8   u32 version (2; version 1 is still read, see below)
  *         12   u32 element bytes of the parameters (8 float64, 4 float32)
  *         16   configuration: u32 task, init, activation, T, H, batch,
  *              batches_per_epoch, epochs, nesterov, momentum_schedule,
  *              lr_schedule, lr_step_epochs, lr_patience, precision;
  *              u64 seed; f64 lr, momentum, clip, lr_gamma, lr_min, sigma
+ *              u32 task encoding (task_info.encoding; version 2 only)
  *              dims: u32 I, O, K; u64 P
  *              training state: i64 step; u32 epoch, ep_steps, ep_clipped,
  *              plateau_bad, solved_epoch, diverged_epoch, status;
@@ -22,8 +23,10 @@
  *
  * The reader rejects, with a one-line reason: an unreadable file, a wrong
  * magic or version, a truncated file or trailing bytes, a checksum mismatch,
- * a configuration that fails rnn_config_check, and dims that disagree with
- * the task.
+ * a configuration that fails rnn_config_check, a task encoding other than the
+ * one this build generates (a version-1 file has encoding 1 for every task:
+ * that is what every task generated before the field existed), and dims that
+ * disagree with the task.
  */
 #include <errno.h>
 #include <math.h>
@@ -33,7 +36,8 @@
 #include "rnn.h"
 
 #define CKPT_MAGIC "DMDPCKPT"
-#define CKPT_VERSION 1u
+#define CKPT_VERSION 2u
+#define CKPT_VERSION_MIN 1u /* oldest version read */
 #define CKPT_MAX_BYTES ((size_t)4 << 30)
 
 rnn_model *rnn__alloc(const rnn_config *cfg);
@@ -119,6 +123,7 @@ int rnn_ckpt_write(const rnn_model *m, FILE *f)
     ck_u64(&b, c->seed);
     double cd[] = {c->lr, c->momentum, c->clip, c->lr_gamma, c->lr_min, c->sigma};
     for (size_t k = 0; k < sizeof cd / sizeof cd[0]; k++) ck_f64(&b, cd[k]);
+    ck_u32(&b, (uint32_t)task_get(c->task)->encoding);
     ck_u32(&b, (uint32_t)m->I);
     ck_u32(&b, (uint32_t)m->O);
     ck_u32(&b, (uint32_t)m->K);
@@ -225,7 +230,7 @@ rnn_model *rnn_ckpt_read(const char *path, char *err, size_t errlen)
     fclose(f);
     rnn_model *m = NULL;
     const char *why = NULL;
-    char why_buf[256];
+    char why_buf[384];
     if (ioerr) {
         why = "read error";
         goto fail;
@@ -236,8 +241,9 @@ rnn_model *rnn_ckpt_read(const char *path, char *err, size_t errlen)
     }
     ck_rd r = {buf, n - 8, 8, 0};
     uint32_t ver = ck_ru32(&r);
-    if (ver != CKPT_VERSION) {
-        snprintf(why_buf, sizeof why_buf, "unsupported version %u (this build reads version %u)", ver, CKPT_VERSION);
+    if (ver < CKPT_VERSION_MIN || ver > CKPT_VERSION) {
+        snprintf(why_buf, sizeof why_buf, "unsupported version %u (this build reads versions %u..%u)", ver,
+                 CKPT_VERSION_MIN, CKPT_VERSION);
         why = why_buf;
         goto fail;
     }
@@ -271,6 +277,7 @@ rnn_model *rnn_ckpt_read(const char *path, char *err, size_t errlen)
     c.lr_gamma = ck_rf64(&r);
     c.lr_min = ck_rf64(&r);
     c.sigma = ck_rf64(&r);
+    int enc = ver >= 2 ? ck_ri32(&r) : 1;
     if (r.short_) {
         why = "truncated";
         goto fail;
@@ -279,6 +286,14 @@ rnn_model *rnn_ckpt_read(const char *path, char *err, size_t errlen)
     const char *bad = rnn_config_check(&c, cbuf, sizeof cbuf);
     if (bad) {
         snprintf(why_buf, sizeof why_buf, "invalid configuration inside (%s)", bad);
+        why = why_buf;
+        goto fail;
+    }
+    const task_info *ti = task_get(c.task);
+    if (enc != ti->encoding) {
+        const char *old = task_old_encoding(c.task, enc);
+        snprintf(why_buf, sizeof why_buf, "written for %s encoding %d (%s); this build generates encoding %d",
+                 ti->name, enc, old ? old : "unknown to this build", ti->encoding);
         why = why_buf;
         goto fail;
     }

@@ -28,17 +28,19 @@ __extension__ typedef unsigned __int128 task__u128;
 #define TASK_NM_BITS 5      /* noiseless_memorization: bits to recall */
 
 static const task_info task__table[TASK_COUNT] = {
-    /* name, I, O, regression, min_T, metric, higher_is_better, solve_threshold */
-    [TASK_ADDITION] = {"addition", 2, 1, 1, 2, "mse", 0, 0.05},
+    /* name, I, O, regression, min_T, metric, higher_is_better, solve_threshold, encoding */
+    [TASK_ADDITION] = {"addition", 2, 1, 1, 2, "mse", 0, 0.05, 1},
     /* 0.6 x chance, the same ratio as addition's 0.05 / (1/12) */
-    [TASK_MULTIPLICATION] = {"multiplication", 2, 1, 1, 2, "mse", 0, 0.6 * 7.0 / 288.0},
-    [TASK_XOR] = {"xor", 2, 2, 0, 2, "accuracy", 1, 0.95},
-    [TASK_TEMPORAL_ORDER] = {"temporal_order", 6, 4, 0, 10, "accuracy", 1, 0.90},
-    [TASK_3BIT_MEMORIZATION] = {"3bit_memorization", 4, 8, 0, 4, "accuracy", 1, 0.90},
+    [TASK_MULTIPLICATION] = {"multiplication", 2, 1, 1, 2, "mse", 0, 0.6 * 7.0 / 288.0, 1},
+    [TASK_XOR] = {"xor", 2, 2, 0, 2, "accuracy", 1, 0.95, 1},
+    [TASK_TEMPORAL_ORDER] = {"temporal_order", 6, 4, 0, 10, "accuracy", 1, 0.90, 1},
+    /* encoding 2: the seed's five one-hot channels (1 was four channels with a
+     * scalar U[0,1) noise value) */
+    [TASK_3BIT_MEMORIZATION] = {"3bit_memorization", 5, 8, 0, 5, "accuracy", 1, 0.90, 2},
     [TASK_NOISELESS_MEMORIZATION] = {"noiseless_memorization", 4, 2, 0, 2 * TASK_NM_BITS + 1,
-                                     "accuracy", 1, 0.95},
+                                     "accuracy", 1, 0.95, 1},
     [TASK_RANDOM_PERMUTATION] = {"random_permutation", TASK_RP_SYMBOLS, TASK_RP_SYMBOLS, 0, 2,
-                                 "accuracy", 1, 0.95},
+                                 "accuracy", 1, 0.95, 1},
 };
 
 static int task__id_ok(task_id t)
@@ -49,6 +51,14 @@ static int task__id_ok(task_id t)
 const task_info *task_get(task_id t)
 {
     return task__id_ok(t) ? &task__table[t] : NULL;
+}
+
+const char *task_old_encoding(task_id t, int encoding)
+{
+    if (t == TASK_3BIT_MEMORIZATION && encoding == 1)
+        return "the old 3bit_memorization encoding (4 input channels, scalar U[0,1) noise), "
+               "not the seed's 5 one-hot channels";
+    return NULL;
 }
 
 int task_parse(const char *name)
@@ -142,21 +152,23 @@ static void task__temporal_order(int T, double *xs /* (T, 6) */, rng_t *r, int *
     *label = 2 * s1 + s2;
 }
 
-/* 3bit_memorization.  I = 4: channels 0/1 the one-hot bit symbols "0"/"1" at
- * t = 0, 1, 2; channel 2 i.i.d. U[0,1) noise at t = 3 .. T-2; channel 3 the
- * query token at t = T-1.  Label 4*b0 + 2*b1 + b2 (first bit most
- * significant).  Draws per sample: 3 + (T - 4). */
-static void task__3bit(int T, double *xs /* (T, 4) */, rng_t *r, int *label)
+/* 3bit_memorization, the seed's encoding.  I = 5 one-hot symbols: channel 0
+ * bit "0", 1 bit "1", 2 the query token, 3 and 4 the two noise tokens.
+ * t = 0, 1, 2: the bits b0, b1, b2; t = 3 .. T-2: a noise token, 3 or 4 with
+ * probability 1/2 each, i.i.d.; t = T-1: the query.  Label 4*b0 + 2*b1 + b2
+ * (first bit most significant).  Draws per sample: 3 (bits) + (T - 4) (noise
+ * tokens) = T - 1. */
+static void task__3bit(int T, double *xs /* (T, 5) */, rng_t *r, int *label)
 {
     int lab = 0;
     for (int s = 0; s < 3; s++) {
         int bit = task__pick(r, 2);
-        xs[4 * s + bit] = 1.0;
+        xs[5 * s + bit] = 1.0;
         lab = 2 * lab + bit;
     }
     for (int s = 3; s < T - 1; s++)
-        xs[4 * s + 2] = rng_uniform(r);
-    xs[4 * (T - 1) + 3] = 1.0;
+        xs[5 * s + 3 + task__pick(r, 2)] = 1.0;
+    xs[5 * (T - 1) + 2] = 1.0;
     *label = lab;
 }
 

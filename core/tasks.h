@@ -31,10 +31,16 @@ typedef struct {
     const char *metric;     /* "mse" or "accuracy" */
     int higher_is_better;   /* accuracy: 1, mse: 0 */
     double solve_threshold; /* solved when metric < thr (mse) or > thr (accuracy) */
+    int encoding;           /* version of the input encoding / target definition: bumped
+                             * whenever the generator's distribution changes, stored in
+                             * checkpoints, which are refused when it differs */
 } task_info;
 
 /* Static description of a task (never NULL for a valid id). */
 const task_info *task_get(task_id t);
+/* One line describing an encoding version of a task that this build no longer
+ * generates (for refusing an old checkpoint: what it was), or NULL. */
+const char *task_old_encoding(task_id t, int encoding);
 /* Task id by CLI name, or -1 when unknown. */
 int task_parse(const char *name);
 /* Comma-separated list of task names (static string), for --help and errors. */

@@ -116,22 +116,17 @@ static int check_sample(batch_view *v, int b)
         break;
     }
     case TASK_3BIT_MEMORIZATION: {
+        /* the seed's encoding: 5 one-hot channels, bits 0/1, query 2, noise 3/4 */
         int code = 0;
-        for (int s = 0; s < 3; s++) {
-            int h = onehot(xs + 4 * s, 4);
-            if (h != 0 && h != 1) {
-                BAD("3bit T=%d b=%d t=%d: not a bit symbol", T, b, s);
-                h = 0;
-            }
-            code = 2 * code + h;
+        for (int s = 0; s < T; s++) {
+            int h = onehot(xs + 5 * s, 5);
+            int ok = s < 3 ? (h == 0 || h == 1) : s < T - 1 ? (h == 3 || h == 4) : h == 2;
+            if (!ok)
+                BAD("3bit T=%d b=%d t=%d: symbol %d (row not one-hot: -1); want %s", T, b, s, h,
+                    s < 3 ? "a bit 0/1" : s < T - 1 ? "a noise token 3/4" : "the query 2");
+            if (s < 3)
+                code = 2 * code + (h == 1);
         }
-        for (int s = 3; s < T - 1; s++) {
-            const double *row = xs + 4 * s;
-            if (row[0] != 0 || row[1] != 0 || row[3] != 0 || !(row[2] >= 0 && row[2] < 1))
-                BAD("3bit T=%d b=%d t=%d: not a noise step", T, b, s);
-        }
-        if (onehot(xs + 4 * (T - 1), 4) != 3)
-            BAD("3bit T=%d b=%d: last step is not the query token", T, b);
         if (v->lab[b] != code)
             BAD("3bit label %d, bits say %d", v->lab[b], code);
         break;
@@ -287,6 +282,79 @@ static void check_task_at(task_id t, int T, int B)
     CHECK(same, "%s T=%d: same seed gave a different batch", ti->name, T);
     batch_free(&again);
     batch_free(&bb);
+}
+
+/* 3bit_memorization's distribution, against the seed's definition, on many
+ * sequences: every bit position and the label uniform, the noise tokens 3/4
+ * with probability 1/2 at every noise step (overall and per timestep),
+ * independent of the neighbouring token and of the label.  A frequency p
+ * from n trials has standard error sqrt(p(1-p)/n); each check allows 5 s.e.
+ * (a false alarm once in ~1.7 million per check; the ~70 checks here fail by
+ * chance with probability < 1e-4). */
+static void check_3bit_stats(void)
+{
+    enum { T = 60, B = 20000, I = 5 };
+    rng_t r;
+    rng_seed(&r, 77);
+    batch_buf bb = gen(TASK_3BIT_MEMORIZATION, T, B, &r, 0);
+    static long tok3_at[T], bit1_at[3], label_n[8], tok3_given_label[8], same_next, pairs, tok3;
+    memset(tok3_at, 0, sizeof tok3_at);
+    long query_last = 0, rows_onehot = 0;
+    for (int b = 0; b < B; b++) {
+        const double *xs = bb.x + (size_t)b * T * I;
+        int code = 0, prev = -1;
+        for (int s = 0; s < T; s++) {
+            int h = onehot(xs + I * s, I);
+            rows_onehot += h >= 0;
+            if (s < 3) {
+                bit1_at[s] += h == 1;
+                code = 2 * code + (h == 1);
+            } else if (s < T - 1) {
+                tok3_at[s] += h == 3;
+                tok3 += h == 3;
+                if (prev >= 0) {
+                    same_next += h == prev;
+                    pairs++;
+                }
+                prev = h;
+            } else {
+                query_last += h == 2;
+            }
+        }
+        CHECK(bb.lab[b] == code, "3bit stats: label %d, bits say %d", bb.lab[b], code);
+        label_n[code]++;
+        for (int s = 3; s < T - 1; s++)
+            tok3_given_label[code] += onehot(xs + I * s, I) == 3;
+    }
+    batch_free(&bb);
+    check_close("3bit T=60: rows that are one-hot (of B*T)", (double)rows_onehot, (double)B * T, 0);
+    check_close("3bit T=60: query token (channel 2) at t = T-1 (of B)", (double)query_last, B, 0);
+    const long nn = (long)B * (T - 4); /* noise steps */
+    check_stat("3bit T=60: P(noise token = 3), all noise steps", (double)tok3 / nn, 0.5,
+               sqrt(0.25 / nn), 5);
+    double worst_z = 0;
+    int worst_t = -1;
+    for (int s = 3; s < T - 1; s++) {
+        double z = fabs((double)tok3_at[s] / B - 0.5) / sqrt(0.25 / B);
+        if (z > worst_z)
+            worst_z = z, worst_t = s;
+    }
+    char what[96];
+    snprintf(what, sizeof what, "3bit T=60: P(token 3) per timestep, worst (t=%d)", worst_t);
+    check_stat(what, (double)tok3_at[worst_t] / B, 0.5, sqrt(0.25 / B), 5);
+    check_stat("3bit T=60: P(next noise token = this one) (independence)",
+               (double)same_next / pairs, 0.5, sqrt(0.25 / pairs), 5);
+    for (int s = 0; s < 3; s++) {
+        snprintf(what, sizeof what, "3bit T=60: P(bit %d = 1)", s);
+        check_stat(what, (double)bit1_at[s] / B, 0.5, sqrt(0.25 / B), 5);
+    }
+    for (int c = 0; c < 8; c++) {
+        snprintf(what, sizeof what, "3bit T=60: P(label = %d)", c);
+        check_stat(what, (double)label_n[c] / B, 0.125, sqrt(0.125 * 0.875 / B), 5);
+        long n = label_n[c] * (T - 4);
+        snprintf(what, sizeof what, "3bit T=60: P(token 3 | label = %d)", c);
+        check_stat(what, (double)tok3_given_label[c] / n, 0.5, sqrt(0.25 / n), 5);
+    }
 }
 
 /* Chance baselines: estimate from a large batch, compare with task_chance
@@ -477,6 +545,10 @@ static void check_validity_and_names(void)
           "solve thresholds differ from the seed's");
     CHECK(task_solved(TASK_ADDITION, 0.049) && !task_solved(TASK_ADDITION, 0.051),
           "addition solve test around 0.05");
+    CHECK(task_get(TASK_3BIT_MEMORIZATION)->input_dim == 5 &&
+              task_get(TASK_3BIT_MEMORIZATION)->output_dim == 8 &&
+              task_get(TASK_3BIT_MEMORIZATION)->min_T == 5,
+          "3bit_memorization: I, O, min_T are not the seed's 5, 8, 5");
     CHECK(task_out_steps(TASK_NOISELESS_MEMORIZATION, 30) == 5 &&
               task_out_steps(TASK_ADDITION, 30) == 1,
           "task_out_steps");
@@ -499,6 +571,7 @@ int main(void)
     /* temporal_order at every T from 10 to 120 (window rounding) */
     for (int T = 10; T <= 120; T++)
         check_task_at(TASK_TEMPORAL_ORDER, T, 400);
+    check_3bit_stats();
     check_chance();
     check_validity_and_names();
     return check_exit("test_tasks");

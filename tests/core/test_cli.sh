@@ -8,6 +8,7 @@
 set -u
 bin=$1
 work=$2
+data=$(cd "$(dirname "$0")" && pwd)/data # checkpoints written by older builds (data/README)
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work" || exit 1
@@ -104,6 +105,17 @@ bad "junk checkpoint" train --resume junk.ckpt --out badout
 bad "resume with a model flag" train --resume full/model.ckpt -H 9 --out badout
 bad "resume with fewer epochs" train --resume full/model.ckpt --epochs 2 --out badout
 bad "headline jobs 0" headline --jobs 0 --out badout
+# each task's own minimum T, named with the task
+bad "T below 3bit_memorization's minimum 5" train --task 3bit_memorization -T 4 --out badout
+grep -q '3bit_memorization.*expected 5\.\.' bad.err && pass "the T message names the task and its minimum 5" \
+  || fail "T message: $(cat bad.err)"
+# a checkpoint of the old 3bit encoding (4 channels) is refused, saying why;
+# an old (version 1) checkpoint of an unchanged task still resumes
+bad "checkpoint with the old 3bit encoding" train --resume "$data/v1_3bit_old_encoding.ckpt" --out badout
+grep -q 'encoding 1 (the old 3bit_memorization encoding (4 input channels' bad.err \
+  && pass "old 3bit checkpoint: the message says why" || fail "old 3bit checkpoint message: $(cat bad.err)"
+"$bin" train --resume "$data/v1_addition.ckpt" --epochs 2 --out v1add --quiet && grep -q '"epochs_run": 2' v1add/run.json \
+  && pass "a version-1 addition checkpoint still resumes" || fail "version-1 addition checkpoint"
 rm -rf badout
 "$bin" train "${small[@]}" --epochs 1 --out afile/sub > bad.out 2> bad.err
 rc=$?

@@ -18,7 +18,7 @@ print(d['total_cost'], d['total_reads'], *[p['cost'] for p in d['phases']])")
 # 2. the trace of what was priced, re-priced from the file, equals the in-process total
 for model in live classic; do
   for w in 8 1; do
-    "$dmdprof" measure --task 3bit_memorization -T 4 -H 3 --batch 2 --model $model --bytes-per-element $w \
+    "$dmdprof" measure --task 3bit_memorization -T 5 -H 3 --batch 2 --model $model --bytes-per-element $w \
       --trace-out "$tmp/t.trace" --json -q >"$tmp/m.json" || bad "measure --trace-out ($model) failed"
     "$dmdprof" price "$tmp/t.trace" --model $model --json >"$tmp/p.json" || bad "price of the trace failed"
     a=$(jget "$tmp/m.json" total_cost total_reads total_bytes_read)
