@@ -309,9 +309,16 @@ int cmd_callgrind(int argc, char **argv)
         snprintf(err, sizeof err, "Callgrind wrote no dumps in %s (see %s)", dumps, log);
     } else if (dmdp_cg_parse(files, nd, sums, err, sizeof err) == 0) {
         parsed = 1;
-        int phased = 0;
-        for (int j = 0; j < sums->nphases; j++) phased += strcmp(sums->phases[j].name, "outside") != 0;
-        if (!phased)
+        int phased = 0, counted = 0;
+        for (int j = 0; j < sums->nphases; j++)
+            if (strcmp(sums->phases[j].name, "outside")) {
+                phased++;
+                counted += sums->phases[j].v[0] != 0;
+            }
+        if (phased && !counted)
+            snprintf(err, sizeof err, "every per-phase dump is empty: Callgrind collected nothing inside the phases "
+                     "(a --toggle-collect or --collect-atstart option in VALGRIND_OPTS or a .valgrindrc?)");
+        else if (!phased)
             snprintf(err, sizeof err, "no per-phase dumps: the command ran no phases under the probes (is '%.200s' wired "
                      "to dmdp_start, and built with Callgrind client requests?)", exe == self && nargs ? argv[i] : exe);
     }

@@ -40,6 +40,7 @@ struct dmdp {
     /* Callgrind's own stack of open phase names (dump names) */
     int cg_depth;
     const char *cg_stack[DMD_PHASE_MAX_DEPTH];
+    int cg_toggle; /* 1: collection was off at start (--collect-atstart=no): toggle around phases */
     /* last reading */
     long long last_ns;
     long long last_papi[DMDP__MAX_EV];
@@ -128,22 +129,110 @@ static void dmdp__on_phase(void *ctx, const char *name, int begin)
     }
 }
 
-/* Collection is on while any phase is open; each span between transitions
- * is dumped under the name of the phase that was innermost during it. */
+/* ---- Callgrind: is collection on when the program starts? ----
+ * The toggles of --collect-atstart=no and the plain dumps of the default
+ * (collection always on) give the same per-phase counts, but only if the
+ * probes know which of the two they are in: toggling when collection is
+ * already on would invert every span.  Valgrind takes its options from
+ * ~/.valgrindrc, $VALGRIND_OPTS, ./.valgrindrc and its command line, in that
+ * order (the last one wins).  The client's /proc/self/cmdline is faked by
+ * Valgrind (it shows the program's own argv); /proc/thread-self/cmdline is
+ * not, and holds the valgrind command line. */
+#ifdef DMDPROF_HAVE_VALGRIND
+typedef struct {
+    int collect;                /* 1 on at start (Valgrind's default), 0 off */
+    int toggled;                /* --toggle-collect= seen: the state is not ours to know */
+    int seen_cmdline;           /* the command line could be read */
+} dmdp__cgopts;
+
+static void dmdp__cg_option(dmdp__cgopts *o, const char *a)
+{
+    char buf[256];
+    if (!strncmp(a, "--callgrind:", 12)) { /* the tool-prefixed form of the rc files */
+        snprintf(buf, sizeof buf, "--%s", a + 12);
+        a = buf;
+    }
+    if (!strcmp(a, "--collect-atstart=no"))
+        o->collect = 0;
+    else if (!strcmp(a, "--collect-atstart=yes"))
+        o->collect = 1;
+    else if (!strncmp(a, "--toggle-collect=", 17))
+        o->toggled = 1;
+}
+
+/* Whitespace-separated options of an rc file or $VALGRIND_OPTS. */
+static void dmdp__cg_words(dmdp__cgopts *o, const char *s)
+{
+    char w[256];
+    while (s && *s) {
+        while (*s == ' ' || *s == '\t' || *s == '\n') s++;
+        size_t n = 0;
+        while (*s && *s != ' ' && *s != '\t' && *s != '\n') {
+            if (n + 1 < sizeof w) w[n++] = *s;
+            s++;
+        }
+        w[n] = 0;
+        if (n) dmdp__cg_option(o, w);
+    }
+}
+
+static void dmdp__cg_file(dmdp__cgopts *o, const char *path)
+{
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f) return;
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    dmdp__cg_words(o, buf);
+}
+
+static dmdp__cgopts dmdp__cg_options(void)
+{
+    dmdp__cgopts o = {1, 0, 0};
+    char path[4096];
+    const char *home = getenv("HOME");
+    if (home && snprintf(path, sizeof path, "%s/.valgrindrc", home) < (int)sizeof path) dmdp__cg_file(&o, path);
+    dmdp__cg_words(&o, getenv("VALGRIND_OPTS"));
+    dmdp__cg_file(&o, "./.valgrindrc");
+    FILE *f = fopen("/proc/thread-self/cmdline", "r");
+    if (f) {
+        static char buf[65536];
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = 0;
+        /* argv[0] (the valgrind binary), then its options up to the program */
+        for (size_t i = strlen(buf) + 1; i < n; i += strlen(buf + i) + 1) {
+            if (buf[i] != '-') break;
+            dmdp__cg_option(&o, buf + i);
+        }
+        o.seen_cmdline = n > 0;
+    }
+    return o;
+}
+#endif
+
+/* Each span between transitions is dumped under the name of the phase that
+ * was innermost during it ("outside" between phases).  Collection must be on
+ * inside phases: with collection on from the start nothing is toggled; with
+ * --collect-atstart=no it is toggled on just before the outermost phase's
+ * first dump and off just after its last one (toggling keeps the simulated
+ * caches warm; START/STOP_INSTRUMENTATION would flush them).  A phase's span
+ * runs from one dump to the next, and the code between them does not depend
+ * on the mode, so both modes give the same per-phase counts (tested). */
 static void dmdp__on_phase_cg(void *ctx, const char *name, int begin)
 {
 #ifdef DMDPROF_HAVE_VALGRIND
     dmdp *p = ctx;
     if (begin) {
-        if (p->cg_depth == 0)
-            CALLGRIND_TOGGLE_COLLECT;
-        else
-            CALLGRIND_DUMP_STATS_AT(p->cg_stack[p->cg_depth - 1]);
+        int outer = p->cg_depth == 0;
+        if (outer && p->cg_toggle) CALLGRIND_TOGGLE_COLLECT;
+        CALLGRIND_DUMP_STATS_AT(outer ? "outside" : p->cg_stack[p->cg_depth - 1]);
         if (p->cg_depth < DMD_PHASE_MAX_DEPTH) p->cg_stack[p->cg_depth++] = name;
     } else {
         if (p->cg_depth > 0) p->cg_depth--;
-        if (p->cg_depth == 0) CALLGRIND_TOGGLE_COLLECT;
         CALLGRIND_DUMP_STATS_AT(name);
+        if (p->cg_depth == 0 && p->cg_toggle) CALLGRIND_TOGGLE_COLLECT;
     }
 #else
     (void)ctx, (void)name, (void)begin;
@@ -181,11 +270,26 @@ dmdp *dmdp_start(const char *papi_events, int quiet)
         fprintf(stderr, "dmdp: probes started inside phase '%s'; no Callgrind toggles (start them outside phases)\n",
                 dmd_phase_current());
     } else if (dmdp_under_valgrind() && !dmdp__cg_owner) {
+#ifdef DMDPROF_HAVE_VALGRIND
+        dmdp__cgopts o = dmdp__cg_options();
+        if (o.toggled) {
+            fprintf(stderr, "dmdp: valgrind runs with --toggle-collect=...: the probes cannot know when Callgrind "
+                            "collects, so they write no per-phase dumps (drop --toggle-collect, or use dmdprof callgrind)\n");
+            goto started;
+        }
+        if (!o.seen_cmdline && !quiet)
+            fprintf(stderr, "dmdp: cannot read valgrind's command line (/proc/thread-self/cmdline); assuming "
+                            "--collect-atstart=%s\n", o.collect ? "yes" : "no");
+        p->cg_toggle = !o.collect;
+#endif
         p->listen_cg = dmd_phase_listen(dmdp__on_phase_cg, p);
         if (p->listen_cg >= 0) dmdp__cg_owner = p;
         if (p->listen_cg < 0 && !quiet)
             fprintf(stderr, "dmdp: no free phase-listener slot for the Callgrind toggles; no per-phase dumps\n");
     }
+#ifdef DMDPROF_HAVE_VALGRIND
+started:
+#endif
     p->running = 1;
     p->last_ns = dmdp__now_ns();
     if (p->papi.ncounted && dmdp__papi_read(&p->papi, p->last_papi) != 0) {
