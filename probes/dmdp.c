@@ -11,9 +11,12 @@
  */
 #include "dmdp.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dmd.h"
 #include "dmdp_int.h"
@@ -52,7 +55,28 @@ struct dmdp {
     int papi_failed;  /* a read failed mid-run: PAPI values are missing */
     char papi_fail_reason[DMDP__REASON_MAX];
     dmdp__papi papi;
+    /* energy (powercap), when the list said "energy" */
+    int energy_wanted, energy_failed;
+    dmdp__energy energy;
+    long long energy_acc[DMDP_MAX_PHASES + 1][DMDP__MAX_ZONES];
+    /* PAPI's high-level output: one region per phase call, inclusive */
+    int hl_on, nhl;          /* writing it; number of events in it */
+    int hl_ev[DMDP__MAX_EV]; /* (nhl) event indices */
+    struct {
+        int id;
+        long long ns, cyc, v[DMDP__MAX_EV];
+    } hl_stack[DMD_PHASE_MAX_DEPTH];
+    int hl_depth;
+    struct dmdp__hl_region *hl_reg; /* (hl_nreg) */
+    long long *hl_val;              /* (hl_nreg * nhl) */
+    int hl_nreg, hl_cap, hl_overflow;
 };
+
+struct dmdp__hl_region {
+    int phase, parent, closed;
+    long long ns, cyc;
+};
+#define DMDP__HL_MAX_REGIONS 1000000 /* region calls kept for the high-level output */
 
 int dmdp_have_valgrind(void)
 {
@@ -109,9 +133,65 @@ static void dmdp__charge(dmdp *p, int into)
         }
         for (int e = 0; e < p->papi.nev; e++)
             if (p->papi.ok[e]) {
-                p->papi_acc[into][e] += v[e] - p->last_papi[e];
+                if (p->papi.instant[e])
+                    p->papi_acc[into][e] = v[e]; /* the level at the end of the phase's last span */
+                else
+                    p->papi_acc[into][e] += v[e] - p->last_papi[e];
                 p->last_papi[e] = v[e];
             }
+    }
+    if (p->energy.nzones && !p->energy_failed) {
+        long long d[DMDP__MAX_ZONES];
+        if (dmdp__energy_delta(&p->energy, d) != 0)
+            p->energy_failed = 1;
+        else
+            for (int z = 0; z < p->energy.nzones; z++) p->energy_acc[into][z] += d[z];
+    }
+}
+
+/* High-level output: open a region at begin, close it at end (inclusive:
+ * the difference between the readings at its begin and end). */
+static void dmdp__hl_transition(dmdp *p, int phase, int begin)
+{
+    if (begin) {
+        if (p->hl_depth == DMD_PHASE_MAX_DEPTH) return;
+        int d = p->hl_depth++;
+        p->hl_stack[d].id = -1;
+        if (p->hl_nreg == DMDP__HL_MAX_REGIONS) {
+            p->hl_overflow = 1;
+            return;
+        }
+        if (p->hl_nreg == p->hl_cap) {
+            int cap = p->hl_cap ? 2 * p->hl_cap : 64;
+            struct dmdp__hl_region *r = realloc(p->hl_reg, sizeof *r * (size_t)cap);
+            if (r) p->hl_reg = r;
+            long long *v = r ? realloc(p->hl_val, sizeof *v * (size_t)cap * (size_t)(p->nhl ? p->nhl : 1)) : NULL;
+            if (v) p->hl_val = v;
+            if (!r || !v) {
+                p->hl_overflow = 1;
+                return;
+            }
+            p->hl_cap = cap;
+        }
+        int id = p->hl_nreg++;
+        int parent = -1;
+        for (int k = d - 1; k >= 0 && parent < 0; k--) parent = p->hl_stack[k].id;
+        p->hl_reg[id] = (struct dmdp__hl_region){phase, parent, 0, 0, 0};
+        p->hl_stack[d].id = id;
+        p->hl_stack[d].ns = p->last_ns;
+        p->hl_stack[d].cyc = dmdp__papi_cycles();
+        for (int i = 0; i < p->nhl; i++) p->hl_stack[d].v[i] = p->last_papi[p->hl_ev[i]];
+    } else if (p->hl_depth > 0) {
+        int d = --p->hl_depth, id = p->hl_stack[d].id;
+        if (id < 0) return;
+        p->hl_reg[id].closed = 1;
+        p->hl_reg[id].ns = p->last_ns - p->hl_stack[d].ns;
+        p->hl_reg[id].cyc = dmdp__papi_cycles() - p->hl_stack[d].cyc;
+        for (int i = 0; i < p->nhl; i++) {
+            int e = p->hl_ev[i];
+            p->hl_val[(size_t)id * (size_t)p->nhl + (size_t)i] =
+                p->papi.instant[e] ? p->last_papi[e] : p->last_papi[e] - p->hl_stack[d].v[i];
+        }
     }
 }
 
@@ -124,8 +204,10 @@ static void dmdp__on_phase(void *ctx, const char *name, int begin)
         int i = dmdp__phase_index(p, name);
         p->calls[i]++;
         if (p->depth < DMD_PHASE_MAX_DEPTH) p->stack[p->depth++] = i;
+        if (p->hl_on) dmdp__hl_transition(p, i, 1);
     } else if (p->depth > 0) {
         p->depth--;
+        if (p->hl_on) dmdp__hl_transition(p, cur, 0);
     }
 }
 
@@ -258,6 +340,16 @@ dmdp *dmdp_start(const char *papi_events, int quiet)
             dmdp__papi_open(&p->papi, quiet);
         }
     }
+    p->energy_wanted = p->papi.want_energy;
+    if (p->energy_wanted && !dmdp__energy_open(&p->energy) && !quiet)
+        fprintf(stderr, "dmdp: energy: %s; written as missing\n", p->energy.reason);
+    /* PAPI's high-level output, when PAPI counts something and
+     * $PAPI_OUTPUT_DIRECTORY says where (PAPI's own convention) */
+    if (p->papi.ncounted && getenv("PAPI_OUTPUT_DIRECTORY")) {
+        p->hl_on = 1;
+        for (int e = 0; e < p->papi.nev; e++)
+            if (p->papi.ok[e] && p->papi.alias[e] < 0) p->hl_ev[p->nhl++] = e;
+    }
     p->listen_measure = dmd_phase_listen(dmdp__on_phase, p);
     if (p->listen_measure < 0) {
         fprintf(stderr, "dmdp: no free phase-listener slot (limit %d); probes not started\n", DMD_PHASE_MAX_LISTENERS);
@@ -299,6 +391,90 @@ started:
     return p;
 }
 
+/* mkdir that is fine when the directory exists. */
+static int dmdp__mkdir(const char *d) { return mkdir(d, 0777) == 0 || errno == EEXIST ? 0 : -1; }
+
+static json_t *dmdp__str_ll(long long v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%lld", v);
+    return json_string(b);
+}
+
+/* $PAPI_OUTPUT_DIRECTORY/papi_hl_output/rank_PID.json in the layout PAPI
+ * 7.0's high-level API writes (read here from a PAPI_hl run on Debian's
+ * libpapi 7.0.0): version and CPU, event_definitions {name: {component,
+ * type delta|instant}}, threads {"0": {regions {id: {name,
+ * parent_region_id, cycles, real_time_nsec, EVENT...}}}}, one region per
+ * call, inclusive, every value a string.  Written to a temporary name and
+ * renamed; a second run in the same process gets rank_PID-2.json. */
+static void dmdp__hl_write(dmdp *p)
+{
+    const char *top = getenv("PAPI_OUTPUT_DIRECTORY");
+    if (p->papi_failed) {
+        fprintf(stderr, "dmdp: PAPI high-level output not written: %s\n", p->papi_fail_reason);
+        return;
+    }
+    char dir[4096], path[4200], tmp[4300];
+    snprintf(dir, sizeof dir, "%s/papi_hl_output", top);
+    if (dmdp__mkdir(top) != 0 || dmdp__mkdir(dir) != 0) {
+        fprintf(stderr, "dmdp: cannot create %s (PAPI_OUTPUT_DIRECTORY): %s; PAPI high-level output not written\n", dir,
+                strerror(errno));
+        return;
+    }
+    snprintf(path, sizeof path, "%s/rank_%ld.json", dir, (long)getpid());
+    for (int k = 2; access(path, F_OK) == 0 && k < 1000; k++)
+        snprintf(path, sizeof path, "%s/rank_%ld-%d.json", dir, (long)getpid(), k);
+    char model[256];
+    int maxmhz, minmhz;
+    dmdp__papi_hw(model, sizeof model, &maxmhz, &minmhz);
+    json_t *j = json_object(), *defs = json_object(), *regs = json_object();
+    char full[DMDP_NAME_MAX + 16];
+    const char *names[DMDP__MAX_EV];
+    static char fulls[DMDP__MAX_EV][DMDP_NAME_MAX + 16];
+    for (int i = 0; i < p->nhl; i++) {
+        int e = p->hl_ev[i];
+        snprintf(full, sizeof full, "%s%s", p->papi.source[e] == 's' ? "sde:::dmdprof::" : "", p->papi.names[e]);
+        memcpy(fulls[i], full, sizeof full);
+        names[i] = fulls[i];
+        json_object_set_new(defs, names[i], json_pack("{s:s, s:s}", "component", dmdp__papi_component(&p->papi, e), "type",
+                                                      p->papi.instant[e] ? "instant" : "delta"));
+    }
+    json_object_set_new(j, "papi_version", json_string("7.0.0.0"));
+    json_object_set_new(j, "cpu_info", json_string(model));
+    json_object_set_new(j, "max_cpu_rate_mhz", dmdp__str_ll(maxmhz));
+    json_object_set_new(j, "min_cpu_rate_mhz", dmdp__str_ll(minmhz));
+    json_object_set_new(j, "event_definitions", defs);
+    int written = 0;
+    for (int r = 0; r < p->hl_nreg; r++) {
+        const struct dmdp__hl_region *g = &p->hl_reg[r];
+        if (!g->closed) continue; /* still open at stop */
+        char id[16];
+        snprintf(id, sizeof id, "%d", r);
+        json_t *o = json_object();
+        json_object_set_new(o, "name", json_string(p->phase[g->phase]));
+        json_object_set_new(o, "parent_region_id", dmdp__str_ll(g->parent));
+        json_object_set_new(o, "cycles", dmdp__str_ll(g->cyc));
+        json_object_set_new(o, "real_time_nsec", dmdp__str_ll(g->ns));
+        for (int i = 0; i < p->nhl; i++)
+            json_object_set_new(o, names[i], dmdp__str_ll(p->hl_val[(size_t)r * (size_t)p->nhl + (size_t)i]));
+        json_object_set_new(regs, id, o);
+        written++;
+    }
+    json_object_set_new(j, "threads", json_pack("{s:{s:o}}", "0", "regions", regs));
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    int rc = json_dump_file(j, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (rc == 0 && rename(tmp, path) != 0) rc = -1;
+    if (rc != 0) {
+        fprintf(stderr, "dmdp: cannot write %s: %s; PAPI high-level output not written\n", path, strerror(errno));
+        unlink(tmp);
+    } else if (p->hl_overflow) {
+        fprintf(stderr, "dmdp: %s holds the first %d phase calls only (memory or the limit of %d)\n", path, written,
+                DMDP__HL_MAX_REGIONS);
+    }
+    json_decref(j);
+}
+
 void dmdp_stop(dmdp *p)
 {
     if (!p || !p->running) return;
@@ -309,6 +485,7 @@ void dmdp_stop(dmdp *p)
         dmdp__cg_owner = NULL;
     }
     p->listen_measure = p->listen_cg = -1;
+    if (p->hl_on) dmdp__hl_write(p);
     dmdp__papi_close(&p->papi);
     p->running = 0;
 }
@@ -317,14 +494,22 @@ void dmdp_free(dmdp *p)
 {
     if (!p) return;
     dmdp_stop(p);
+    free(p->hl_reg);
+    free(p->hl_val);
     free(p);
 }
 
+static int dmdp__energy_ok(const dmdp *p) { return p->energy.nzones > 0 && !p->energy_failed; }
+static const char *dmdp__energy_reason(const dmdp *p)
+{
+    return p->energy_failed ? "reading a powercap energy_uj file failed during the run" : p->energy.reason;
+}
 static int dmdp__event_counted(const dmdp *p, int e) { return p->papi.ok[e] && !p->papi_failed; }
 
 int dmdp_complete(const dmdp *p)
 {
     if (!p || p->overflow || p->papi_failed) return 0;
+    if (p->energy_wanted && !dmdp__energy_ok(p)) return 0;
     for (int e = 0; e < p->papi.nev; e++)
         if (!p->papi.ok[e] && !p->papi.skipped[e]) return 0;
     return 1;
@@ -355,8 +540,16 @@ static long long dmdp__sum_calls(const dmdp *p, int k)
 static long long dmdp__sum_papi(const dmdp *p, int k, int e)
 {
     if (k <= p->nphases) return p->papi_acc[dmdp__row_acc(p, k)][e];
+    if (p->papi.instant[e]) return p->last_papi[e]; /* total of a level: the last reading */
     long long s = p->papi_acc[DMDP__OUTSIDE][e];
     for (int i = 0; i < p->nphases; i++) s += p->papi_acc[i][e];
+    return s;
+}
+static long long dmdp__sum_energy(const dmdp *p, int k, int z)
+{
+    if (k <= p->nphases) return p->energy_acc[dmdp__row_acc(p, k)][z];
+    long long s = p->energy_acc[DMDP__OUTSIDE][z];
+    for (int i = 0; i < p->nphases; i++) s += p->energy_acc[i][z];
     return s;
 }
 static const char *dmdp__source(const dmdp *p, int e) { return p->papi.source[e] == 's' ? "sde" : "papi"; }
@@ -375,6 +568,11 @@ int dmdp_write_csv(const dmdp *p, FILE *f, const char *run_id, int header)
             else
                 fprintf(f, "%s,%s,%s,%s,\n", run_id, ph, dmdp__source(p, e), p->papi.names[e]);
         }
+        if (p->energy_wanted && dmdp__energy_ok(p))
+            for (int z = 0; z < p->energy.nzones; z++)
+                fprintf(f, "%s,%s,energy,%s,%lld\n", run_id, ph, p->energy.names[z], dmdp__sum_energy(p, k, z));
+        else if (p->energy_wanted)
+            fprintf(f, "%s,%s,energy,energy_uj,\n", run_id, ph);
     }
     return ferror(f) ? -1 : 0;
 }
@@ -433,14 +631,36 @@ json_t *dmdp_json(const dmdp *p)
             dmdp__missing(missing, dmdp__source(p, e), p->papi.names[e], p->papi_fail_reason);
     }
     if (p->overflow) dmdp__missing(missing, "timer", "*", "more distinct phase names than the probes hold; extra phases counted as outside");
+    if (p->energy_wanted && !dmdp__energy_ok(p)) dmdp__missing(missing, "energy", "energy_uj", dmdp__energy_reason(p));
     json_t *papi = dmdp__json_source(p, 'p');
     json_object_set_new(papi, "multiplexed", json_boolean(p->papi.multiplexed));
+    json_t *inst = json_array();
+    for (int e = 0; e < p->papi.nev; e++)
+        if (p->papi.instant[e]) json_array_append_new(inst, json_string(p->papi.names[e]));
+    json_object_set_new(papi, "instant", inst);
     if (p->papi.note[0]) json_object_set_new(papi, "note", json_string(p->papi.note));
     json_object_set_new(j, "phases", phases);
     json_object_set_new(j, "attribution", json_string("exclusive: innermost open phase; outside = between phases"));
     json_object_set_new(j, "timer", timer);
     json_object_set_new(j, "papi", papi);
     json_object_set_new(j, "sde", dmdp__json_source(p, 's'));
+    if (p->energy_wanted) {
+        json_t *en = json_object(), *ev = json_array(), *vals = json_object();
+        for (int z = 0; z < p->energy.nzones; z++) json_array_append_new(ev, json_string(p->energy.names[z]));
+        for (int k = 0; k <= p->nphases + 1; k++) {
+            json_t *v = json_object();
+            for (int z = 0; z < p->energy.nzones; z++)
+                json_object_set_new(v, p->energy.names[z],
+                                    dmdp__energy_ok(p) ? json_integer(dmdp__sum_energy(p, k, z)) : json_null());
+            if (!p->energy.nzones) json_object_set_new(v, "energy_uj", json_null());
+            json_object_set_new(vals, dmdp__row_name(p, k), v);
+        }
+        json_object_set_new(en, "unit", json_string("microjoules (powercap energy_uj), exclusive per phase"));
+        json_object_set_new(en, "events", ev);
+        json_object_set_new(en, "values", vals);
+        if (!dmdp__energy_ok(p)) json_object_set_new(en, "reason", json_string(dmdp__energy_reason(p)));
+        json_object_set_new(j, "energy", en);
+    }
     json_object_set_new(j, "missing", missing);
     json_object_set_new(j, "complete", json_boolean(dmdp_complete(p)));
     return j;

@@ -13,6 +13,7 @@
  * reason plus a hint, and the run goes on.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,19 +48,31 @@ static void dmdp__papi_add_list(dmdp__papi *pp, const char *s, int *sde)
             dmdp__papi_add_list(pp, DMDP_DEFAULT_EVENTS, sde);
         } else if (n == 3 && !strncmp(a, "sde", 3)) {
             *sde = 1;
+        } else if (n == 6 && !strncmp(a, "energy", 6)) {
+            pp->want_energy = 1;
         } else if (n > 0 && pp->nev == DMDP_MAX_EVENTS) {
             fprintf(stderr, "dmdp: more than %d PAPI events listed; '%.*s' and the rest are ignored\n", DMDP_MAX_EVENTS,
                     (int)n, a);
             return;
         } else if (n > 0) {
             int k = pp->nev++;
-            if (n >= DMDP_NAME_MAX) n = DMDP_NAME_MAX - 1;
-            memcpy(pp->names[k], a, n);
-            pp->names[k][n] = 0;
+            /* PAPI_EVENTS' qualifier: "NAME=instant" reports the value read
+             * (a level, e.g. a temperature), not its growth; "=delta" is the default */
+            const char *eq = memchr(a, '=', n);
+            size_t nn = eq ? (size_t)(eq - a) : n;
+            if (nn >= DMDP_NAME_MAX) nn = DMDP_NAME_MAX - 1;
+            memcpy(pp->names[k], a, nn);
+            pp->names[k][nn] = 0;
             pp->ok[k] = 0;
             pp->skipped[k] = 0;
             pp->source[k] = 'p';
-            snprintf(pp->reason[k], DMDP__REASON_MAX, "not built with PAPI (install libpapi-dev and rebuild)");
+            pp->instant[k] = eq && (size_t)(b - eq - 1) == 7 && !strncmp(eq + 1, "instant", 7);
+            pp->bad_qualifier[k] = eq && !pp->instant[k] && !((size_t)(b - eq - 1) == 5 && !strncmp(eq + 1, "delta", 5));
+            if (pp->bad_qualifier[k])
+                snprintf(pp->reason[k], DMDP__REASON_MAX, "unknown qualifier '=%.*s' (PAPI_EVENTS knows =instant and =delta)",
+                         (int)(b - eq - 1), eq + 1);
+            else
+                snprintf(pp->reason[k], DMDP__REASON_MAX, "not built with PAPI (install libpapi-dev and rebuild)");
         }
         s = *e ? e + 1 : e;
     }
@@ -69,6 +82,7 @@ int dmdp__papi_parse(dmdp__papi *pp, const char *list)
 {
     int sde = 0;
     pp->nev = pp->nlisted = 0;
+    pp->want_energy = 0;
     pp->ncounted = pp->nsets = 0;
     if (!list) list = getenv("PAPI_EVENTS");
     if (!list) list = DMDP_DEFAULT_EVENTS;
@@ -122,8 +136,50 @@ void dmdp__papi_add_sde(dmdp__papi *pp)
         pp->source[e] = 's';
         pp->ok[e] = 0;
         pp->skipped[e] = 0;
+        pp->instant[e] = pp->bad_qualifier[e] = 0;
         snprintf(pp->reason[e], DMDP__REASON_MAX, "not built with PAPI (install libpapi-dev and rebuild)");
     }
+}
+
+/* ---- is there a CPU PMU? (no PAPI needed) ---- */
+
+int dmdp__no_cpu_pmu(char *out, size_t n)
+{
+    const char *dir = getenv("DMDP_EVENT_SOURCE_DIR");
+    if (!dir) dir = "/sys/bus/event_source/devices";
+    out[0] = 0;
+    DIR *d = opendir(dir);
+    if (!d) return 0; /* no sysfs here: nothing to say */
+    char list[256] = "";
+    size_t len = 0;
+    int cpu = 0, nlisted = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *nm = e->d_name;
+        if (nm[0] == '.') continue;
+        /* the core PMU: "cpu" on x86 (cpu_core/cpu_atom on hybrid Intel), armv8_pmuv3_* / armv7_* on Arm */
+        if (!strcmp(nm, "cpu") || !strncmp(nm, "cpu_", 4) || !strncmp(nm, "armv", 4) || !strncmp(nm, "arm_", 4) ||
+            !strcmp(nm, "power_pmu") || !strncmp(nm, "riscv", 5))
+            cpu = 1;
+        if (len + strlen(nm) + 2 < sizeof list) len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", nlisted++ ? " " : "", nm);
+    }
+    closedir(d);
+    if (cpu) return 0;
+    int paranoid = -9;
+    FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
+    if (f) {
+        if (fscanf(f, "%d", &paranoid) != 1) paranoid = -9;
+        fclose(f);
+    }
+    char par[64] = "";
+    if (paranoid != -9) snprintf(par, sizeof par, " (now %d)", paranoid);
+    snprintf(out, n,
+             "no CPU PMU under %s (it lists: %s): this kernel exposes no hardware counters, as in a VM without a "
+             "virtual PMU. Hardware counters need bare metal, or a VM with PMU passthrough (QEMU/KVM: -cpu "
+             "host,pmu=on; libvirt: <cpu mode='host-passthrough'/> with <pmu state='on'/>; in a cloud, an instance "
+             "type with a vPMU), and kernel.perf_event_paranoid <= 2 to count one's own process%s",
+             dir, nlisted ? list : "nothing", par);
+    return 1;
 }
 
 int dmdp_sde_write_list(FILE *f)
@@ -150,6 +206,12 @@ static int dmdp__papi_init(void)
 /* Why the CPU component cannot provide presets here, in a few words. */
 static void dmdp__cpu_reason(char *out, size_t n)
 {
+    char pmu[DMDP__NOTE_MAX];
+    if (dmdp__no_cpu_pmu(pmu, sizeof pmu)) {
+        snprintf(out, n, "no CPU PMU under /sys/bus/event_source/devices: the kernel exposes no hardware counters "
+                         "(a VM without a virtual PMU)");
+        return;
+    }
     int ncmp = PAPI_num_components();
     for (int c = 0; c < ncmp; c++) {
         const PAPI_component_info_t *ci = PAPI_get_component_info(c);
@@ -157,8 +219,7 @@ static void dmdp__cpu_reason(char *out, size_t n)
         if (ci->disabled)
             snprintf(out, n, "component perf_event disabled: %.200s", ci->disabled_reason);
         else if (ci->num_preset_events == 0)
-            snprintf(out, n, "component perf_event is enabled but maps no presets: the CPU's hardware counters "
-                             "are not exposed here (a VM without a virtual PMU?)");
+            snprintf(out, n, "component perf_event is enabled but maps no presets for this CPU");
         else
             snprintf(out, n, "component perf_event maps %d presets, not this one", ci->num_preset_events);
         return;
@@ -177,15 +238,16 @@ static const char *dmdp__hint(int rc)
         return "permission denied: lower /proc/sys/kernel/perf_event_paranoid (e.g. to 2 or less)";
     case PAPI_ENOCMP:
     case PAPI_ECMP:
-        return "its component is disabled or does not support this (see dmdprof probes)";
+        return "its PAPI component is disabled or does not support this (papi_component_avail says why)";
     default:
-        return "see dmdprof probes and papi_native_avail";
+        return "papi_avail -a and papi_native_avail list the events this machine has";
     }
 }
 
 /* Preflight one event alone; returns its code, or sets reason and returns 0 with *ok = 0. */
 static void dmdp__check_event(dmdp__papi *pp, int e, int *code)
 {
+    if (pp->bad_qualifier[e]) return; /* its reason is set */
     char full[DMDP_NAME_MAX + 16];
     snprintf(full, sizeof full, "%s%s", pp->source[e] == 's' ? "sde:::dmdprof::" : "", pp->names[e]);
     const char *name = full;
@@ -301,8 +363,12 @@ void dmdp__papi_open(dmdp__papi *pp, int quiet)
         if (!pp->ok[e]) continue;
         for (int a = 0; a < e && pp->alias[e] < 0; a++)
             if (pp->ok[a] && pp->alias[a] < 0 && codes[a] == codes[e]) pp->alias[e] = a;
-        if (pp->alias[e] >= 0) continue;
-        int k = dmdp__set_for(pp, PAPI_get_event_component(codes[e]));
+        if (pp->alias[e] >= 0) {
+            pp->cidx[e] = pp->cidx[pp->alias[e]];
+            continue;
+        }
+        pp->cidx[e] = PAPI_get_event_component(codes[e]);
+        int k = dmdp__set_for(pp, pp->cidx[e]);
         if (k < 0) {
             pp->ok[e] = 0;
             snprintf(pp->reason[e], DMDP__REASON_MAX, "events from more than %d PAPI components: use fewer",
@@ -337,6 +403,10 @@ void dmdp__papi_open(dmdp__papi *pp, int quiet)
             pp->ok[e] = 0;
             memcpy(pp->reason[e], pp->reason[pp->alias[e]], DMDP__REASON_MAX);
         }
+    int hw_missing = 0;
+    for (int e = 0; e < pp->nlisted; e++) hw_missing |= !pp->ok[e] && strncmp(pp->names[e], "sde:::", 6);
+    if (hw_missing && !pp->note[0] && dmdp__no_cpu_pmu(pp->note, sizeof pp->note) && !quiet)
+        fprintf(stderr, "dmdp: %s\n", pp->note);
     int nskip = 0, first = -1;
     for (int e = 0; e < pp->nev; e++) {
         if (pp->skipped[e] && nskip++ == 0) first = e;
@@ -390,11 +460,13 @@ int dmdp_papi_report(FILE *f, const char *papi_events)
         if (!ci) continue;
         const char *note = ci->disabled ? ci->disabled_reason : "";
         if (!ci->disabled && !strcmp(ci->name, "perf_event") && ci->num_preset_events == 0)
-            note = "no presets: hardware counters not exposed (VM?); software events (perf::TASK-CLOCK ...) work";
+            note = "no presets for this CPU; software events (perf::TASK-CLOCK ...) work";
         if (!ci->disabled && !strcmp(ci->name, "sde")) note = "software-defined events: sde:::dmdprof::NAME";
         fprintf(f, "  %-18s %-8s %8d %8d  %s\n", ci->name, ci->disabled ? "no" : "yes", ci->num_native_events,
                 ci->num_preset_events, note);
     }
+    char pmu[DMDP__NOTE_MAX];
+    if (dmdp__no_cpu_pmu(pmu, sizeof pmu)) fprintf(f, "hardware counters: %s\n", pmu);
     dmdp__papi *pp = calloc(1, sizeof *pp);
     if (!pp) {
         fprintf(f, "out of memory\n");
@@ -407,7 +479,8 @@ int dmdp_papi_report(FILE *f, const char *papi_events)
         dmdp__papi_open(pp, 1);
         fprintf(f, "events%s:\n", pp->multiplexed ? " (multiplexed)" : "");
         for (int e = 0; e < pp->nev; e++) {
-            fprintf(f, "  %-24s %s\n", pp->names[e], pp->ok[e] ? "available" : pp->reason[e]);
+            fprintf(f, "  %-24s %s%s\n", pp->names[e], pp->ok[e] ? "available" : pp->reason[e],
+                    pp->ok[e] && pp->instant[e] ? " (=instant: the value read, not a difference)" : "");
             n += pp->ok[e];
         }
         dmdp__papi_close(pp);
@@ -415,6 +488,22 @@ int dmdp_papi_report(FILE *f, const char *papi_events)
     free(pp);
     return n;
 }
+
+void dmdp__papi_hw(char *model, size_t n, int *max_mhz, int *min_mhz)
+{
+    const PAPI_hw_info_t *hw = dmdp__papi_init() == 0 ? PAPI_get_hardware_info() : NULL;
+    snprintf(model, n, "%s", hw ? hw->model_string : "");
+    *max_mhz = hw ? hw->cpu_max_mhz : 0;
+    *min_mhz = hw ? hw->cpu_min_mhz : 0;
+}
+
+const char *dmdp__papi_component(const dmdp__papi *pp, int e)
+{
+    const PAPI_component_info_t *ci = pp->ok[e] ? PAPI_get_component_info(pp->cidx[e]) : NULL;
+    return ci ? ci->name : "";
+}
+
+long long dmdp__papi_cycles(void) { return PAPI_get_real_cyc(); }
 
 /* ---- software-defined events ---- */
 
@@ -471,6 +560,18 @@ int dmdp_sde_unregister(const char *name)
 }
 
 #else /* !DMDPROF_HAVE_PAPI */
+
+void dmdp__papi_hw(char *model, size_t n, int *max_mhz, int *min_mhz)
+{
+    snprintf(model, n, "%s", "");
+    *max_mhz = *min_mhz = 0;
+}
+const char *dmdp__papi_component(const dmdp__papi *pp, int e)
+{
+    (void)pp, (void)e;
+    return "";
+}
+long long dmdp__papi_cycles(void) { return 0; }
 
 void dmdp__papi_open(dmdp__papi *pp, int quiet)
 {

@@ -4,9 +4,11 @@
  * (a counter it increments by known amounts inside known phases), so every
  * check is independent of the code under test.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dmd.h"
 #include "check.h"
@@ -235,6 +237,190 @@ static void test_sde_overflow(void)
     dmdp_free(p);
 }
 
+/* Write text to dir/name (the test's fake sysfs). */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL, "cannot write %s", path);
+    if (!f) return;
+    fputs(text, f);
+    fclose(f);
+}
+static char zone[400];
+static void energy_at(long long uj)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%lld\n", uj);
+    put_file(zone, "energy_uj", b);
+}
+
+static long long hl, level;
+
+/* PAPI's high-level output (inclusive regions with parent ids, equal to the
+ * exclusive rows plus their nested phases), the =instant qualifier, and the
+ * energy of a fake powercap zone (wraps at 1000 uJ).  Every expected value is
+ * set by the test: exclusive energy forward 250, backward 530 = 500 + 30,
+ * update 130 = 30 + 1000 - 900 (wrapped), outside 51, total 961. */
+static void test_hl_instant_energy(const char *tmp)
+{
+    char top[300], pc[300];
+    snprintf(top, sizeof top, "%s/hlout", tmp);
+    snprintf(pc, sizeof pc, "%s/powercap", tmp);
+    snprintf(zone, sizeof zone, "%s/intel-rapl:0", pc);
+    mkdir(pc, 0777);
+    mkdir(zone, 0777);
+    put_file(zone, "name", "package-0\n");
+    put_file(zone, "max_energy_range_uj", "1000\n");
+    energy_at(100);
+    setenv("DMDP_POWERCAP_DIR", pc, 1);
+    setenv("PAPI_OUTPUT_DIRECTORY", top, 1);
+    int papi = dmdp_have_papi() && dmdp_sde_counter("test::hl", "delta test counter", read_ticks, &hl) == 0 &&
+               dmdp_sde_counter("test::level", "instant test counter", read_ticks, &level) == 0;
+    dmdp *p = dmdp_start("sde:::dmdprof::test::level=instant,energy", 1);
+    hl += 3;
+    energy_at(150);
+    dmd_phase_begin("forward");
+    hl += 7, level = 50;
+    energy_at(400);
+    dmd_phase_end("forward");
+    dmd_phase_begin("backward");
+    hl += 11, level = 70;
+    energy_at(900);
+    dmd_phase_begin("update");
+    hl += 5, level = 80;
+    energy_at(30);
+    dmd_phase_end("update");
+    hl += 100, level = 90;
+    energy_at(60);
+    dmd_phase_end("backward");
+    level = 95;
+    energy_at(61);
+    dmdp_stop(p);
+    unsetenv("PAPI_OUTPUT_DIRECTORY");
+    unsetenv("DMDP_POWERCAP_DIR");
+    json_t *j = dmdp_json(p);
+    /* energy, exclusive */
+    struct {
+        const char *phase;
+        long long uj, lvl, hl;
+    } exp[] = {{"forward", 250, 50, 7}, {"backward", 530, 90, 111}, {"update", 130, 80, 5}, {"outside", 51, 95, 3},
+               {"total", 961, 95, 126}};
+    json_t *ev = json_object_get(json_object_get(j, "energy"), "values");
+    for (size_t i = 0; i < 5; i++) {
+        json_t *v = json_object_get(json_object_get(ev, exp[i].phase), "intel-rapl:0/package-0");
+        CHECK(json_is_integer(v) && json_integer_value(v) == exp[i].uj, "energy %s = %lld, want %lld", exp[i].phase,
+              json_is_integer(v) ? (long long)json_integer_value(v) : -1LL, exp[i].uj);
+    }
+    if (papi) {
+        json_t *pv = json_object_get(json_object_get(j, "papi"), "values");
+        json_t *sv = json_object_get(json_object_get(j, "sde"), "values");
+        for (size_t i = 0; i < 5; i++) {
+            json_t *v = json_object_get(json_object_get(pv, exp[i].phase), "sde:::dmdprof::test::level");
+            CHECK(json_is_integer(v) && json_integer_value(v) == exp[i].lvl, "=instant %s = %lld, want %lld",
+                  exp[i].phase, json_is_integer(v) ? (long long)json_integer_value(v) : -1LL, exp[i].lvl);
+            v = json_object_get(json_object_get(sv, exp[i].phase), "test::hl");
+            CHECK(json_is_integer(v) && json_integer_value(v) == exp[i].hl, "sde %s test::hl = %lld, want %lld",
+                  exp[i].phase, json_is_integer(v) ? (long long)json_integer_value(v) : -1LL, exp[i].hl);
+        }
+        /* the high-level output: regions forward, backward, update (parent backward) */
+        char dir[400], path[700] = "";
+        snprintf(dir, sizeof dir, "%s/papi_hl_output", top);
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        while (d && (e = readdir(d)))
+            if (!strncmp(e->d_name, "rank_", 5) && strstr(e->d_name, ".json"))
+                snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (d) closedir(d);
+        json_error_t err;
+        json_t *h = path[0] ? json_load_file(path, 0, &err) : NULL;
+        CHECK(h != NULL, "no parsable rank_*.json in %s", dir);
+        json_t *defs = json_object_get(h, "event_definitions");
+        CHECK(!strcmp(json_string_value(json_object_get(json_object_get(defs, "sde:::dmdprof::test::level"), "type")) ?: "",
+                      "instant"),
+              "test::level not defined as instant");
+        CHECK(!strcmp(json_string_value(json_object_get(json_object_get(defs, "sde:::dmdprof::test::hl"), "type")) ?: "",
+                      "delta"),
+              "test::hl not defined as delta");
+        json_t *regs = json_object_get(json_object_get(json_object_get(h, "threads"), "0"), "regions");
+        CHECK(json_object_size(regs) == 3, "want 3 regions, got %zu", json_object_size(regs));
+        const char *key;
+        json_t *r;
+        char back_id[16] = "?";
+        json_object_foreach(regs, key, r) if (!strcmp(json_string_value(json_object_get(r, "name")), "backward"))
+            snprintf(back_id, sizeof back_id, "%s", key);
+        json_object_foreach(regs, key, r)
+        {
+            const char *nm = json_string_value(json_object_get(r, "name"));
+            const char *par = json_string_value(json_object_get(r, "parent_region_id"));
+            long long vhl = atoll(json_string_value(json_object_get(r, "sde:::dmdprof::test::hl")) ?: "-1");
+            long long vlv = atoll(json_string_value(json_object_get(r, "sde:::dmdprof::test::level")) ?: "-1");
+            long long want_hl = !strcmp(nm, "backward") ? 111 + 5 : !strcmp(nm, "forward") ? 7 : 5; /* inclusive */
+            long long want_lv = !strcmp(nm, "backward") ? 90 : !strcmp(nm, "forward") ? 50 : 80;
+            const char *want_par = !strcmp(nm, "update") ? back_id : "-1";
+            CHECK(vhl == want_hl, "hl region %s: test::hl %lld, want %lld", nm, vhl, want_hl);
+            CHECK(vlv == want_lv, "hl region %s: test::level %lld, want %lld", nm, vlv, want_lv);
+            CHECK(par && !strcmp(par, want_par), "hl region %s: parent %s, want %s", nm, par ? par : "?", want_par);
+            CHECK(json_is_string(json_object_get(r, "real_time_nsec")) && json_is_string(json_object_get(r, "cycles")),
+                  "hl region %s: no real_time_nsec/cycles", nm);
+        }
+        printf("PAPI high-level output %s: %zu regions, inclusive, parents as expected\n", path, json_object_size(regs));
+        json_decref(h);
+    }
+    /* a zone that cannot be read: missing with its reason, never 0 */
+    setenv("DMDP_POWERCAP_DIR", "/nonexistent/powercap", 1);
+    dmdp *q = dmdp_start("energy", 1);
+    dmd_phase_begin("forward");
+    dmd_phase_end("forward");
+    dmdp_stop(q);
+    unsetenv("DMDP_POWERCAP_DIR");
+    json_t *k = dmdp_json(q);
+    json_t *m = json_object_get(json_object_get(json_object_get(k, "energy"), "values"), "forward");
+    CHECK(json_is_null(json_object_get(m, "energy_uj")), "missing energy must be null");
+    const char *why = json_string_value(json_object_get(json_object_get(k, "energy"), "reason"));
+    CHECK(why && strstr(why, "/nonexistent/powercap"), "energy reason: %s", why ? why : "(none)");
+    CHECK(!dmdp_complete(q), "missing energy makes the run incomplete");
+    json_decref(k);
+    dmdp_free(q);
+    json_decref(j);
+    dmdp_free(p);
+}
+
+/* No CPU PMU under /sys/bus/event_source/devices: the note says so and what
+ * would make counters available; with a "cpu" PMU it does not. */
+static void test_pmu(const char *tmp)
+{
+    if (!dmdp_have_papi()) return;
+    char d1[300], d2[300];
+    snprintf(d1, sizeof d1, "%s/es_vm", tmp);
+    snprintf(d2, sizeof d2, "%s/es_metal", tmp);
+    mkdir(d1, 0777), mkdir(d2, 0777);
+    for (int k = 0; k < 2; k++) {
+        char sub[400];
+        const char *base = k ? d2 : d1;
+        snprintf(sub, sizeof sub, "%s/software", base), mkdir(sub, 0777);
+        snprintf(sub, sizeof sub, "%s/tracepoint", base), mkdir(sub, 0777);
+        if (k) snprintf(sub, sizeof sub, "%s/cpu", base), mkdir(sub, 0777);
+        setenv("DMDP_EVENT_SOURCE_DIR", base, 1);
+        dmdp *p = dmdp_start("PAPI_TOT_INS", 1);
+        dmdp_stop(p);
+        json_t *j = dmdp_json(p);
+        const char *note = json_string_value(json_object_get(json_object_get(j, "papi"), "note"));
+        int says = note && strstr(note, "no CPU PMU") && strstr(note, "bare metal") && strstr(note, "pmu=on") &&
+               strstr(note, "perf_event_paranoid");
+        if (k == 0) {
+            CHECK(says, "VM without PMU: note '%s'", note ? note : "(none)");
+            printf("no PMU: %s\n", note ? note : "?");
+        } else {
+            CHECK(!note || !strstr(note, "no CPU PMU"), "with a cpu PMU the note must not say none: %s", note);
+        }
+        json_decref(j);
+        dmdp_free(p);
+    }
+    unsetenv("DMDP_EVENT_SOURCE_DIR");
+}
+
 int main(void)
 {
     test_names();
@@ -244,7 +430,14 @@ int main(void)
     test_phases();
     test_none();
     test_keywords();
+    char tmp[] = "/tmp/dmdp_probes.XXXXXX";
+    CHECK(mkdtemp(tmp) != NULL, "mkdtemp");
+    test_hl_instant_energy(tmp); /* before the overflow test fills the sde component */
+    test_pmu(tmp);
     test_sde_overflow();
+    char rm[64];
+    snprintf(rm, sizeof rm, "rm -rf %s", tmp);
+    if (system(rm) != 0) fprintf(stderr, "could not remove %s\n", tmp);
     if (check_failures) {
         fprintf(stderr, "test_probes: %d check(s) failed\n", check_failures);
         return 1;
