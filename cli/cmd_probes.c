@@ -69,6 +69,15 @@ int cmd_probes(int argc, char **argv)
     printf("Callgrind client requests: %s; valgrind: %s\n",
            dmdp_have_valgrind() ? "built in" : "not built (install valgrind, rebuild with -DDMDPROF_WITH_VALGRIND=ON)",
            vg ? vg : "not installed (apt-get install valgrind)");
+#ifdef DMDPROF_HAVE_CACHEGRIND_H
+    printf("Cachegrind per phase: not implemented (valgrind/cachegrind.h exists, but dmdprof does not drive "
+           "Cachegrind's client requests); dmdprof callgrind simulates the same caches per phase\n");
+#else
+    printf("Cachegrind per phase: unavailable: it needs the client requests of valgrind/cachegrind.h "
+           "(CACHEGRIND_START/STOP_INSTRUMENTATION, Valgrind >= 3.22), and this build saw %s without it; "
+           "dmdprof callgrind simulates the same caches per phase\n",
+           DMDPROF_VALGRIND_VERSION);
+#endif
     free(vg);
     return CLI_EXIT_OK;
 }

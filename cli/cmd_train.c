@@ -16,6 +16,7 @@
 #include "dmdp.h"
 #include "commands.h"
 #include "rnn.h"
+#include "sde_catalog.h"
 
 /* ------------------------------------------------------------------ */
 /* one run                                                             */
@@ -320,6 +321,30 @@ static void check_config(const rnn_config *c)
     if (bad) cli_fail("%s", bad);
 }
 
+/* The training loop's counters as sde:::dmdprof::steps, epochs, examples
+ * (sde_catalog.h), read live from the model being trained. */
+static const rnn_model *g_train_model;
+
+static long long train_sde_read(void *ctx)
+{
+    const sde_entry *e = ctx;
+    const rnn_model *m = g_train_model;
+    if (!m) return 0;
+    return e->metric == SDE_STEPS ? m->step : e->metric == SDE_EPOCHS ? m->epoch : (long long)m->step * m->cfg.batch;
+}
+
+static void train_register_sdes(const rnn_model *m)
+{
+    static int done;
+    g_train_model = m;
+    if (done || !dmdp_have_papi()) return;
+    done = 1;
+    int n;
+    const sde_entry *t = sde_catalog(&n);
+    for (int i = 0; i < n; i++)
+        if (t[i].metric >= SDE_STEPS) dmdp_sde_counter_ex(t[i].name, t[i].descr, train_sde_read, (void *)&t[i], 1);
+}
+
 int cmd_train(int argc, char **argv)
 {
     rnn_config c;
@@ -387,7 +412,9 @@ int cmd_train(int argc, char **argv)
     snprintf(label, sizeof label, "train %s/%s T=%d", task_get(m->cfg.task)->name, rnn_init_names[m->cfg.init],
              m->cfg.T);
     /* probes: timers per phase always, PAPI when asked for, Callgrind toggles
-     * when running under Valgrind (dmdprof callgrind -- train ...) */
+     * when running under Valgrind (dmdprof callgrind -- train ...); the
+     * loop's counters as SDEs first, so that they are counted per phase */
+    train_register_sdes(m);
     dmdp *pr = dmdp_start(papi_events ? papi_events : getenv("PAPI_EVENTS") ? NULL : "none", quiet);
     int rc = run_and_write(m, out, max_steps, quiet, label, resume, 0);
     if (pr) {
@@ -407,6 +434,7 @@ int cmd_train(int argc, char **argv)
         free(pp);
         dmdp_free(pr);
     }
+    g_train_model = NULL;
     rnn_model_free(m);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include "dmd_report.h"
 #include "dmdp.h"
 #include "profile.h"
+#include "sde_catalog.h"
 
 void measure_request_default(measure_request *rq)
 {
@@ -127,21 +128,15 @@ static const char *check_budget(const measure_request *rq, const rnn_model *m, c
 
 /* ------------------------------------------------------ SDE counters -- */
 
-/* libdmd's counters as PAPI software-defined events sde:::dmdprof::NAME.
- * Names: "cost", "reads", "bytes_read" (totals), "cost::REGION" ...,
- * "cost::phase::PHASE" ... .  Values are read live from the attached engine
- * (0 before the pricing pass has counted anything). */
-typedef struct {
-    int field; /* 0 cost, 1 reads, 2 bytes_read */
-    const char *region; /* NULL = all */
-    const char *phase;  /* NULL = all */
-} sde_ctx;
-
+/* libdmd's counters as PAPI software-defined events sde:::dmdprof::NAME,
+ * the ByteDMD part of sde_catalog.h (cost, reads, bytes_read; in total, per
+ * phase, per region, per region and phase).  Values are read live from the
+ * attached engine (0 before the pricing pass has counted anything). */
 static const dmd_engine *g_engine;
 
-static uint64_t counts_field(const dmd_counts *c, int field)
+static uint64_t counts_field(const dmd_counts *c, int metric)
 {
-    return field == 0 ? c->cost : field == 1 ? c->reads : c->bytes_read;
+    return metric == SDE_COST ? c->cost : metric == SDE_READS ? c->reads : c->bytes_read;
 }
 
 /* Index of a region or phase by name, or -1. */
@@ -164,56 +159,35 @@ static uint64_t region_cost(const dmd_engine *e, const char *name)
 
 static long long sde_read(void *vctx)
 {
-    const sde_ctx *s = vctx;
+    const sde_entry *s = vctx;
     if (!g_engine) return 0;
+    int r = s->region < 0 ? -1 : find_name(g_engine, dmd_engine_nregions(g_engine), dmd_engine_region_name,
+                                           sde_regions[s->region]);
+    int p = s->phase < 0 ? -1 : find_name(g_engine, dmd_engine_nphases(g_engine), dmd_engine_phase_name,
+                                          sde_phases[s->phase]);
+    if ((s->region >= 0 && r < 0) || (s->phase >= 0 && p < 0)) return 0; /* not (yet) in this run */
     dmd_counts c;
-    if (!s->region && !s->phase) {
-        dmd_engine_total(g_engine, &c);
-    } else if (s->region) {
-        int r = find_name(g_engine, dmd_engine_nregions(g_engine), dmd_engine_region_name, s->region);
-        if (r < 0) return 0;
+    if (r >= 0 && p >= 0)
+        c = *dmd_engine_counts(g_engine, p, r);
+    else if (r >= 0)
         dmd_engine_region_total(g_engine, r, &c);
-    } else {
-        int p = find_name(g_engine, dmd_engine_nphases(g_engine), dmd_engine_phase_name, s->phase);
-        if (p < 0) return 0;
+    else if (p >= 0)
         dmd_engine_phase_total(g_engine, p, &c);
-    }
-    return (long long)counts_field(&c, s->field);
+    else
+        dmd_engine_total(g_engine, &c);
+    return (long long)counts_field(&c, s->metric);
 }
 
-static const char *const k_regions[] = {"temp",   "W_ih",   "W_hh",    "b_h",    "W_hy",    "b_y",    "x",
-                                        "h",      "dh",     "dz",      "dW_ih",  "dW_hh",   "db_h",   "dW_hy",
-                                        "db_y",   "v_W_ih", "v_W_hh",  "v_b_h",  "v_W_hy",  "v_b_y",  "logits",
-                                        NULL};
-static const char *const k_phases[] = {"forward", "backward", "update", NULL};
-static const char *const k_fields[] = {"cost", "reads", "bytes_read"};
-
-/* 33 counters, under the sde component's limit of 40 counted events:
- * cost, reads, bytes_read in total and per phase, cost per region. */
 static void register_sdes(void)
 {
-    static sde_ctx ctx[64];
     static int done;
     if (done || !dmdp_have_papi()) return;
     done = 1;
-    int n = 0;
-    char name[128];
-    for (int f = 0; f < 3; f++) {
-        ctx[n] = (sde_ctx){f, NULL, NULL};
-        dmdp_sde_counter(k_fields[f], "ByteDMD total of the measurement", sde_read, &ctx[n++]);
-        for (int p = 0; k_phases[p]; p++) {
-            const char *parts[] = {k_fields[f], "phase", k_phases[p]};
-            dmdp_sde_name(name, sizeof name, parts, 3);
-            ctx[n] = (sde_ctx){f, NULL, k_phases[p]};
-            dmdp_sde_counter(name, "ByteDMD total of one phase", sde_read, &ctx[n++]);
-        }
-    }
-    for (int r = 0; k_regions[r]; r++) {
-        const char *parts[] = {"cost", k_regions[r]};
-        dmdp_sde_name(name, sizeof name, parts, 2);
-        ctx[n] = (sde_ctx){0, k_regions[r], NULL};
-        dmdp_sde_counter(name, "ByteDMD cost of one region", sde_read, &ctx[n++]);
-    }
+    int n;
+    const sde_entry *t = sde_catalog(&n);
+    for (int i = 0; i < n; i++)
+        if (t[i].metric <= SDE_BYTES_READ)
+            dmdp_sde_counter_ex(t[i].name, t[i].descr, sde_read, (void *)&t[i], t[i].auto_count);
 }
 
 /* --------------------------------------------------------------- JSON -- */

@@ -93,6 +93,11 @@ json_t *dmdp_json(const dmdp *p);
  * refused; -2 (silently) when not built with PAPI.  fn and ctx must stay
  * valid until the process exits or dmdp_sde_unregister(NAME). */
 int dmdp_sde_counter(const char *name, const char *description, long long (*fn)(void *ctx), void *ctx);
+/* The same; auto_count = 0 exports the counter without counting it per phase
+ * automatically (PAPI 7.0's sde component counts at most 40 at once): it is
+ * counted when named in the event list (sde:::dmdprof::NAME). */
+int dmdp_sde_counter_ex(const char *name, const char *description, long long (*fn)(void *ctx), void *ctx,
+                        int auto_count);
 int dmdp_sde_unregister(const char *name);
 /* Every counter registered so far, one "NAME<TAB>DESCRIPTION" line each: the
  * list that libdmdprof_sde.so (see docs/probes.md) hands to

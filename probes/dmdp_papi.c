@@ -97,12 +97,13 @@ int dmdp__papi_parse(dmdp__papi *pp, const char *list)
 static struct {
     char name[DMDP_NAME_MAX];
     char *descr;
+    int auto_count;
 } dmdp__sde_reg[DMDP_MAX_SDE];
 static int dmdp__nsde;
 
 #ifdef DMDPROF_HAVE_PAPI
 static int dmdp__sde_overflow;
-static void dmdp__sde_remember(const char *name, const char *descr)
+static void dmdp__sde_remember(const char *name, const char *descr, int auto_count)
 {
     for (int i = 0; i < dmdp__nsde; i++)
         if (!strcmp(dmdp__sde_reg[i].name, name)) return;
@@ -114,6 +115,7 @@ static void dmdp__sde_remember(const char *name, const char *descr)
     }
     snprintf(dmdp__sde_reg[dmdp__nsde].name, DMDP_NAME_MAX, "%s", name);
     dmdp__sde_reg[dmdp__nsde].descr = descr ? strdup(descr) : NULL;
+    dmdp__sde_reg[dmdp__nsde].auto_count = auto_count;
     dmdp__nsde++;
 }
 
@@ -131,6 +133,7 @@ static void dmdp__sde_forget(const char *name)
 void dmdp__papi_add_sde(dmdp__papi *pp)
 {
     for (int i = 0; i < dmdp__nsde && pp->nev < DMDP__MAX_EV; i++) {
+        if (!dmdp__sde_reg[i].auto_count) continue;
         int e = pp->nev++;
         memcpy(pp->names[e], dmdp__sde_reg[i].name, DMDP_NAME_MAX);
         pp->source[e] = 's';
@@ -139,6 +142,22 @@ void dmdp__papi_add_sde(dmdp__papi *pp)
         pp->instant[e] = pp->bad_qualifier[e] = 0;
         snprintf(pp->reason[e], DMDP__REASON_MAX, "not built with PAPI (install libpapi-dev and rebuild)");
     }
+}
+
+/* The "energy" keyword of the list: which powercap zones are counted, or why none. */
+static void dmdp__energy_report(FILE *f, const dmdp__papi *pp)
+{
+    if (!pp->want_energy) return;
+    dmdp__energy *en = calloc(1, sizeof *en);
+    if (!en) return;
+    if (dmdp__energy_open(en)) {
+        fprintf(f, "energy: %d powercap zone(s), microjoules per phase:", en->nzones);
+        for (int z = 0; z < en->nzones; z++) fprintf(f, " %s", en->names[z]);
+        fputc('\n', f);
+    } else {
+        fprintf(f, "energy: unavailable: %s\n", en->reason);
+    }
+    free(en);
 }
 
 /* ---- is there a CPU PMU? (no PAPI needed) ---- */
@@ -485,6 +504,7 @@ int dmdp_papi_report(FILE *f, const char *papi_events)
         }
         dmdp__papi_close(pp);
     }
+    dmdp__energy_report(f, pp);
     free(pp);
     return n;
 }
@@ -532,6 +552,12 @@ static int dmdp__sde_valid(const char *name)
 
 int dmdp_sde_counter(const char *name, const char *description, long long (*fn)(void *ctx), void *ctx)
 {
+    return dmdp_sde_counter_ex(name, description, fn, ctx, 1);
+}
+
+int dmdp_sde_counter_ex(const char *name, const char *description, long long (*fn)(void *ctx), void *ctx,
+                        int auto_count)
+{
     if (!name || !dmdp__sde_valid(name)) {
         fprintf(stderr, "dmdp: SDE name '%s' is invalid: use letters, digits, '_' and '::' between parts\n",
                 name ? name : "(null)");
@@ -548,7 +574,7 @@ int dmdp_sde_counter(const char *name, const char *description, long long (*fn)(
         return -1;
     }
     if (description) papi_sde_describe_counter(h, name, description);
-    dmdp__sde_remember(name, description);
+    dmdp__sde_remember(name, description, auto_count);
     return 0;
 }
 
@@ -592,12 +618,19 @@ int dmdp_papi_report(FILE *f, const char *papi_events)
         fprintf(f, "events:\n");
         for (int e = 0; e < pp->nev; e++) fprintf(f, "  %-24s %s\n", pp->names[e], pp->reason[e]);
     }
+    if (pp) dmdp__energy_report(f, pp);
     free(pp);
     return 0;
 }
 int dmdp_sde_counter(const char *name, const char *description, long long (*fn)(void *ctx), void *ctx)
 {
     (void)name, (void)description, (void)fn, (void)ctx;
+    return -2;
+}
+int dmdp_sde_counter_ex(const char *name, const char *description, long long (*fn)(void *ctx), void *ctx,
+                        int auto_count)
+{
+    (void)name, (void)description, (void)fn, (void)ctx, (void)auto_count;
     return -2;
 }
 int dmdp_sde_unregister(const char *name)

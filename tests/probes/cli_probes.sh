@@ -10,12 +10,15 @@ echo "$out" | grep -q "BOGUS_EVENT_XYZ .*\(no such event\|not built with PAPI\)"
 echo "$out" | grep -q "PAPI_L3_TCM" || fail "'default' not expanded"
 echo "$out" | grep -q "event(s) countable here" || fail "no count line"
 echo "$out" | grep -q "^Callgrind client requests:" || fail "no Callgrind line"
+echo "$out" | grep -q "^Cachegrind per phase: .*dmdprof callgrind" || fail "no Cachegrind line"
 # no hint that sends the user back to the command they are running
 echo "$out" | grep -q "dmdprof probes" && fail "the report refers to 'dmdprof probes' itself"
 # a machine whose kernel exposes no CPU PMU is diagnosed, with what would help
 if [ -d /sys/bus/event_source/devices ] && ! ls /sys/bus/event_source/devices | grep -Eq '^(cpu|cpu_.*|armv.*|arm_.*)$'; then
   echo "$out" | grep -q "^hardware counters: no CPU PMU .*bare metal.*perf_event_paranoid" || fail "no PMU diagnosis on a PMU-less machine"
 fi
+out=$(DMDP_POWERCAP_DIR=/nonexistent/pc "$DMDPROF" probes --papi-events energy) || fail "probes exited $?"
+echo "$out" | grep -q "^energy: unavailable: no /nonexistent/pc" || fail "energy unavailability not reported: $out"
 out=$("$DMDPROF" probes --papi-events "PAPI_TOT_INS=bogus") || fail "probes exited $?"
 echo "$out" | grep -q "PAPI_TOT_INS .*unknown qualifier '=bogus'" || fail "bad qualifier not reported"
 
