@@ -1,6 +1,9 @@
 /* main.c -- `dmdprof SUBCOMMAND [options]`: dispatch to the subcommands. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -17,8 +20,34 @@ static const struct {
     {"ir", cmd_ir, "print each event of a small dmdtrace with its depth and cost"},
     {"probes", cmd_probes, "list the PAPI events this machine can count, and why not"},
     {"callgrind", cmd_callgrind, "run a training step or measure pass under Callgrind, per-phase cache counts"},
+    {"example", cmd_example, "one generated input sequence and target of a task, as JSON"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+/* Subcommands that are scripts of the source tree (docs/architecture.md allows
+ * it): `dmdprof NAME ARGS` runs DIR/scripts/NAME ARGS, DIR being $DMDPROF_HOME
+ * or the source directory this binary was built from. */
+static const struct {
+    const char *name;
+    const char *summary;
+} scripts[] = {
+    {"sweep", "a grid of trained runs over GNU parallel (hosts over ssh, or a Slurm array)"},
+    {"report", "runs, sweeps and measurements -> one web page of gnuplot figures and tables"},
+};
+#define NSCRIPTS (sizeof scripts / sizeof scripts[0])
+
+static int run_script(const char *name, char **argv)
+{
+    const char *home = getenv("DMDPROF_HOME");
+    if (!home || !*home) home = DMDPROF_SOURCE_DIR;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/scripts/%s", home, name);
+    argv[0] = path;
+    execv(path, argv);
+    fprintf(stderr, "dmdprof %s: cannot run %s (%s); set DMDPROF_HOME to a dmdprof source tree\n", name, path,
+            strerror(errno));
+    return CLI_EXIT_USAGE;
+}
 
 static void usage(FILE *f)
 {
@@ -31,6 +60,8 @@ static void usage(FILE *f)
             "\n"
             "subcommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    for (size_t i = 0; i < NSCRIPTS; i++) fprintf(f, "  %-10s %s (scripts/%s)\n", scripts[i].name, scripts[i].summary,
+                                             scripts[i].name);
     fprintf(f, "\nexit codes: 0 success, 1 the work failed (diverged run, regression), 2 bad usage or input\n");
 }
 
@@ -55,6 +86,8 @@ int main(int argc, char **argv)
             cli_set_name(name);
             return commands[i].fn(argc - 1, argv + 1);
         }
+    for (size_t i = 0; i < NSCRIPTS; i++)
+        if (!strcmp(argv[1], scripts[i].name)) return run_script(scripts[i].name, argv + 1);
     fprintf(stderr, "dmdprof: unknown subcommand '%s' (run 'dmdprof --help' for the list)\n", argv[1]);
     return CLI_EXIT_USAGE;
 }

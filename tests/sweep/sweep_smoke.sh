@@ -1,40 +1,74 @@
 #!/usr/bin/env bash
-# scripts/sweep end to end on a tiny grid: one CSV row per run with the
-# to-solution figures of measure, resume without redoing finished runs, and
-# one-line errors for bad options.  usage: sweep_smoke.sh SWEEP DMDPROF
+# scripts/sweep end to end on a tiny grid: one CSV row per job with the
+# to-solution figures of measure; job identity = hash of all parameters
+# (re-run: nothing redone; grown grid: only the new points run; a changed
+# parameter: new jobs, the old runs untouched); bad options refused (exit 2,
+# one line) before anything is written.  usage: sweep_smoke.sh SWEEP DMDPROF
 set -u
 sweep=$1 dmdprof=$2
 . "$(dirname "$0")/../lib.sh"
-args=(--out "$tmp/s" --tasks 3bit_memorization --T "6 8" --H "4" --inits "ortho random" --seeds "0 1"
-      --epochs 2 --batches-per-epoch 2 --batch 4 --model lru --jobs 2 --dmdprof "$dmdprof")
-"$sweep" "${args[@]}" 2>"$tmp/log1" || bad "sweep failed: $(tail -3 "$tmp/log1")"
+base=(--tasks 3bit_memorization --inits "ortho random" --seeds "0 1" --epochs 2 --batches-per-epoch 2
+      --batch 4 --model lru --jobs 2 --dmdprof "$dmdprof")
+"$sweep" --out "$tmp/s" --T "6 8" --H "4" "${base[@]}" 2>"$tmp/log1" || bad "sweep failed: $(tail -3 "$tmp/log1")"
 rows=$(($(wc -l <"$tmp/s/sweep.csv") - 1))
 [ "$rows" = 8 ] && ok || bad "sweep.csv has $rows rows, expected 8 (2 T x 1 H x 2 inits x 2 seeds)"
-# every row has a status and the per-step cost; the cost per step is the same for
-# every run of one (T, H) (the kernel's accesses do not depend on the data under lru)
-python3 - "$tmp/s/sweep.csv" <<'PY' && ok || bad "sweep.csv rows are incomplete or inconsistent"
+# every row: schema, status, the per-step cost equal to the run's own measure JSON,
+# the grid's values, one row per (T, init, seed)
+python3 - "$tmp/s" <<'PY' && ok || bad "sweep.csv rows are incomplete or inconsistent"
 import csv, sys, json, os
-rows = list(csv.DictReader(open(sys.argv[1])))
+d = sys.argv[1]
+rows = list(csv.DictReader(open(os.path.join(d, "sweep.csv"))))
+assert all(r["schema"] == "dmdprof.sweep/1" for r in rows)
 assert all(r["status"] in ("solved", "unsolved") and int(r["cost_per_step"]) > 0 for r in rows)
+assert sorted((r["T"], r["init"], r["seed"]) for r in rows) == sorted(
+    (T, i, s) for T in ("6", "8") for i in ("ortho", "random") for s in ("0", "1"))
 for T in ("6", "8"):
     assert len({r["cost_per_step"] for r in rows if r["T"] == T}) == 1
 for r in rows:
-    d = os.path.join(os.path.dirname(sys.argv[1]), "runs", f"{r['task']}_T{r['T']}_H{r['H']}_{r['init']}_s{r['seed']}")
-    s = json.load(open(os.path.join(d, "dmd_to_solution_lru.json")))
+    run = os.path.join(d, "runs", r["name"])
+    s = json.load(open(os.path.join(run, "dmd_to_solution_lru.json")))
     assert str(s["cost_per_step"]) == r["cost_per_step"]
     assert (r["cost_to_solution"] == "") == (s["cost_to_solution"] is None)
+    cfg = json.load(open(os.path.join(run, "run.json")))["config"]
+    assert (cfg["T"], cfg["init"], cfg["seed"], cfg["epochs"], cfg["batch"]) == (int(r["T"]), r["init"], int(r["seed"]), 2, 4)
 PY
-# resume: nothing is retrained
-before=$(stat -c %Y.%s "$tmp"/s/runs/*/run.json | sort | md5sum)
+stamp() { stat -c '%n %Y.%s' "$tmp"/s/runs/*/job.json | sort; }
+stamp >"$tmp/before"
 sleep 1
-"$sweep" "${args[@]}" 2>"$tmp/log2" || bad "second sweep failed"
-after=$(stat -c %Y.%s "$tmp"/s/runs/*/run.json | sort | md5sum)
-[ "$before" = "$after" ] && ok || bad "the second sweep retrained finished runs"
-# bad options: exit 2, one line
-for opt in "--jobs 0" "--model quadratic" "--frobnicate"; do
+# the same grid again: nothing is retrained
+"$sweep" --out "$tmp/s" --T "6 8" --H "4" "${base[@]}" 2>"$tmp/log2" || bad "second sweep failed"
+stamp >"$tmp/after"
+cmp -s "$tmp/before" "$tmp/after" && ok || bad "the second sweep redid finished jobs"
+grep -q "8 done before, 0 to run\|sweep: 8 of 8 jobs done" "$tmp/log2" && ok || bad "second sweep did not report 8 done: $(cat "$tmp/log2")"
+# grow the grid (T = 10 added, listed FIRST: order must not matter): only the 4 new jobs run
+"$sweep" --out "$tmp/s" --T "10 6 8" --H "4" "${base[@]}" 2>"$tmp/log3" || bad "grown sweep failed"
+grep -q "8 done before, 4 to run" "$tmp/log3" && ok || bad "grown sweep: $(grep 'jobs (' "$tmp/log3")"
+stamp | grep -v -- '-T10-' >"$tmp/after3"
+cmp -s "$tmp/before" "$tmp/after3" && ok || bad "growing the grid redid old jobs"
+rows=$(($(wc -l <"$tmp/s/sweep.csv") - 1))
+[ "$rows" = 12 ] && ok || bad "grown sweep.csv has $rows rows, expected 12"
+# change a parameter (--epochs 3): 12 new jobs, never the old runs; the CSV lists only the new grid
+"$sweep" --out "$tmp/s" --T "10 6 8" --H "4" "${base[@]}" --epochs 3 2>"$tmp/log4" || bad "changed sweep failed"
+grep -q "0 done before, 12 to run" "$tmp/log4" && ok || bad "changed --epochs reused runs: $(grep 'jobs (' "$tmp/log4")"
+python3 - "$tmp/s" <<'PY' && ok || bad "after --epochs 3 the CSV does not list exactly the 12 new runs of 3 epochs"
+import csv, json, os, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(os.path.join(d, "sweep.csv"))))
+assert len(rows) == 12 and len({r["id"] for r in rows}) == 12
+for r in rows:
+    assert r["epochs"] == "3" and r["epochs_run"] == "3"
+    assert json.load(open(os.path.join(d, "runs", r["name"], "run.json")))["epochs_run"] == 3
+assert len(os.listdir(os.path.join(d, "runs"))) == 24
+PY
+# bad options: exit 2, one line, nothing written (the output directory is not even created)
+for opt in "--jobs 0" "--model quadratic" "--frobnicate" "--H 0" "--H -3" "--H 4096" "--T 0" "--T x" \
+           "--seeds -1" "--inits zero" "--tasks nosuchtask" "--T 2" "--cells lstm" "--epochs 0" "--lr -1" "--H"; do
   # shellcheck disable=SC2086
-  "$sweep" --out "$tmp/bad" --dmdprof "$dmdprof" $opt >/dev/null 2>"$tmp/err"
+  "$sweep" --out "$tmp/bad" --dmdprof "$dmdprof" --tasks 3bit_memorization $opt >/dev/null 2>"$tmp/err"
   rc=$?
-  [ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && ok || bad "sweep $opt: rc $rc, stderr: $(cat "$tmp/err")"
+  [ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [ ! -e "$tmp/bad" ] && ok ||
+    bad "sweep $opt: rc $rc, $( [ -e "$tmp/bad" ] && echo 'wrote output, ')stderr: $(cat "$tmp/err")"
 done
+"$sweep" --out "$tmp/bad" --dmdprof "$dmdprof" --H "" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q "empty list" "$tmp/err" && ok || bad "--H '' not refused: $(cat "$tmp/err")"
 finish

@@ -1,0 +1,56 @@
+"""collect_sweep.py JOBS STORE CSV -- one row per job of a sweep's job list
+(scripts/sweep calls it).  A job without STORE/NAME/job.json is "pending"
+(its figures are empty, never 0); the CSV is written to a temporary name and
+renamed, so it is never half-written.  Exit 1 when a job is still pending."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dmdresults as R  # noqa: E402
+
+COLS = ["schema", "id", "name", "task", "cell", "T", "H", "init", "seed", "epochs", "batches_per_epoch",
+        "batch", "lr", "model", "status", "solved_epoch", "final_metric", "epochs_run", "cost_per_step",
+        "bytes_read_per_step", "steps_to_solution", "cost_to_solution", "cost_of_run", "host"]
+
+
+def main(jobs, store, out):
+    rows, bad = [], []
+    for line in open(jobs):
+        if not line.strip():
+            continue
+        jid, name, model, *kv = line.split()
+        row = dict(kv.split("=", 1) for kv in kv)
+        row.update(schema="dmdprof.sweep/1", id=jid, name=name, model=model, status="pending")
+        d = os.path.join(store, name)
+        if os.path.exists(os.path.join(d, "job.json")):
+            try:
+                _, _, job = R.read_json(os.path.join(d, "job.json"))
+                _, _, run = R.read_json(os.path.join(d, "run.json"))
+                row.update(status=job["status"], host=job.get("host"), solved_epoch=run.get("solved_epoch"),
+                           final_metric=run.get("final_metric"), epochs_run=run.get("epochs_run"))
+                if job["status"] != "diverged":
+                    _, _, s = R.read_json(os.path.join(d, f"dmd_to_solution_{model}.json"))
+                    for k in ("cost_per_step", "bytes_read_per_step", "steps_to_solution", "cost_to_solution",
+                              "cost_of_run"):
+                        row[k] = R.get(s, k)
+            except (R.BadInput, TypeError, KeyError) as e:
+                bad.append(f"{d}: {e}")
+                row["status"] = "unreadable"
+        rows.append(row)
+    tmp = f"{out}.tmp.{os.getpid()}"
+    with open(tmp, "w") as f:
+        f.write(",".join(COLS) + "\n")
+        for r in rows:
+            f.write(",".join("" if r.get(c) is None else str(r.get(c)) for c in COLS) + "\n")
+    os.replace(tmp, out)
+    pending = sum(r["status"] in ("pending", "unreadable") for r in rows)
+    solved = sum(r["status"] == "solved" for r in rows)
+    for b in bad:
+        print(f"sweep: {b}", file=sys.stderr)
+    print(f"sweep: {len(rows) - pending} of {len(rows)} jobs done, {solved} solved -> {out}"
+          + (f"; {pending} not done (re-run the same command to finish them)" if pending else ""), file=sys.stderr)
+    return 1 if pending else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))
