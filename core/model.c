@@ -342,14 +342,15 @@ void rnn__fill_kargs(rnn_model *m, rnn_kargs *a)
 }
 
 /* Metric of the current batch from the logits the kernel left: the loss for
- * regression (mse is the loss), accuracy (first maximum wins) otherwise. */
+ * regression (mse is the loss), accuracy (first maximum wins) otherwise, over
+ * the last task_metric_steps of the K target steps. */
 double rnn__batch_metric(const rnn_model *m, double loss);
 double rnn__batch_metric(const rnn_model *m, double loss)
 {
     if (m->y) return loss;
-    const int B = m->cfg.batch, K = m->K, O = m->O;
+    const int B = m->cfg.batch, K = m->K, O = m->O, KM = task_metric_steps(m->cfg.task, m->cfg.T);
     long hit = 0;
-    for (int k = 0; k < K; k++)
+    for (int k = K - KM; k < K; k++)
         for (int b = 0; b < B; b++) {
             int best = 0;
             double bv = rnn_param_get(m, m->logits, ((size_t)k * O) * B + b);
@@ -362,7 +363,7 @@ double rnn__batch_metric(const rnn_model *m, double loss)
             }
             hit += best == m->labels[(size_t)b * K + k];
         }
-    return (double)hit / ((double)B * K);
+    return (double)hit / ((double)B * KM);
 }
 
 static void rnn__run(rnn_model *m, rnn_kargs *a, rnn_kout *o)

@@ -1,5 +1,5 @@
 /*
- * tasks.c -- generators, chance baselines and solve thresholds of the seven
+ * tasks.c -- generators, chance baselines and solve thresholds of the eight
  * long-term-dependency tasks.  The exact definitions (channels, what each
  * timestep holds, ranges of the cued positions) are in docs/tasks.md; the
  * comments on each generator below are the short form.
@@ -25,22 +25,35 @@
 __extension__ typedef unsigned __int128 task__u128;
 
 #define TASK_RP_SYMBOLS 100 /* random_permutation vocabulary (Martens & Sutskever) */
-#define TASK_NM_BITS 5      /* noiseless_memorization: bits to recall */
+/* noiseless_memorization (Martens & Sutskever 2011): N symbols of an
+ * alphabet of A to recall; 5-bit: 5 bits; 20-bit: 10 symbols of 5 values */
+#define TASK_NM_N5 5
+#define TASK_NM_A5 2
+#define TASK_NM_N20 10
+#define TASK_NM_A20 5
+/* multiplication (Hochreiter & Schmidhuber 1997, experiment 5) */
+#define TASK_MULT_FIRST 10         /* X1 is one of the first ten pairs */
+#define TASK_MULT_CHANCE (277.0 / 9600.0) /* 0.5 Var(X1 X2), X1 = 1 w.p. 1/10 */
 
 static const task_info task__table[TASK_COUNT] = {
     /* name, I, O, regression, min_T, metric, higher_is_better, solve_threshold, encoding */
     [TASK_ADDITION] = {"addition", 2, 1, 1, 2, "mse", 0, 0.05, 1},
-    /* 0.6 x chance, the same ratio as addition's 0.05 / (1/12) */
-    [TASK_MULTIPLICATION] = {"multiplication", 2, 1, 1, 2, "mse", 0, 0.6 * 7.0 / 288.0, 1},
+    /* 0.6 x chance, the same ratio as addition's 0.05 / (1/12).  Encoding 2:
+     * H&S 1997's layout (1 was addition's with a product target) */
+    [TASK_MULTIPLICATION] = {"multiplication", 2, 1, 1, 24, "mse", 0, 0.6 * TASK_MULT_CHANCE, 2},
     [TASK_XOR] = {"xor", 2, 2, 0, 2, "accuracy", 1, 0.95, 1},
     [TASK_TEMPORAL_ORDER] = {"temporal_order", 6, 4, 0, 10, "accuracy", 1, 0.90, 1},
     /* encoding 2: the seed's five one-hot channels (1 was four channels with a
      * scalar U[0,1) noise value) */
     [TASK_3BIT_MEMORIZATION] = {"3bit_memorization", 5, 8, 0, 5, "accuracy", 1, 0.90, 2},
-    [TASK_NOISELESS_MEMORIZATION] = {"noiseless_memorization", 4, 2, 0, 2 * TASK_NM_BITS + 1,
-                                     "accuracy", 1, 0.95, 1},
+    /* encoding 2: a target at every step, blank class (1: 5 recall steps, 2 classes) */
+    [TASK_NOISELESS_MEMORIZATION] = {"noiseless_memorization", TASK_NM_A5 + 2, TASK_NM_A5 + 1, 0,
+                                     2 * TASK_NM_N5 + 1, "accuracy", 1, 0.95, 2},
     [TASK_RANDOM_PERMUTATION] = {"random_permutation", TASK_RP_SYMBOLS, TASK_RP_SYMBOLS, 0, 2,
                                  "accuracy", 1, 0.95, 1},
+    [TASK_NOISELESS_MEMORIZATION_20] = {"noiseless_memorization_20bit", TASK_NM_A20 + 2,
+                                        TASK_NM_A20 + 1, 0, 2 * TASK_NM_N20 + 1, "accuracy", 1,
+                                        0.95, 1},
 };
 
 static int task__id_ok(task_id t)
@@ -58,6 +71,12 @@ const char *task_old_encoding(task_id t, int encoding)
     if (t == TASK_3BIT_MEMORIZATION && encoding == 1)
         return "the old 3bit_memorization encoding (4 input channels, scalar U[0,1) noise), "
                "not the seed's 5 one-hot channels";
+    if (t == TASK_MULTIPLICATION && encoding == 1)
+        return "the old multiplication layout (addition's markers, one in each half), "
+               "not Hochreiter & Schmidhuber's";
+    if (t == TASK_NOISELESS_MEMORIZATION && encoding == 1)
+        return "the old noiseless_memorization (targets on the 5 recall steps only, 2 classes), "
+               "not Martens & Sutskever's target at every step";
     return NULL;
 }
 
@@ -74,13 +93,31 @@ int task_parse(const char *name)
 const char *task_names(void)
 {
     return "addition,multiplication,xor,temporal_order,3bit_memorization,"
-           "noiseless_memorization,random_permutation";
+           "noiseless_memorization,random_permutation,noiseless_memorization_20bit";
 }
 
 int task_out_steps(task_id t, int T)
 {
-    (void)T;
-    return t == TASK_NOISELESS_MEMORIZATION ? TASK_NM_BITS : 1;
+    return t == TASK_NOISELESS_MEMORIZATION || t == TASK_NOISELESS_MEMORIZATION_20 ? T : 1;
+}
+
+int task_metric_steps(task_id t, int T)
+{
+    if (t == TASK_NOISELESS_MEMORIZATION)
+        return TASK_NM_N5;
+    if (t == TASK_NOISELESS_MEMORIZATION_20)
+        return TASK_NM_N20;
+    return task_out_steps(t, T);
+}
+
+int task_mult_min_len(int T)
+{
+    int T0 = (int)((long)T * 10 / 11);
+    while ((T0 + 1) + (T0 + 1) / 10 <= T)
+        T0++;
+    while (T0 > 0 && T0 + T0 / 10 > T)
+        T0--;
+    return T0;
 }
 
 int task_valid(task_id t, int T)
@@ -108,7 +145,7 @@ static inline int task__ceil_frac(int T, int tenths)
     return (int)(((long)T * tenths + 9) / 10); /* ceil(T * tenths / 10) */
 }
 
-/* addition, multiplication, xor.  I = 2: channel 0 the value stream, channel 1
+/* addition, xor.  I = 2: channel 0 the value stream, channel 1
  * the marker.  Marker at p1 in [0, T/2 - 1] and p2 in [T/2, T-1] (T/2 rounded
  * down).  Draws per sample: 2 (p1, p2) + T (values). */
 static void task__two_markers(task_id t, int T, double *xs /* (T, 2) */, rng_t *r, double *y,
@@ -127,10 +164,41 @@ static void task__two_markers(task_id t, int T, double *xs /* (T, 2) */, rng_t *
     double a = xs[2 * p1], b = xs[2 * p2];
     if (t == TASK_ADDITION)
         *y = a + b;
-    else if (t == TASK_MULTIPLICATION)
-        *y = a * b;
     else
         *label = (int)a ^ (int)b;
+}
+
+/* multiplication, Hochreiter & Schmidhuber 1997 (experiment 5).  I = 2:
+ * channel 0 the value, channel 1 the marker.  The sequence has a random
+ * length L in [T0, T0 + T0/10] (T0 = task_mult_min_len(T)) and occupies the
+ * last L steps, s0 = T - L .. T-1; the steps before s0 are padding, (0, 0).
+ * Values U[0,1) on the sequence's steps; marker -1 on its first and last
+ * step; +1 on X1, one of its first ten pairs (relative p1 in 0..9), and on
+ * X2, one of its first T0/2 - 1 still unmarked pairs (relative, uniform over
+ * 0 .. T0/2 - 1 without p1).  If X1 is the first pair its value is 1.0.
+ * Target X1 * X2 at t = T-1.  Draws per sample: 3 (L, p1, p2) + T (a value
+ * for every step, padding included, so the count is fixed). */
+static void task__multiplication(int T, double *xs /* (T, 2) */, rng_t *r, double *y)
+{
+    const int T0 = task_mult_min_len(T);
+    const int L = task__pick_in(r, T0, T0 + T0 / 10);
+    const int s0 = T - L;
+    const int p1 = task__pick(r, TASK_MULT_FIRST);
+    int p2 = task__pick(r, T0 / 2 - 1); /* the (p2+1)-th unmarked pair */
+    if (p2 >= p1)
+        p2++;
+    for (int s = 0; s < T; s++) {
+        double u = rng_uniform(r);
+        if (s >= s0)
+            xs[2 * s] = u;
+    }
+    xs[2 * s0 + 1] = -1.0;
+    xs[2 * (T - 1) + 1] = -1.0;
+    xs[2 * (s0 + p1) + 1] = 1.0;
+    xs[2 * (s0 + p2) + 1] = 1.0;
+    if (p1 == 0)
+        xs[2 * s0] = 1.0;
+    *y = xs[2 * (s0 + p1)] * xs[2 * (s0 + p2)];
 }
 
 /* temporal_order.  I = 6, one-hot symbols A..F = channels 0..5.  Every step a
@@ -172,21 +240,29 @@ static void task__3bit(int T, double *xs /* (T, 5) */, rng_t *r, int *label)
     *label = lab;
 }
 
-/* noiseless_memorization.  I = 4: channels 0/1 the one-hot bit symbols at
- * t = 0 .. 4; channel 2 "blank" at t = 5 .. T-7 and during the recall steps
- * t = T-5 .. T-1; channel 3 the trigger at t = T-6.  Targets (K = 5) at
- * t = T-5 .. T-1: bit k at the k-th recall step.  Draws per sample: 5. */
-static void task__noiseless(int T, double *xs /* (T, 4) */, rng_t *r, int *labels /* (5) */)
+/* noiseless_memorization, Martens & Sutskever 2011 (the layout of
+ * Sutskever's released HF code, raw_mem).  N symbols of an alphabet of A
+ * (5-bit: N = 5, A = 2; 20-bit: N = 10, A = 5).  I = A + 2 one-hot
+ * channels: 0 .. A-1 the symbols, A the trigger, A+1 the blank.  t = 0 .. N-1:
+ * the symbols; t = T-N-1: the trigger; every other step blank.  A target at
+ * every step (K = T), O = A + 1 classes: the blank class A at t < T-N, the
+ * k-th symbol at t = T-N+k.  Draws per sample: N. */
+static void task__noiseless(int T, int N, int A, double *xs /* (T, A+2) */, rng_t *r,
+                            int *labels /* (T) */)
 {
-    const int nb = TASK_NM_BITS;
-    for (int k = 0; k < nb; k++) {
-        labels[k] = task__pick(r, 2);
-        xs[4 * k + labels[k]] = 1.0;
+    const int I = A + 2;
+    for (int s = 0; s < T; s++) {
+        xs[I * s + A + 1] = 1.0;
+        labels[s] = A;
     }
-    for (int s = nb; s < T; s++)
-        xs[4 * s + 2] = 1.0;
-    xs[4 * (T - nb - 1) + 2] = 0.0;
-    xs[4 * (T - nb - 1) + 3] = 1.0;
+    for (int k = 0; k < N; k++) {
+        int sym = task__pick(r, A);
+        xs[I * k + A + 1] = 0.0;
+        xs[I * k + sym] = 1.0;
+        labels[T - N + k] = sym;
+    }
+    xs[I * (T - N - 1) + A + 1] = 0.0;
+    xs[I * (T - N - 1) + A] = 1.0;
 }
 
 /* random_permutation.  I = O = 100 one-hot symbols.  t = 0: the cue, symbol
@@ -226,9 +302,11 @@ void task_batch(task_id t, int T, int B, rng_t *rng, double *x, double *y, int *
         double *yb = y ? y + (size_t)b * K : NULL;
         switch (t) {
         case TASK_ADDITION:
-        case TASK_MULTIPLICATION:
         case TASK_XOR:
             task__two_markers(t, T, xs, rng, yb, lab);
+            break;
+        case TASK_MULTIPLICATION:
+            task__multiplication(T, xs, rng, yb);
             break;
         case TASK_TEMPORAL_ORDER:
             task__temporal_order(T, xs, rng, lab);
@@ -237,7 +315,10 @@ void task_batch(task_id t, int T, int B, rng_t *rng, double *x, double *y, int *
             task__3bit(T, xs, rng, lab);
             break;
         case TASK_NOISELESS_MEMORIZATION:
-            task__noiseless(T, xs, rng, lab);
+            task__noiseless(T, TASK_NM_N5, TASK_NM_A5, xs, rng, lab);
+            break;
+        case TASK_NOISELESS_MEMORIZATION_20:
+            task__noiseless(T, TASK_NM_N20, TASK_NM_A20, xs, rng, lab);
             break;
         case TASK_RANDOM_PERMUTATION:
             task__random_permutation(T, xs, rng, lab);
@@ -255,7 +336,9 @@ double task_chance(task_id t, int T)
     case TASK_ADDITION:
         return 1.0 / 12.0; /* 0.5 * Var(U1 + U2) = 0.5 * 2/12 */
     case TASK_MULTIPLICATION:
-        return 7.0 / 288.0; /* 0.5 * Var(U1 U2) = 0.5 * (1/9 - 1/16) */
+        /* X1 = 1 w.p. 1/10 (first pair marked) else U, X2 = U:
+         * E[X1 X2] = 11/40, E[(X1 X2)^2] = 2/15, 0.5 Var = 277/9600 */
+        return TASK_MULT_CHANCE;
     case TASK_XOR:
         return 0.5;
     case TASK_TEMPORAL_ORDER:
@@ -263,7 +346,9 @@ double task_chance(task_id t, int T)
     case TASK_3BIT_MEMORIZATION:
         return 0.125;
     case TASK_NOISELESS_MEMORIZATION:
-        return 0.5; /* per recalled bit */
+        return 1.0 / TASK_NM_A5; /* per recalled symbol (the metric's steps) */
+    case TASK_NOISELESS_MEMORIZATION_20:
+        return 1.0 / TASK_NM_A20;
     case TASK_RANDOM_PERMUTATION:
         return 0.5; /* two equally likely cues */
     default:

@@ -19,6 +19,7 @@ typedef enum {
     TASK_3BIT_MEMORIZATION,
     TASK_NOISELESS_MEMORIZATION,
     TASK_RANDOM_PERMUTATION,
+    TASK_NOISELESS_MEMORIZATION_20, /* appended: the ids above are stored in checkpoints */
     TASK_COUNT
 } task_id;
 
@@ -51,8 +52,15 @@ const char *task_names(void);
 /* The caller-facing validity check: 1 when t is a task id and
  * min_T <= T <= TASK_MAX_T, else 0.  task_batch aborts on what this rejects. */
 int task_valid(task_id t, int T);
-/* K: how many final timesteps carry a target (outputs at t = T-K+1 .. T). */
+/* K: how many final timesteps carry a target (0-based t = T-K .. T-1). */
 int task_out_steps(task_id t, int T);
+/* How many of the K target steps, the last ones, count in the accuracy
+ * metric (K, except noiseless_memorization: only the recall steps). */
+int task_metric_steps(task_id t, int T);
+/* multiplication's variable length: the shortest sequence T0 for an input of
+ * T steps (the largest T0 with T0 + floor(T0/10) <= T); lengths are uniform
+ * in [T0, T0 + floor(T0/10)] and right-aligned (docs/tasks.md). */
+int task_mult_min_len(int T);
 /* Fill one batch from rng (consumes a deterministic amount of randomness
  * given t, T, B):
  *   x      (B, T, I)  inputs, sample-major, row-major

@@ -28,6 +28,16 @@ static int onehot(const double *row, int n)
     return hot;
 }
 
+/* multiplication's shortest length for an input of T steps, from its
+ * definition: the largest T0 with T0 + floor(T0/10) <= T */
+static int mult_T0(int T)
+{
+    int T0 = T;
+    while (T0 + T0 / 10 > T)
+        T0--;
+    return T0;
+}
+
 typedef struct {
     task_id t;
     int T, B, I, K;
@@ -55,7 +65,6 @@ static int check_sample(batch_view *v, int b)
     } while (0)
     switch (v->t) {
     case TASK_ADDITION:
-    case TASK_MULTIPLICATION:
     case TASK_XOR: {
         int m[3], nm = 0;
         for (int s = 0; s < T; s++) {
@@ -82,10 +91,53 @@ static int check_sample(batch_view *v, int b)
         double a = xs[2 * m[0]], c = xs[2 * m[1]];
         if (v->t == TASK_ADDITION && v->y[b] != a + c)
             BAD("addition target %.17g != %.17g + %.17g", v->y[b], a, c);
-        if (v->t == TASK_MULTIPLICATION && v->y[b] != a * c)
-            BAD("multiplication target %.17g != %.17g * %.17g", v->y[b], a, c);
         if (v->t == TASK_XOR && v->lab[b] != ((a == 1.0) != (c == 1.0)))
             BAD("xor label %d for bits %g, %g", v->lab[b], a, c);
+        break;
+    }
+    case TASK_MULTIPLICATION: {
+        /* H&S 1997 exp. 5: a right-aligned sequence of length L in
+         * [T0, T0 + T0/10] after (0, 0) padding; marker -1 on its first and
+         * last step, +1 on X1 (relative position 0..9) and X2 (one of the
+         * first T0/2 - 1 unmarked pairs, so relative 0 .. T0/2 - 1) */
+        const int T0 = mult_T0(T);
+        int s0 = 0;
+        while (s0 < T && xs[2 * s0 + 1] == 0.0)
+            s0++;
+        const int L = T - s0;
+        if (L < T0 || L > T0 + T0 / 10) {
+            BAD("multiplication T=%d b=%d: length %d outside [%d, %d]", T, b, L, T0, T0 + T0 / 10);
+            break;
+        }
+        for (int s = 0; s < s0; s++)
+            if (xs[2 * s] != 0.0)
+                BAD("multiplication T=%d b=%d t=%d: padding value %g, want 0", T, b, s, xs[2 * s]);
+        int m[3], nm = 0;
+        for (int s = s0; s < T; s++) {
+            double val = xs[2 * s], mk = xs[2 * s + 1];
+            int ends = s == s0 || s == T - 1;
+            if (mk == 1.0) {
+                if (nm < 3)
+                    m[nm] = s - s0;
+                nm++;
+            } else if (!(mk == 0.0 && !ends) && !(mk == -1.0 && ends))
+                BAD("multiplication T=%d b=%d t=%d: marker %g", T, b, s, mk);
+            int one_ok = s == s0 && mk == 1.0; /* X1 on the first pair: 1.0 */
+            if (!(val >= 0.0 && val < 1.0) && !(one_ok && val == 1.0))
+                BAD("multiplication T=%d b=%d t=%d: value %g", T, b, s, val);
+        }
+        if (nm != 2) {
+            BAD("multiplication T=%d b=%d: %d +1 markers, want 2", T, b, nm);
+            break;
+        }
+        if (!(m[0] < 10 && m[1] < T0 / 2))
+            BAD("multiplication T=%d: markers at relative %d, %d (want one < 10, both < %d)", T,
+                m[0], m[1], T0 / 2);
+        v->pos_hits[0][m[0] % 4096]++;
+        v->pos_hits[1][m[1] % 4096]++;
+        double a = xs[2 * (s0 + m[0])], c = xs[2 * (s0 + m[1])];
+        if (v->y[b] != a * c)
+            BAD("multiplication target %.17g != %.17g * %.17g", v->y[b], a, c);
         break;
     }
     case TASK_TEMPORAL_ORDER: {
@@ -131,16 +183,23 @@ static int check_sample(batch_view *v, int b)
             BAD("3bit label %d, bits say %d", v->lab[b], code);
         break;
     }
-    case TASK_NOISELESS_MEMORIZATION: {
-        const int K = v->K; /* 5 bits */
+    case TASK_NOISELESS_MEMORIZATION:
+    case TASK_NOISELESS_MEMORIZATION_20: {
+        /* M&S 2011 / raw_mem: N symbols of A, blank, trigger at T-N-1, blank
+         * while recalling; a target at every step: blank class A, then the
+         * symbols */
+        const int N = v->t == TASK_NOISELESS_MEMORIZATION ? 5 : 10;
+        const int A = v->t == TASK_NOISELESS_MEMORIZATION ? 2 : 5;
+        const int *lab = v->lab + (size_t)b * T;
         for (int s = 0; s < T; s++) {
-            int h = onehot(xs + 4 * s, 4);
-            int want = s < K ? -2 : s == T - K - 1 ? 3 : 2; /* -2: a bit symbol */
-            if (want == -2 ? (h != 0 && h != 1) : h != want)
-                BAD("noiseless T=%d b=%d t=%d: symbol %d, want %d", T, b, s, h, want);
-            if (s < K && v->lab[(size_t)b * K + s] != h)
-                BAD("noiseless T=%d b=%d: target %d is %d, bit shown was %d", T, b, s,
-                    v->lab[(size_t)b * K + s], h);
+            int h = onehot(xs + (size_t)I * s, I);
+            int ok = s < N ? (h >= 0 && h < A) : s == T - N - 1 ? h == A : h == A + 1;
+            if (!ok)
+                BAD("%s T=%d b=%d t=%d: symbol %d", task_get(v->t)->name, T, b, s, h);
+            int want = s < T - N ? A : onehot(xs + (size_t)I * (s - (T - N)), I);
+            if (lab[s] != want)
+                BAD("%s T=%d b=%d t=%d: target %d, want %d", task_get(v->t)->name, T, b, s, lab[s],
+                    want);
         }
         break;
     }
@@ -169,15 +228,18 @@ static long draws_per_sample(task_id t, int T)
 {
     switch (t) {
     case TASK_ADDITION:
-    case TASK_MULTIPLICATION:
     case TASK_XOR:
         return T + 2;
+    case TASK_MULTIPLICATION:
+        return T + 3;
     case TASK_TEMPORAL_ORDER:
         return T + 4;
     case TASK_3BIT_MEMORIZATION:
         return T - 1;
     case TASK_NOISELESS_MEMORIZATION:
         return 5;
+    case TASK_NOISELESS_MEMORIZATION_20:
+        return 10;
     case TASK_RANDOM_PERMUTATION:
         return T;
     default:
@@ -357,6 +419,54 @@ static void check_3bit_stats(void)
     }
 }
 
+/* multiplication's distribution at T = 60 (T0 = 55, lengths 55..60) on
+ * 20,000 sequences: every length with probability 1/6; the first pair
+ * marked with probability 1/10 (X1) + 9/10 * 1/26 (X2: one of T0/2 - 1 = 26
+ * unmarked pairs) and its value 1.0 with probability 1/10 (the X1 rule);
+ * both markers in the first ten pairs with probability 9/26; the target's
+ * mean 11/40.  5 standard errors each. */
+static void check_mult_stats(void)
+{
+    enum { T = 60, B = 20000 };
+    rng_t r;
+    rng_seed(&r, 78);
+    batch_buf bb = gen(TASK_MULTIPLICATION, T, B, &r, 0);
+    long len_n[T + 1] = {0}, first_marked = 0, first_one = 0, both_early = 0;
+    double ysum = 0, ysq = 0;
+    for (int b = 0; b < B; b++) {
+        const double *xs = bb.x + (size_t)b * T * 2;
+        int s0 = 0;
+        while (s0 < T - 1 && xs[2 * s0 + 1] == 0.0)
+            s0++;
+        len_n[T - s0]++;
+        first_marked += xs[2 * s0 + 1] == 1.0;
+        first_one += xs[2 * s0 + 1] == 1.0 && xs[2 * s0] == 1.0;
+        int last = -1;
+        for (int s = s0; s < T; s++)
+            if (xs[2 * s + 1] == 1.0)
+                last = s - s0;
+        both_early += last < 10;
+        ysum += bb.y[b];
+        ysq += bb.y[b] * bb.y[b];
+    }
+    batch_free(&bb);
+    char what[96];
+    for (int L = 55; L <= 60; L++) {
+        snprintf(what, sizeof what, "multiplication T=60: P(length = %d)", L);
+        check_stat(what, (double)len_n[L] / B, 1.0 / 6, sqrt((1.0 / 6) * (5.0 / 6) / B), 5);
+    }
+    double p = 0.1 + 0.9 / 26;
+    check_stat("multiplication T=60: P(first pair marked)", (double)first_marked / B, p,
+               sqrt(p * (1 - p) / B), 5);
+    check_stat("multiplication T=60: P(first pair marked, value 1.0)", (double)first_one / B, 0.1,
+               sqrt(0.09 / B), 5);
+    p = 9.0 / 26;
+    check_stat("multiplication T=60: P(both markers in the first ten pairs)",
+               (double)both_early / B, p, sqrt(p * (1 - p) / B), 5);
+    double mean = ysum / B, var = ysq / B - mean * mean;
+    check_stat("multiplication T=60: mean target X1*X2", mean, 11.0 / 40, sqrt(var / B), 5);
+}
+
 /* Chance baselines: estimate from a large batch, compare with task_chance
  * (analytic) and with the seed experiment's figures. */
 static void check_chance(void)
@@ -408,8 +518,10 @@ static void check_chance(void)
             check_stat("addition chance vs seed's 0.087 (3 s.e. at N=6000)", task_chance(reg[k], 30),
                        0.087, se_seed, 3);
         } else {
-            check_close("multiplication chance analytic 0.5*(1/9-1/16)", task_chance(reg[k], 30),
-                        7.0 / 288, 1e-15);
+            /* X1 = 1 w.p. 1/10, else U; X2 = U: E[Y] = 0.1/2 + 0.9/4 = 11/40,
+             * E[Y^2] = 0.1/3 + 0.9/9 = 2/15; 0.5 (2/15 - 121/1600) = 277/9600 */
+            check_close("multiplication chance analytic 277/9600", task_chance(reg[k], 30),
+                        277.0 / 9600, 1e-15);
         }
     }
 
@@ -427,24 +539,26 @@ static void check_chance(void)
         {TASK_3BIT_MEMORIZATION, 60, 0.125, 8},
         {TASK_NOISELESS_MEMORIZATION, 30, -1, 2},
         {TASK_RANDOM_PERMUTATION, 30, -1, 2},
+        {TASK_NOISELESS_MEMORIZATION_20, 30, -1, 5},
     };
     for (size_t k = 0; k < sizeof cls / sizeof *cls; k++) {
         task_id t = cls[k].t;
         int T = cls[k].T;
         const int Bc = 100000, C = 500; /* samples, chunk */
         const task_info *ti = task_get(t);
-        int K = task_out_steps(t, T);
-        static long count[8][100]; /* (K, O) */
+        /* the metric's steps: the last KM of the K target steps */
+        int K = task_out_steps(t, T), KM = task_metric_steps(t, T);
+        static long count[16][100]; /* (KM, O) */
         memset(count, 0, sizeof count);
         for (int b0 = 0; b0 < Bc; b0 += C) {
             batch_buf bb = gen(t, T, C, &r, 0);
             for (int b = 0; b < C; b++)
-                for (int j = 0; j < K; j++)
-                    count[j][bb.lab[(size_t)b * K + j]]++;
+                for (int j = 0; j < KM; j++)
+                    count[j][bb.lab[(size_t)b * K + K - KM + j]]++;
             batch_free(&bb);
         }
         double worst_freq = 0;
-        for (int j = 0; j < K; j++)
+        for (int j = 0; j < KM; j++)
             for (int c = 0; c < ti->output_dim; c++) {
                 double f = (double)count[j][c] / Bc;
                 if (f > worst_freq)
@@ -549,9 +663,25 @@ static void check_validity_and_names(void)
               task_get(TASK_3BIT_MEMORIZATION)->output_dim == 8 &&
               task_get(TASK_3BIT_MEMORIZATION)->min_T == 5,
           "3bit_memorization: I, O, min_T are not the seed's 5, 8, 5");
-    CHECK(task_out_steps(TASK_NOISELESS_MEMORIZATION, 30) == 5 &&
-              task_out_steps(TASK_ADDITION, 30) == 1,
-          "task_out_steps");
+    CHECK(task_out_steps(TASK_NOISELESS_MEMORIZATION, 30) == 30 &&
+              task_metric_steps(TASK_NOISELESS_MEMORIZATION, 30) == 5 &&
+              task_out_steps(TASK_NOISELESS_MEMORIZATION_20, 40) == 40 &&
+              task_metric_steps(TASK_NOISELESS_MEMORIZATION_20, 40) == 10 &&
+              task_out_steps(TASK_ADDITION, 30) == 1 && task_metric_steps(TASK_ADDITION, 30) == 1,
+          "task_out_steps / task_metric_steps");
+    /* the published widths: noiseless 5-bit 2 symbols + trigger + blank in,
+     * 3 classes out; 20-bit 5 symbols: 7 in, 6 out */
+    CHECK(task_get(TASK_NOISELESS_MEMORIZATION)->input_dim == 4 &&
+              task_get(TASK_NOISELESS_MEMORIZATION)->output_dim == 3 &&
+              task_get(TASK_NOISELESS_MEMORIZATION_20)->input_dim == 7 &&
+              task_get(TASK_NOISELESS_MEMORIZATION_20)->output_dim == 6 &&
+              task_get(TASK_NOISELESS_MEMORIZATION)->min_T == 11 &&
+              task_get(TASK_NOISELESS_MEMORIZATION_20)->min_T == 21 &&
+              task_get(TASK_MULTIPLICATION)->min_T == 24,
+          "noiseless / multiplication widths or minimum T");
+    for (int T = 24; T <= 300; T++)
+        CHECK(task_mult_min_len(T) == mult_T0(T), "task_mult_min_len(%d) = %d, want %d", T,
+              task_mult_min_len(T), mult_T0(T));
     printf("%-4s %-58s\n", check_failures ? "?" : "ok", "validity check, names, thresholds, aborts");
 }
 
@@ -572,6 +702,7 @@ int main(void)
     for (int T = 10; T <= 120; T++)
         check_task_at(TASK_TEMPORAL_ORDER, T, 400);
     check_3bit_stats();
+    check_mult_stats();
     check_chance();
     check_validity_and_names();
     return check_exit("test_tasks");
