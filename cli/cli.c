@@ -16,26 +16,74 @@ int cli_quiet;
 void cli_set_name(const char *name) { g_name = name; }
 const char *cli_name(void) { return g_name; }
 
+/* "NAME: message\n" on stderr with every byte outside printable ASCII
+ * written as \xHH: a message is one line and never drives the terminal
+ * (file names and trace text are echoed in messages). */
+static void say(const char *fmt, va_list ap)
+{
+    char buf[4096];
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    if (n < 0) n = 0;
+    if ((size_t)n >= sizeof buf) n = sizeof buf - 1;
+    fprintf(stderr, "%s: ", g_name);
+    for (int i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c < 0x20 || c >= 0x7F)
+            fprintf(stderr, "\\x%02x", c);
+        else
+            fputc(c, stderr);
+    }
+    fputc('\n', stderr);
+}
+
+static int g_failing, g_stdout_told;
+
+/* atexit: output lost on stdout (a full disk, /dev/full, a closed pipe) is a
+ * failure of the work: one line, exit 1 -- unless a usage error is already
+ * on its way out. */
+static void check_stdout(void)
+{
+    if (g_failing) return;
+    errno = 0;
+    int bad = fflush(stdout) != 0;
+    if (!bad && !ferror(stdout)) return;
+    if (!g_stdout_told) {
+        fprintf(stderr, "%s: cannot write to standard output (%s); the output is incomplete\n", g_name,
+                errno ? strerror(errno) : "write error");
+    }
+    _exit(CLI_EXIT_WORK);
+}
+
+void cli_check_stdout_at_exit(void) { atexit(check_stdout); }
+
+static void __attribute__((noreturn)) die(int code, const char *fmt, va_list ap)
+{
+    g_failing = 1;
+    fflush(stdout);
+    say(fmt, ap);
+    exit(code);
+}
+
 void cli_fail(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
-    fprintf(stderr, "%s: ", g_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(CLI_EXIT_USAGE);
+    die(CLI_EXIT_USAGE, fmt, ap);
+}
+
+void cli_fail_work(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    die(CLI_EXIT_WORK, fmt, ap);
 }
 
 void cli_warn(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: ", g_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 long cli_long(const char *flag, const char *text, long lo, long hi)
@@ -160,7 +208,10 @@ int cli_out_commit(cli_out *o)
     if (!o->tmp) {
         int bad = fflush(o->f) != 0 || ferror(o->f);
         o->f = NULL;
-        if (bad) cli_warn("write to standard output failed");
+        if (bad) {
+            cli_warn("cannot write to standard output (%s); the output is incomplete", strerror(errno ? errno : EIO));
+            g_stdout_told = 1;
+        }
         return bad ? -1 : 0;
     }
     int bad = ferror(o->f);

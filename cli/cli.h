@@ -22,8 +22,15 @@
 void cli_set_name(const char *name);
 const char *cli_name(void);
 
-/* Print "dmdprof CMD: <message>" and exit(2).  Never returns. */
+/* Print "dmdprof CMD: <message>" and exit(2).  Never returns.  Messages are
+ * one line: bytes outside printable ASCII are written as \xHH. */
 void cli_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* Register the exit check of stdout: if anything written to stdout was lost
+ * (disk full, /dev/full, closed pipe), one line on stderr and exit 1. */
+void cli_check_stdout_at_exit(void);
+/* The same with exit(1): the work failed (a full disk, an unwritable
+ * output, out of memory), not the input. */
+void cli_fail_work(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* Print "dmdprof CMD: <message>" without exiting (warnings, notes). */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

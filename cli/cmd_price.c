@@ -39,7 +39,9 @@ static void price_usage(FILE *f, const char *cmd)
                "  --model M              live (default: values, liveness compaction) or classic\n"
                "  --bytes-per-element N  size of a value whose store line has no BYTES field (1..1048576, default 1)\n");
     if (strcmp(cmd, "price") == 0) fprintf(f, "  --json                 print one JSON object instead of the table\n");
-    fprintf(f, "\nexit codes: 0 priced, 2 bad usage or a malformed trace (FILE:LINE: what is wrong)\n");
+    fprintf(f, "\nexit codes: 0 priced (an empty trace prices as 0, with a note), 1 the machine failed (a full\n"
+               "$TMPDIR for the live model's spill file, unwritable stdout), 2 bad usage or a malformed trace\n"
+               "(FILE:LINE: what is wrong)\n");
 }
 
 static void parse_args(int argc, char **argv, const char *cmd, price_args *a)
@@ -96,10 +98,12 @@ static dmd_engine *price_file(const price_args *a, dmd_trace **tp, const dmd_obs
     dmd_engine *e = dmd_engine_new(&o);
     if (!e) cli_fail("out of memory");
     if (obs) dmd_engine_set_observer(e, obs);
-    if (dmd_trace_price(t, e, a->bytes, err, sizeof err) != 0) {
-        fflush(stdout);
-        cli_fail("%s", err);
-    }
+    int rc = dmd_trace_price(t, e, a->bytes, err, sizeof err);
+    if (rc == -2) cli_fail_work("%s", err);
+    if (rc != 0) cli_fail("%s", err);
+    if (dmd_trace_nevents(t) == 0)
+        cli_warn("note: %s is an empty trace (no store, read or output line): it prices as 0",
+                 strcmp(a->file, "-") ? a->file : "(stdin)");
     *tp = t;
     return e;
 }
@@ -117,8 +121,7 @@ int cmd_price(int argc, char **argv)
         if (cli_write_json("-", j) != 0) rc = CLI_EXIT_WORK;
         json_decref(j);
     } else
-        dmd_engine_print_table(e, stdout);
-    if (fflush(stdout) != 0) rc = CLI_EXIT_WORK;
+        dmd_engine_print_table(e, stdout); /* a lost stdout is caught at exit (cli_check_stdout_at_exit) */
     dmd_engine_free(e);
     dmd_trace_close(t);
     return rc;
@@ -195,7 +198,12 @@ int cmd_ir(int argc, char **argv)
     dmd_engine *e = dmd_engine_new(&o);
     if (!e) cli_fail("out of memory");
     dmd_engine_set_observer(e, &obs);
-    if (dmd_trace_price(t, e, a.bytes, err, sizeof err) != 0) cli_fail("%s", err);
+    int rc = dmd_trace_price(t, e, a.bytes, err, sizeof err);
+    if (rc == -2) cli_fail_work("%s", err);
+    if (rc != 0) cli_fail("%s", err);
+    if (dmd_trace_nevents(t) == 0)
+        cli_warn("note: %s is an empty trace (no store, read or output line): it prices as 0",
+                 strcmp(a.file, "-") ? a.file : "(stdin)");
     dmd_counts tot;
     dmd_engine_total(e, &tot);
     if (tot.cost != c.total) cli_fail("internal: listing total %llu differs from the engine's %llu",
@@ -208,5 +216,5 @@ int cmd_ir(int argc, char **argv)
     fclose(tmp);
     dmd_engine_free(e);
     dmd_trace_close(t);
-    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_WORK;
+    return CLI_EXIT_OK; /* a lost stdout is caught at exit (cli_check_stdout_at_exit) */
 }

@@ -67,6 +67,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    cli_check_stdout_at_exit();
     if (argc < 2) {
         usage(stderr);
         return CLI_EXIT_USAGE;

@@ -229,12 +229,19 @@ rnn_model *rnn_ckpt_read(const char *path, char *err, size_t errlen)
     int ioerr = ferror(f);
     fclose(f);
     rnn_model *m = NULL;
+    if (ioerr)
+        snprintf(err, errlen, "checkpoint '%s': read error; re-create it with 'dmdprof train'", path);
+    else
+        m = rnn_ckpt_parse(buf, n, path, err, errlen);
+    free(buf);
+    return m;
+}
+
+rnn_model *rnn_ckpt_parse(const unsigned char *buf, size_t n, const char *path, char *err, size_t errlen)
+{
+    rnn_model *m = NULL;
     const char *why = NULL;
     char why_buf[384];
-    if (ioerr) {
-        why = "read error";
-        goto fail;
-    }
     if (n < 16 || memcmp(buf, CKPT_MAGIC, 8) != 0) {
         why = n < 16 ? "truncated (shorter than the header)" : "not a dmdprof checkpoint (bad magic)";
         goto fail;
@@ -297,9 +304,30 @@ rnn_model *rnn_ckpt_read(const char *path, char *err, size_t errlen)
         why = why_buf;
         goto fail;
     }
+    if ((c.nesterov != 0 && c.nesterov != 1) || (c.momentum_schedule != 0 && c.momentum_schedule != 1)) {
+        why = "invalid configuration inside (a flag that is neither 0 nor 1)"; /* found by tests/fuzz */
+        goto fail;
+    }
     if (esz != (c.precision == RNN_F32 ? 4u : 8u)) {
         why = "element size disagrees with the precision";
         goto fail;
+    }
+    { /* the file must be exactly as long as its header says before anything is allocated */
+        ck_rd q = r;
+        uint64_t dI = ck_ru32(&q), dO = ck_ru32(&q), dK = ck_ru32(&q), P = ck_ru64(&q);
+        (void)dI, (void)dO, (void)dK;
+        ck_get(&q, 8 + 7 * 4 + 5 * 8 + 4 * 8 + (size_t)c.H * 8);
+        uint64_t nh = ck_ru32(&q), ndh = ck_ru32(&q);
+        unsigned __int128 want = (unsigned __int128)q.at + nh * (4 + 7 * 8 + (unsigned __int128)ndh * 8) +
+                                 (unsigned __int128)P * 2 * esz;
+        if (q.short_ || want > q.n) {
+            why = "truncated";
+            goto fail;
+        }
+        if (want < q.n) {
+            why = "trailing bytes after the parameters";
+            goto fail;
+        }
     }
     m = rnn__alloc(&c);
     if (!m) {
@@ -328,7 +356,8 @@ rnn_model *rnn_ckpt_read(const char *path, char *err, size_t errlen)
     int nh = ck_ri32(&r), ndh = ck_ri32(&r);
     if (r.short_ || m->step < 0 || m->epoch < 0 || m->epoch > c.epochs || m->ep_steps < 0 ||
         m->ep_steps >= c.batches_per_epoch || m->ep_clipped < 0 || m->ep_clipped > m->ep_steps || st < 0 ||
-        st > RNN_STOPPED || nh != m->epoch || ndh != m->ndh || m->solved_epoch < 0 || m->solved_epoch > m->epoch) {
+        st > RNN_STOPPED || nh != m->epoch || ndh != m->ndh || m->solved_epoch < 0 || m->solved_epoch > m->epoch ||
+        m->plateau_bad < 0 || m->diverged_epoch < 0 || m->diverged_epoch > m->epoch + 1) {
         why = r.short_ ? "truncated" : "inconsistent training state";
         goto fail;
     }
@@ -350,6 +379,10 @@ rnn_model *rnn_ckpt_read(const char *path, char *err, size_t errlen)
         h->mu = ck_rf64(&r);
         h->sat_frac = ck_rf64(&r);
         for (int k = 0; k < ndh; k++) h->dh_norm[k] = ck_rf64(&r);
+        if (h->epoch != e + 1) { /* found by tests/fuzz: a corrupt epoch number went into history.csv */
+            why = "inconsistent history (epoch numbers out of order)";
+            goto fail;
+        }
     }
     m->nhist = nh;
     void *arrs[2] = {m->params, m->mom};
@@ -372,11 +405,9 @@ rnn_model *rnn_ckpt_read(const char *path, char *err, size_t errlen)
         why = "trailing bytes after the parameters";
         goto fail;
     }
-    free(buf);
     return m;
 fail:
     snprintf(err, errlen, "checkpoint '%s': %s; re-create it with 'dmdprof train'", path, why);
     rnn_model_free(m);
-    free(buf);
     return NULL;
 }

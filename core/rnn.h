@@ -203,6 +203,10 @@ int rnn_ckpt_write(const rnn_model *m, FILE *f);
 /* Read and verify a checkpoint; NULL with a one-line reason in err
  * (unreadable, truncated, bad magic/version, checksum mismatch, invalid). */
 rnn_model *rnn_ckpt_read(const char *path, char *err, size_t errlen);
+/* The same from a whole checkpoint in memory (buf, n bytes); path names it in
+ * messages.  The file's length is checked against its header before the
+ * model is allocated. */
+rnn_model *rnn_ckpt_parse(const unsigned char *buf, size_t n, const char *path, char *err, size_t errlen);
 
 /* Floating-point operations of one training step (2 per multiply-add of
  * the three matrix products, forward and backward), for GFLOP/s figures. */

@@ -51,10 +51,12 @@
 #define LEFT_OUT 0x80000000u  /* pass 0: value declared as output */
 #define LEFT_INF 0xFFFFFFFFu  /* pass 1: output, never retired */
 #define REG_PENDING 0x8000u   /* vreg: not yet stored; low bits = phase of the push */
-#define MAX_REGIONS 0x7FFF
+#define MAX_REGIONS DMD_MAX_REGIONS
 #define MAX_PHASES 0x7FFF
 #define MAX_ELEM_BYTES (1u << 20)
 #define TREE_MIN 1024u
+#define MAX_LIVE_BYTES 0xFFFFFFFFull            /* the tree's weights are 32-bit */
+#define MAX_LIVE_KEYS ((1u << 28) - (1u << 21)) /* compact() keeps the axis below 2^30 */
 
 enum { M_IDLE, M_COUNT, M_LIVE, M_CLASSIC, M_LRU };
 
@@ -107,6 +109,8 @@ struct dmd_engine {
     /* regions */
     char **rname;
     int nreg, rcap;
+    int *rtab;      /* open addressing on the name's hash: region index + 1, 0 = empty */
+    uint32_t rmask;
     dmd__range *rng;
     int nrng, rngcap;
     dmd__range cache[4]; /* most recently hit ranges (span 0 = empty) */
@@ -136,6 +140,10 @@ struct dmd_engine {
     char *twbuf;
     size_t twlen;
     uint32_t tw_pend; /* classic: result whose store line waits for its region */
+
+    const char *err; /* why the event API refused the last event (static text) */
+    char errbuf[160];
+    int abandoned;   /* the current pass was cut short: its results are void */
 
     dmd_observer obs;
     int has_obs;
@@ -259,15 +267,40 @@ static char *xstrdup(const char *s)
     return d;
 }
 
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* Hashed, so registering or reading many regions stays linear. */
 int dmd_engine_region(dmd_engine *e, const char *name)
 {
-    for (int r = 0; r < e->nreg; r++)
+    uint32_t h = name_hash(name), i;
+    for (i = h & e->rmask; e->rtab[i]; i = (i + 1) & e->rmask) {
+        int r = e->rtab[i] - 1;
         if (e->rname[r] == name || strcmp(e->rname[r], name) == 0) return r;
-    if (e->nreg >= MAX_REGIONS) dmd__panic("more than %d regions (region '%s')", MAX_REGIONS, name);
+    }
+    if (e->nreg >= MAX_REGIONS) return -1;
     if (e->nreg >= e->rcap) grow_rows(e, e->nreg + 1);
     char **nn = xrealloc(e->rname, (size_t)(e->nreg + 1) * sizeof *nn);
     e->rname = nn;
     e->rname[e->nreg] = xstrdup(name);
+    e->rtab[i] = e->nreg + 1;
+    if ((uint32_t)(e->nreg + 1) * 2 > e->rmask) { /* keep the table at most half full */
+        uint32_t nm = 2 * e->rmask + 1;
+        int *nt = xrealloc(NULL, ((size_t)nm + 1) * sizeof *nt);
+        memset(nt, 0, ((size_t)nm + 1) * sizeof *nt);
+        for (int r = 0; r <= e->nreg; r++) {
+            uint32_t j = name_hash(e->rname[r]) & nm;
+            while (nt[j]) j = (j + 1) & nm;
+            nt[j] = r + 1;
+        }
+        free(e->rtab);
+        e->rtab = nt;
+        e->rmask = nm;
+    }
     return e->nreg++;
 }
 
@@ -707,19 +740,40 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
     return w0;
 }
 
+static uint32_t refuse(dmd_engine *e, const char *fmt, unsigned long long v)
+{
+    snprintf(e->errbuf, sizeof e->errbuf, fmt, v);
+    e->err = e->errbuf;
+    return 0;
+}
+
 uint32_t dmd_engine_push(dmd_engine *e, uint32_t bytes, int region, int is_write)
 {
     if (e->mode == M_LRU || e->mode == M_IDLE)
         dmd__panic("dmd_engine_push: engine %s", e->mode == M_LRU ? "uses the lru model (addresses only)" : "is not attached");
     if (bytes == 0 || bytes > MAX_ELEM_BYTES) dmd__panic("dmd_engine_push: %u bytes (1..%u)", bytes, MAX_ELEM_BYTES);
     if (region < 0 || region >= e->nreg) dmd__panic("dmd_engine_push: no region %d", region);
+    /* the limits, checked here (once per event) rather than in the hooks' hot path */
+    if ((uint64_t)e->nvals + 1 > e->max_values)
+        return refuse(e, "more than %llu values (the value budget)", (unsigned long long)e->max_values);
+    int stacked = e->mode == M_CLASSIC || (e->mode == M_LIVE && e->nvals < e->nvals_pass0 && e->val[e->nvals + 1].left);
+    if (stacked && e->total + bytes > MAX_LIVE_BYTES)
+        return refuse(e, "more than 4 GiB of live data on the stack (%llu bytes before this value; the engine's "
+                         "limit): price a smaller trace",
+                      (unsigned long long)e->total);
+    if (stacked && e->nlive >= MAX_LIVE_KEYS)
+        return refuse(e, "more than %llu values live on the stack (the engine's limit): price a smaller trace",
+                      (unsigned long long)MAX_LIVE_KEYS);
     return push_value(e, bytes, region, is_write, NULL, 0);
 }
+
+const char *dmd_engine_error(const dmd_engine *e) { return e->err; }
 
 void dmd_engine_read(dmd_engine *e, const uint32_t *ids, int n)
 {
     if (e->mode == M_LRU || e->mode == M_IDLE)
         dmd__panic("dmd_engine_read: engine %s", e->mode == M_LRU ? "uses the lru model (addresses only)" : "is not attached");
+    if (n > DMD_MAX_OPERANDS) dmd__panic("dmd_engine_read: %d operands (at most %d)", n, DMD_MAX_OPERANDS);
     if (n > 0) price_instr(e, ids, n, NULL, 0);
 }
 
@@ -800,11 +854,13 @@ dmd_engine *dmd_engine_new(const dmd_options *o)
     e->lastsite = -1;
     e->sitemask = 255;
     e->sitetab = malloc(256 * sizeof(int));
+    e->rmask = 63;
+    e->rtab = calloc(64, sizeof(int));
     e->C = TREE_MIN;
     e->fw = calloc(TREE_MIN + 1, sizeof(uint32_t));
     e->pt = calloc(TREE_MIN + 1, sizeof(dmd__pt));
     e->twbuf = malloc(TWBUF);
-    if (!e->sitetab || !e->fw || !e->pt || !e->twbuf) {
+    if (!e->sitetab || !e->rtab || !e->fw || !e->pt || !e->twbuf) {
         dmd_engine_free(e);
         return NULL;
     }
@@ -855,6 +911,7 @@ void dmd_engine_free(dmd_engine *e)
     free(e->pt);
     for (int r = 0; r < e->nreg; r++) free(e->rname[r]);
     free(e->rname);
+    free(e->rtab);
     free(e->rng);
     free(e->slots);
     for (int p = 0; p < e->nph; p++) {
@@ -879,6 +936,7 @@ void dmd_engine_attach(dmd_engine *e, int pass)
     if (pass != e->pass + 1 || pass >= e->npasses)
         dmd__panic("dmd_engine_attach: pass %d out of order (expected %d of %d)", pass, e->pass + 1, e->npasses);
     e->pass = pass;
+    e->abandoned = 0;
     if (e->o.model == DMD_LRU)
         e->mode = M_LRU;
     else if (e->o.model == DMD_CLASSIC)
@@ -909,6 +967,13 @@ void dmd_engine_attach(dmd_engine *e, int pass)
     g_cur = e;
 }
 
+void dmd_engine_abandon(dmd_engine *e)
+{
+    if (g_cur != e) dmd__panic("dmd_engine_abandon: engine not attached");
+    e->abandoned = 1;
+    dmd_engine_detach(e);
+}
+
 void dmd_engine_detach(dmd_engine *e)
 {
     if (g_cur != e) dmd__panic("dmd_engine_detach: engine not attached");
@@ -920,7 +985,7 @@ void dmd_engine_detach(dmd_engine *e)
             if (e->val[id].reg & REG_PENDING) e->val[id].reg = 0;
             if (e->val[id].left & LEFT_OUT) e->val[id].left = LEFT_INF;
         }
-    } else if (e->mode == M_LIVE && e->nvals != e->nvals_pass0)
+    } else if (e->mode == M_LIVE && e->nvals != e->nvals_pass0 && !e->abandoned)
         dmd__panic("pass 1 created %u values, pass 0 created %u: the program must do the same work in every pass",
                    e->nvals, e->nvals_pass0);
     if (e->tw && e->pass == e->npasses - 1) {
@@ -1055,6 +1120,7 @@ void dmd__region(const char *name, const void *ptr, size_t n, size_t elem_bytes)
     if (!ptr) dmd__panic("DMD_REGION(%s): NULL pointer", name);
     if (n > 0xFFFFFFFFu - e->nslots) dmd__panic("DMD_REGION(%s): more than 2^32 registered elements", name);
     int reg = dmd_engine_region(e, name);
+    if (reg < 0) dmd__panic("DMD_REGION(%s): more than %d regions", name, MAX_REGIONS);
     uintptr_t lo = (uintptr_t)ptr, span = (uintptr_t)(n * elem_bytes);
     int at = 0;
     while (at < e->nrng && e->rng[at].lo < lo) at++;

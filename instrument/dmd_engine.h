@@ -103,6 +103,10 @@ int dmd_engine_passes(const dmd_engine *e);
 void dmd_engine_attach(dmd_engine *e, int pass);
 /* End the current pass.  After the last pass the results are final. */
 void dmd_engine_detach(dmd_engine *e);
+/* End the current pass early (the event source failed: a read error, a
+ * refused event): detaches without checking that the pass did the whole work.
+ * The results are partial and must not be reported. */
+void dmd_engine_abandon(dmd_engine *e);
 /* The engine currently attached, or NULL. */
 dmd_engine *dmd_engine_current(void);
 
@@ -156,15 +160,24 @@ uint64_t dmd_read_cost(uint64_t D, uint64_t w);
  * lru model prices addresses and aborts here).  Same pass protocol as the
  * hooks: call the same sequence of events in every pass.
  * ------------------------------------------------------------------------- */
-/* Index of the region called name (created on first use; "temp" is 0). */
+/* Index of the region called name (created on first use; "temp" is 0), or
+ * -1 when it would be region number 32768 (the limit). */
 int dmd_engine_region(dmd_engine *e, const char *name);
+#define DMD_MAX_REGIONS 0x7FFF
 /* Push a new value of `bytes` bytes (1 .. 2^20) belonging to `region`; free.
  * is_write: 1 for an instruction's result (counted as a write of its bytes),
- * 0 for an input (eager init, not counted).  Returns its id (1, 2, ...). */
+ * 0 for an input (eager init, not counted).  Returns its id (1, 2, ...), or 0
+ * when the value does not fit the engine's limits -- more than 4 GiB of live
+ * data or 2^28 - 2^21 live values on the stack, or more values than the
+ * budget (max_values) -- with the reason in dmd_engine_error(e); nothing is
+ * pushed then (abandon the pass). */
 uint32_t dmd_engine_push(dmd_engine *e, uint32_t bytes, int region, int is_write);
-/* One instruction reading ids[0..n-1] (n >= 1; repeats allowed), priced
- * simultaneously.  Every id must be on the stack (callers validate; the
- * engine aborts with a message otherwise). */
+/* Why the last refused dmd_engine_push was refused (NULL if none was). */
+const char *dmd_engine_error(const dmd_engine *e);
+/* One instruction reading ids[0..n-1] (1 <= n <= DMD_MAX_OPERANDS; repeats
+ * allowed), priced simultaneously.  Every id must be on the stack (callers
+ * validate; the engine aborts with a message otherwise). */
+#define DMD_MAX_OPERANDS (1 << 22)
 void dmd_engine_read(dmd_engine *e, const uint32_t *ids, int n);
 /* The value stays live to the end (live model; a no-op for classic). */
 void dmd_engine_output(dmd_engine *e, uint32_t id);

@@ -35,6 +35,17 @@ json_t *dmd_counts_json(const dmd_counts *c)
     return o;
 }
 
+/* Append row x to arr, or drop x when building it failed (no leak either way:
+ * json_array_append_new releases x on its own failure). */
+static int append(json_t *arr, json_t *x, int failed)
+{
+    if (failed) {
+        json_decref(x);
+        return 1;
+    }
+    return json_array_append_new(arr, x) != 0;
+}
+
 json_t *dmd_engine_json(const dmd_engine *e)
 {
     const dmd_options *opt = dmd_engine_options(e);
@@ -52,15 +63,15 @@ json_t *dmd_engine_json(const dmd_engine *e)
         dmd_engine_region_total(e, r, &c);
         if (empty(&c)) continue;
         json_t *x = json_object();
-        bad |= !x || json_object_set_new(x, "region", json_string(dmd_engine_region_name(e, r))) || add_fields(x, &c) ||
-               json_array_append_new(regions, x);
+        bad |= !x || json_object_set_new(x, "region", json_string(dmd_engine_region_name(e, r))) || add_fields(x, &c);
+        bad |= append(regions, x, bad);
     }
     for (int p = 0; p < np && !bad; p++) {
         dmd_engine_phase_total(e, p, &c);
         if (empty(&c)) continue;
         json_t *x = json_object();
-        bad |= !x || json_object_set_new(x, "phase", json_string(dmd_engine_phase_name(e, p))) || add_fields(x, &c) ||
-               json_array_append_new(phases, x);
+        bad |= !x || json_object_set_new(x, "phase", json_string(dmd_engine_phase_name(e, p))) || add_fields(x, &c);
+        bad |= append(phases, x, bad);
     }
     for (int p = 0; p < np && !bad; p++)
         for (int r = 0; r < nr && !bad; r++) {
@@ -69,7 +80,8 @@ json_t *dmd_engine_json(const dmd_engine *e)
             json_t *x = json_object();
             bad |= !x || json_object_set_new(x, "phase", json_string(dmd_engine_phase_name(e, p))) ||
                    json_object_set_new(x, "region", json_string(dmd_engine_region_name(e, r))) ||
-                   add_fields(x, cc) || json_array_append_new(rows, x);
+                   add_fields(x, cc);
+            bad |= append(rows, x, bad);
         }
     if (!bad) {
         bad |= json_object_set_new(o, "regions", regions);
@@ -89,7 +101,8 @@ json_t *dmd_engine_json(const dmd_engine *e)
             bad |= !x || json_object_set_new(x, "file", file ? json_string(file) : json_null()) ||
                    json_object_set_new(x, "line", json_integer(line)) ||
                    json_object_set_new(x, "phase", json_string(dmd_engine_phase_name(e, phase))) ||
-                   add_fields(x, cc) || json_array_append_new(sites, x);
+                   add_fields(x, cc);
+            bad |= append(sites, x, bad);
         }
     }
     json_decref(regions);

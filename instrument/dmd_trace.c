@@ -7,15 +7,24 @@
 #include "dmd_trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define CHUNK (1u << 22)
+/* The fuzz build (tests/fuzz) makes the buffers small, so that lines
+ * straddling a chunk and the spill's refills are exercised on small inputs. */
+#ifndef DMD_TRACE_CHUNK
+#define DMD_TRACE_CHUNK (1u << 22)
+#endif
+#ifndef DMD_TRACE_SPILL_WORDS
+#define DMD_TRACE_SPILL_WORDS (1u << 18)
+#endif
+#define CHUNK DMD_TRACE_CHUNK
 #define MAX_BYTES (1u << 20)
-#define SPILL_WORDS (1u << 18)
+#define SPILL_WORDS DMD_TRACE_SPILL_WORDS
 #define DIRECT_ID UINT64_MAX
 #define NPFX 4    /* ID prefixes with a direct table */
 #define PFX_MAX 8 /* longest such prefix */
@@ -51,6 +60,7 @@ struct dmd_trace {
     /* scratch */
     uint32_t *ops;
     size_t opcap;
+    uint64_t nevents; /* store, read and output lines */
     /* spill */
     FILE *sp;
     uint32_t *sbuf;
@@ -76,6 +86,12 @@ dmd_trace *dmd_trace_open(const char *path, char *err, size_t errlen)
     }
     t->path = strdup(path);
     if (strcmp(path, "-") == 0) {
+        if (fcntl(0, F_GETFD) < 0) { /* a closed fd 0 would be reused by the spill file */
+            fail(err, errlen, "(stdin): standard input is closed; give a file or redirect one into -");
+            free(t->path);
+            free(t);
+            return NULL;
+        }
         t->f = stdin;
         free(t->path);
         t->path = strdup("(stdin)");
@@ -90,6 +106,19 @@ dmd_trace *dmd_trace_open(const char *path, char *err, size_t errlen)
         free(t);
         return NULL;
     }
+    return t;
+}
+
+dmd_trace *dmd_trace_open_stream(FILE *f, const char *name, char *err, size_t errlen)
+{
+    dmd_trace *t = calloc(1, sizeof *t);
+    if (t) t->path = strdup(name);
+    if (!t || !t->path) {
+        fail(err, errlen, "%s: out of memory", name);
+        free(t);
+        return NULL;
+    }
+    t->f = f;
     return t;
 }
 
@@ -318,10 +347,15 @@ static inline int spill(dmd_trace *t, uint32_t w)
     return 0;
 }
 
-static FILE *spill_open(void)
+static const char *spill_dir(void)
 {
     const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir) dir = "/tmp";
+    return dir && *dir ? dir : "/tmp";
+}
+
+static FILE *spill_open(void)
+{
+    const char *dir = spill_dir();
     char path[4096];
     snprintf(path, sizeof path, "%s/dmdtrace-spill-XXXXXX", dir);
     int fd = mkstemp(path);
@@ -346,9 +380,12 @@ typedef struct {
     int last_regidx;
     char *err;
     size_t errlen;
+    int sys; /* the error is a failure of the machine: dmd_trace_price returns -2 */
 } parser;
 
 #define PFAIL(P, ...) fail((P)->err, (P)->errlen, __VA_ARGS__)
+/* a failure of the machine, not of the input (out of memory, the spill file, a read error) */
+#define SFAIL(P, ...) ((P)->sys = 1, fail((P)->err, (P)->errlen, __VA_ARGS__))
 
 static int push_op(dmd_trace *t, size_t k, uint32_t id)
 {
@@ -363,21 +400,6 @@ static int push_op(dmd_trace *t, size_t k, uint32_t id)
     return 0;
 }
 
-static int region_of(parser *P, const char *s, size_t n)
-{
-    if (P->last_reg && P->last_reglen == n && memcmp(P->last_reg, s, n) == 0) return P->last_regidx;
-    char buf[256];
-    if (n >= sizeof buf) n = sizeof buf - 1;
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    int r = dmd_engine_region(P->e, buf);
-    /* remember the text by its index: the engine owns a copy */
-    P->last_reg = dmd_engine_region_name(P->e, r);
-    P->last_reglen = strlen(P->last_reg);
-    P->last_regidx = r;
-    return r;
-}
-
 static const char *show(const char *s, size_t n, char *buf, size_t bn)
 {
     if (n > bn - 4) {
@@ -388,6 +410,57 @@ static const char *show(const char *s, size_t n, char *buf, size_t bn)
         buf[n] = 0;
     }
     return buf;
+}
+
+/* Region names end up in tables, JSON (which needs UTF-8) and messages:
+ * printable ASCII or well-formed UTF-8 of code points >= U+00A0. */
+static int printable_utf8(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F) return 0;
+            i++;
+            continue;
+        }
+        size_t k = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 0;
+        if (k == 0 || c > 0xF4 || i + k >= n) return 0; /* a bad lead byte or a cut sequence */
+        uint32_t cp = c & (0x3Fu >> k);
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80) return 0;
+            cp = (cp << 6) | (s[i + j] & 0x3Fu);
+        }
+        if (cp < 0xA0 || (k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+/* The region index of a REGION token (names of any length), or -1 after
+ * writing why into the parser's err. */
+static int region_of(parser *P, const char *s, size_t n)
+{
+    if (P->last_reg && P->last_reglen == n && memcmp(P->last_reg, s, n) == 0) return P->last_regidx;
+    char sb[80];
+    if (!printable_utf8((const unsigned char *)s, n))
+        return PFAIL(P, "%s:%llu: REGION '%s' is not printable UTF-8 text (control bytes or a malformed sequence)",
+                     P->t->path, (unsigned long long)P->line, show(s, n, sb, sizeof sb));
+    char small[256], *buf = n < sizeof small ? small : malloc(n + 1);
+    if (!buf) return SFAIL(P, "%s:%llu: out of memory", P->t->path, (unsigned long long)P->line);
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    int r = dmd_engine_region(P->e, buf);
+    if (buf != small) free(buf);
+    if (r < 0)
+        return PFAIL(P, "%s:%llu: REGION '%s' would be region number %d; at most %d distinct regions", P->t->path,
+                     (unsigned long long)P->line, show(s, n, sb, sizeof sb), DMD_MAX_REGIONS + 1, DMD_MAX_REGIONS);
+    /* remember the text by its index: the engine owns a copy */
+    P->last_reg = dmd_engine_region_name(P->e, r);
+    P->last_reglen = n;
+    P->last_regidx = r;
+    return r;
 }
 
 /* One line [s, end) without its '\n'. */
@@ -411,6 +484,7 @@ static int parse_line(parser *P, const char *s, const char *end)
     else
         return PFAIL(P, "%s:%llu: unknown keyword '%s' (expected store, read or output)", t->path,
                      (unsigned long long)P->line, show(kw, kl, sb, sizeof sb));
+    t->nevents++;
     /* tokens */
     const char *tok[3];
     size_t tl[3];
@@ -433,7 +507,10 @@ static int parse_line(parser *P, const char *s, const char *end)
                 return PFAIL(P, "%s:%llu: %s of ID '%s', which was never stored", t->path,
                              (unsigned long long)P->line, kind == EV_READ ? "read" : "output",
                              show(a, n, sb, sizeof sb));
-            if (push_op(t, ntok, id)) return PFAIL(P, "%s:%llu: out of memory", t->path, (unsigned long long)P->line);
+            if (ntok == DMD_MAX_OPERANDS)
+                return PFAIL(P, "%s:%llu: more than %d IDs on one line", t->path, (unsigned long long)P->line,
+                             DMD_MAX_OPERANDS);
+            if (push_op(t, ntok, id)) return SFAIL(P, "%s:%llu: out of memory", t->path, (unsigned long long)P->line);
         }
         ntok++;
     }
@@ -451,6 +528,7 @@ static int parse_line(parser *P, const char *s, const char *end)
             bytes = (uint32_t)v;
         }
         int reg = ntok == 3 ? region_of(P, tok[2], tl[2]) : 0;
+        if (reg < 0) return -1;
         uint32_t old = find_id(t, tok[0], tl[0]);
         if (old)
             return PFAIL(P, "%s:%llu: ID '%s' is stored twice (first at line %u); values are single-assignment",
@@ -462,22 +540,22 @@ static int parse_line(parser *P, const char *s, const char *end)
             lookup(t, tok[0], tl[0], h, &slot);
             filed = insert(t, tok[0], tl[0], h, slot, P->line) ? -1 : 1;
         }
-        if (filed < 0) return PFAIL(P, "%s:%llu: out of memory", t->path, (unsigned long long)P->line);
+        if (filed < 0) return SFAIL(P, "%s:%llu: out of memory", t->path, (unsigned long long)P->line);
         int is_write = P->seen_read;
         uint32_t id = dmd_engine_push(P->e, bytes, reg, is_write);
+        if (!id) return PFAIL(P, "%s:%llu: %s", t->path, (unsigned long long)P->line, dmd_engine_error(P->e));
         if (id != t->nids)
             return PFAIL(P, "%s:%llu: internal: engine id %u, reader id %u", t->path, (unsigned long long)P->line,
                          id, t->nids);
         if (P->spilling &&
             (spill(t, ((uint32_t)(is_write ? EV_RESULT : EV_INPUT) << 30) | (uint32_t)reg) || spill(t, bytes)))
-            return PFAIL(P, "%s: cannot write the temporary spill file: %s", t->path, strerror(errno));
+            return SFAIL(P, "%s: cannot write the temporary spill file in %s: %s; point TMPDIR to a filesystem with room",
+                         t->path, spill_dir(), strerror(errno));
         return 0;
     }
     if (ntok == 0)
         return PFAIL(P, "%s:%llu: %s needs at least one ID", t->path, (unsigned long long)P->line,
                      kind == EV_READ ? "read" : "output");
-    if (ntok >= (1u << 30))
-        return PFAIL(P, "%s:%llu: too many IDs on one line", t->path, (unsigned long long)P->line);
     if (kind == EV_READ) {
         P->seen_read = 1;
         dmd_engine_read(P->e, t->ops, (int)ntok);
@@ -486,7 +564,9 @@ static int parse_line(parser *P, const char *s, const char *end)
     if (P->spilling) {
         int bad = spill(t, ((uint32_t)kind << 30) | (uint32_t)ntok);
         for (size_t k = 0; k < ntok && !bad; k++) bad = spill(t, t->ops[k]);
-        if (bad) return PFAIL(P, "%s: cannot write the temporary spill file: %s", t->path, strerror(errno));
+        if (bad)
+            return SFAIL(P, "%s: cannot write the temporary spill file in %s: %s; point TMPDIR to a filesystem with room",
+                         t->path, spill_dir(), strerror(errno));
     }
     return 0;
 }
@@ -496,14 +576,14 @@ static int parse_all(parser *P)
     dmd_trace *t = P->t;
     size_t cap = CHUNK, have = 0;
     char *buf = malloc(cap);
-    if (!buf) return PFAIL(P, "%s: out of memory", t->path);
+    if (!buf) return SFAIL(P, "%s: out of memory", t->path);
     int rc = 0;
     P->line = 0;
     for (;;) {
         if (have == cap) { /* one line longer than the buffer */
             char *nb = realloc(buf, cap * 2);
             if (!nb) {
-                rc = PFAIL(P, "%s:%llu: out of memory (line longer than %zu bytes)", t->path,
+                rc = SFAIL(P, "%s:%llu: out of memory (line longer than %zu bytes)", t->path,
                            (unsigned long long)P->line + 1, cap);
                 break;
             }
@@ -513,7 +593,7 @@ static int parse_all(parser *P)
         size_t got = fread(buf + have, 1, cap - have, t->f);
         if (got == 0) {
             if (ferror(t->f))
-                rc = PFAIL(P, "%s: read error: %s", t->path, strerror(errno));
+                rc = SFAIL(P, "%s: read error: %s", t->path, strerror(errno));
             else if (have)
                 rc = PFAIL(P, "%s:%llu: the file ends in the middle of a line (truncated trace?)", t->path,
                            (unsigned long long)P->line + 1);
@@ -540,7 +620,8 @@ static int parse_all(parser *P)
 static int replay(dmd_trace *t, dmd_engine *e, char *err, size_t errlen)
 {
     if (spill_flush(t) || fflush(t->sp) || fseek(t->sp, 0, SEEK_SET))
-        return fail(err, errlen, "%s: temporary spill file: %s", t->path, strerror(errno));
+        return fail(err, errlen, "%s: cannot write the temporary spill file in %s: %s; point TMPDIR to a filesystem with room",
+                    t->path, spill_dir(), strerror(errno)) - 1;
     size_t len = 0, at = 0;
     uint32_t *b = t->sbuf;
 #define NEXT(w)                                                                                                    \
@@ -562,7 +643,11 @@ static int replay(dmd_trace *t, dmd_engine *e, char *err, size_t errlen)
         if (kind == EV_INPUT || kind == EV_RESULT) {
             uint32_t bytes;
             NEXT(bytes);
-            dmd_engine_push(e, bytes, (int)n, kind == EV_RESULT);
+            if (!dmd_engine_push(e, bytes, (int)n, kind == EV_RESULT)) {
+                uint32_t id = dmd_engine_nvalues(e) + 1;
+                return fail(err, errlen, "%s:%u: %s", t->path, id <= t->nids ? t->ids[id].line : 0,
+                            dmd_engine_error(e));
+            }
             continue;
         }
         if (at + n <= len) { /* operands in the buffer: no copy */
@@ -584,10 +669,10 @@ static int replay(dmd_trace *t, dmd_engine *e, char *err, size_t errlen)
             for (uint32_t k = 0; k < n; k++) dmd_engine_output(e, t->ops[k]);
     }
 #undef NEXT
-    if (ferror(t->sp)) return fail(err, errlen, "%s: temporary spill file: read error", t->path);
+    if (ferror(t->sp)) return fail(err, errlen, "%s: temporary spill file: read error", t->path) - 1;
     return 0;
 truncated:
-    return fail(err, errlen, "%s: temporary spill file is truncated", t->path);
+    return fail(err, errlen, "%s: temporary spill file is truncated", t->path) - 1;
 }
 
 int dmd_trace_price(dmd_trace *t, dmd_engine *e, unsigned default_bytes, char *err, size_t errlen)
@@ -597,7 +682,7 @@ int dmd_trace_price(dmd_trace *t, dmd_engine *e, unsigned default_bytes, char *e
         return fail(err, errlen, "%s: the lru model prices addresses and a dmdtrace holds values; use live or classic",
                     t->path);
     if (t->nids || !t->f) return fail(err, errlen, "%s: trace already read", t->path);
-    if (grow_tab(t)) return fail(err, errlen, "%s: out of memory", t->path);
+    if (grow_tab(t)) return fail(err, errlen, "%s: out of memory", t->path) - 1;
     parser P = {0};
     P.t = t;
     P.e = e;
@@ -610,16 +695,19 @@ int dmd_trace_price(dmd_trace *t, dmd_engine *e, unsigned default_bytes, char *e
         t->sp = spill_open();
         t->sbuf = malloc(SPILL_WORDS * sizeof(uint32_t));
         if (!t->sp || !t->sbuf)
-            return fail(err, errlen, "%s: cannot create a temporary spill file in %s: %s", t->path,
-                        getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
+            return fail(err, errlen, "%s: cannot create a temporary spill file in %s: %s", t->path, spill_dir(),
+                        strerror(errno)) - 1;
         P.spilling = 1;
     }
     dmd_engine_attach(e, 0);
     int rc = parse_all(&P);
-    dmd_engine_detach(e);
-    if (rc || passes == 1) return rc;
+    (rc ? dmd_engine_abandon : dmd_engine_detach)(e);
+    if (rc) return P.sys ? -2 : -1;
+    if (passes == 1) return 0;
     dmd_engine_attach(e, 1);
     rc = replay(t, e, err, errlen);
-    dmd_engine_detach(e);
+    (rc ? dmd_engine_abandon : dmd_engine_detach)(e);
     return rc;
 }
+
+uint64_t dmd_trace_nevents(const dmd_trace *t) { return t->nevents; }

@@ -11,3 +11,10 @@ finish() {
   echo "$pass passed, $fail failed"
   [ "$fail" -eq 0 ]
 }
+# A 64 KiB tmpfs at $tmp/full: a disk that fills after a few writes.  Returns
+# 1 when mounting is not permitted here (the caller skips with the reason);
+# unmounted on exit.
+mount_small_fs() {
+  mkdir -p "$tmp/full" && mount -t tmpfs -o size=64k dmdprof-test "$tmp/full" 2>/dev/null || return 1
+  trap 'umount "$tmp/full" 2>/dev/null; rm -rf "$tmp"' EXIT
+}

@@ -51,4 +51,15 @@ bad "no file" "no trace file" price
 bad "lru is not a trace model" "--model" price "$T/abc.trace" --model lru
 bad "bytes per element 0" "--bytes-per-element" price "$T/abc.trace" --bytes-per-element 0
 bad "unknown option" "unknown option" price "$T/abc.trace" --frob
+bad "stdin closed (was cost 0, exit 0)" "standard input is closed" price - <&-
+printf 'store a 1 \xff\nread a\n' >"$tmp/utf.trace"
+bad "non-UTF-8 region, --json (was 'out of memory')" "utf.trace:1: REGION '\\\\xff' is not printable UTF-8" price "$tmp/utf.trace" --json
+printf 'store a\x1b[31m\nread b\x1b[0m\n' >"$tmp/esc.trace"
+bad "control bytes are escaped in messages" "read of ID 'b\\\\x1b\[0m'" price "$tmp/esc.trace"
+check "no raw ESC byte on stderr" $(! grep -q $'\x1b' "$tmp/err"; echo $?)
+# an empty trace prices as 0, with a note on stderr
+: >"$tmp/empty.trace"
+out=$("$P" price "$tmp/empty.trace" 2>"$tmp/err"); rc=$?
+check "empty trace: exit 0, cost 0, one note naming it" \
+  $([ $rc -eq 0 ] && grep -qx 'cost 0' <<<"$out" && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q 'empty.trace is an empty trace' "$tmp/err"; echo $?)
 exit $fail

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dmd.h"
@@ -140,6 +141,92 @@ static void bad_inputs(void)
     good("", 0);
     good("# dmdtrace v1\n\n   \n# nothing\n", 0);
     good("store a\r\nread a a # comment\r\n", 2); /* CRLF and trailing comments */
+    /* REGION text goes to tables, JSON and messages: printable UTF-8 only */
+    bad("store a 1 \xff\nread a\n", ":1:", "REGION '\xff' is not printable UTF-8 text");
+    bad("store a 1 r\x1b[31m\nread a\n", ":1:", "is not printable UTF-8 text");
+    bad("store a 1 \xc3\nread a\n", ":1:", "is not printable UTF-8 text"); /* cut sequence */
+    good("store a 1 \xc3\xa9t\xc3\xa9\nread a\n", 1);                  /* "ete" with accents */
+}
+
+static char *grow_cat(char *s, size_t *len, size_t *cap, const char *add)
+{
+    size_t n = strlen(add);
+    if (*len + n + 1 > *cap) {
+        *cap = 2 * (*len + n + 1);
+        s = realloc(s, *cap);
+        if (!s) exit(1);
+    }
+    memcpy(s + *len, add, n + 1);
+    *len += n;
+    return s;
+}
+
+/* Traces past the engine's limits, built here: refused with their line
+ * (they aborted the process before). */
+static void limits(void)
+{
+    char line[128], *s = NULL;
+    size_t len = 0, cap = 0;
+    /* 4,097 values of 1 MiB, all read by one instruction: the 4,096th takes the
+     * live data to 4 GiB */
+    for (int i = 0; i < 4097; i++) {
+        snprintf(line, sizeof line, "store v%d 1048576\n", i);
+        s = grow_cat(s, &len, &cap, line);
+    }
+    s = grow_cat(s, &len, &cap, "read");
+    for (int i = 0; i < 4097; i++) {
+        snprintf(line, sizeof line, " v%d", i);
+        s = grow_cat(s, &len, &cap, line);
+    }
+    s = grow_cat(s, &len, &cap, "\n");
+    bad(s, ":4096:", "more than 4 GiB of live data on the stack");
+    /* 32,768 distinct regions (with temp: one more than the 32,767 allowed) */
+    len = 0;
+    for (int i = 0; i < 32768; i++) {
+        snprintf(line, sizeof line, "store v%d 1 r%d\n", i, i);
+        s = grow_cat(s, &len, &cap, line);
+    }
+    s = grow_cat(s, &len, &cap, "read v0\n");
+    bad(s, ":32767:", "at most 32767 distinct regions");
+    /* 32,766 regions fit, and finding them is not quadratic (it took 4.7 s) */
+    len = 0;
+    s = grow_cat(s, &len, &cap, "store v0 1 r0\nread v0\n");
+    for (int i = 1; i < 32766; i++) {
+        snprintf(line, sizeof line, "store v%d 1 r%d\n", i, i);
+        s = grow_cat(s, &len, &cap, line);
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    good(s, 1); /* one read, of the only value on the stack */
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    printf("32,766 regions priced twice in %.3f s (limit 2 s)%s\n", secs, secs < 2 ? "" : "   <-- FAIL");
+    if (secs >= 2) failures++;
+    free(s);
+    /* region names longer than 255 bytes stay distinct (they were cut and merged) */
+    char a[302], b[302], text[700];
+    memset(a, 'x', 300);
+    a[300] = 0;
+    memcpy(b, a, 301);
+    b[299] = 'y';
+    snprintf(text, sizeof text, "store p 1 %s\nstore q 1 %s\nread p q\n", a, b);
+    char path[] = "/tmp/dmd-test-long-XXXXXX";
+    close(mkstemp(path));
+    write_file(path, text);
+    char err[512] = "";
+    dmd_trace *t = dmd_trace_open(path, err, sizeof err);
+    dmd_options o = {0};
+    o.model = DMD_CLASSIC;
+    dmd_engine *e = dmd_engine_new(&o);
+    int rc = t ? dmd_trace_price(t, e, 1, err, sizeof err) : -1;
+    int ok = rc == 0 && dmd_engine_nregions(e) == 3 && strcmp(dmd_engine_region_name(e, 1), a) == 0 &&
+             strcmp(dmd_engine_region_name(e, 2), b) == 0;
+    printf("two 300-byte region names differing in byte 300: %d regions (want 3) %s%s\n", dmd_engine_nregions(e), err,
+           ok ? "" : "   <-- FAIL");
+    if (!ok) failures++;
+    dmd_engine_free(e);
+    dmd_trace_close(t);
+    remove(path);
 }
 
 /* ------------------------------------------------------------ round trip */
@@ -241,6 +328,7 @@ int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) expectations(argv[i]);
     bad_inputs();
+    limits();
     round_trip();
     views();
     printf("test_trace: %d failure%s\n", failures, failures == 1 ? "" : "s");
