@@ -80,6 +80,22 @@ head -c 200 full/model.ckpt > trunc.ckpt
 cp full/model.ckpt corrupt.ckpt
 printf '\x55' | dd of=corrupt.ckpt bs=1 seek=300 conv=notrunc 2> /dev/null
 echo "not a directory" > afile
+# well-formed checksums over bad fields (found by tests/fuzz: both were accepted)
+recheck() { # FILE OFFSET U32 -- set a u32 field and recompute the FNV-1a 64 checksum
+  python3 - "$@" <<'PY'
+import struct, sys
+p, off, val = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+b = bytearray(open(p, 'rb').read()[:-8])
+b[off:off + 4] = struct.pack('<I', val)
+h = 0xcbf29ce484222325
+for x in b:
+    h = ((h ^ x) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+open(p, 'wb').write(bytes(b) + struct.pack('<Q', h))
+PY
+}
+H=$(python3 -c "import struct,sys; print(struct.unpack_from('<I', open(sys.argv[1],'rb').read(), 32)[0])" full/model.ckpt)
+cp full/model.ckpt histepoch.ckpt && recheck histepoch.ckpt $((268 + 8 * H)) 7   # first history record: epoch 7, not 1
+cp full/model.ckpt flag.ckpt && recheck flag.ckpt 48 5                              # nesterov = 5
 bad "unknown task" train --task nosuch --out badout
 bad "T below the task minimum" train --task temporal_order -T 5 --out badout
 bad "T not a number" train -T 1x --out badout
@@ -102,6 +118,10 @@ bad "missing checkpoint" train --resume nosuch.ckpt --out badout
 bad "truncated checkpoint" train --resume trunc.ckpt --out badout
 bad "corrupt checkpoint" train --resume corrupt.ckpt --out badout
 bad "junk checkpoint" train --resume junk.ckpt --out badout
+bad "checkpoint: history epochs out of order" train --resume histepoch.ckpt --out badout
+grep -q 'inconsistent history' bad.err && pass "  ... saying 'inconsistent history'" || fail "history epochs: $(cat bad.err)"
+bad "checkpoint: nesterov flag 5" train --resume flag.ckpt --out badout
+grep -q 'neither 0 nor 1' bad.err && pass "  ... saying 'neither 0 nor 1'" || fail "nesterov flag: $(cat bad.err)"
 bad "resume with a model flag" train --resume full/model.ckpt -H 9 --out badout
 bad "resume with fewer epochs" train --resume full/model.ckpt --epochs 2 --out badout
 bad "headline jobs 0" headline --jobs 0 --out badout
