@@ -33,6 +33,7 @@ static const struct {
 } scripts[] = {
     {"sweep", "a grid of trained runs over GNU parallel (hosts over ssh, or a Slurm array)"},
     {"report", "runs, sweeps and measurements -> one web page of gnuplot figures and tables"},
+    {"regress", "regression tracking: history store, exact ByteDMD gates, verdicts, trends, bisect"},
 };
 #define NSCRIPTS (sizeof scripts / sizeof scripts[0])
 

@@ -7,7 +7,7 @@
 #   - a failing Callgrind (valgrind = /bin/false) is "could not measure" (3);
 #   - two records at once both land;
 #   - a corrupt store and a locked store: one clear line, exit 2 / 3;
-#   - bad usage: one line, exit 2;
+#   - --help of every verb (and through dmdprof regress); bad usage: one line, exit 2;
 #   - --bisect: a tree that does not build exits 125, bad usage 255.
 # usage: regress_exact.sh REGRESS DMDPROF
 set -u
@@ -108,6 +108,14 @@ rc=$?
   || bad "locked store: rc $rc: $(cat "$tmp/e")"
 kill "$locker" 2>/dev/null
 wait "$locker" 2>/dev/null
+
+# every verb explains itself; dmdprof regress runs the script
+for v in record check baseline history export; do
+  "$regress" $v --help >"$tmp/h" 2>&1 && grep -q "^usage: scripts/regress $v" "$tmp/h" && [ "$(wc -l <"$tmp/h")" -gt 8 ] \
+    && ok || bad "$v --help: $(head -3 "$tmp/h")"
+done
+"$dmdprof" regress check --help >"$tmp/h" 2>&1 && grep -q -- "--against NAME|COMMIT|FILE" "$tmp/h" && ok \
+  || bad "dmdprof regress check --help: $(head -3 "$tmp/h")"
 
 # bad usage: one line, exit 2
 for args in "check --kinds exact" "check --against nosuchbaseline --kinds exact" "check --against ref --kinds fast" \

@@ -4,8 +4,8 @@
 #   commit one    the optimised build: recorded, baseline "fast"
 #   commit two    5 checks of the same build against "fast": none flags
 #                 (exit 0, no FAIL and no WARN line); each is recorded
-#   commit three  the -O0 build: caught as a timing regression (exit 1) on
-#                 wall_s, cpu_s and gflops
+#   commit three  on branch slow, the -O0 build: caught as a timing regression
+#                 against main's "fast" (exit 1) on wall_s, cpu_s and gflops
 # then `history`: a table with the three commits, a STEP at commit three on
 # the timing series and none on the exact ByteDMD series; --csv and --json
 # agree; one PNG trend figure per series.  A baseline from another machine is
@@ -51,11 +51,12 @@ for i in 1 2 3 4 5; do
 done
 [ $flagged = 0 ] && ok || bad "$flagged of 5 unchanged runs flagged"
 grep -q '"verdict": "ok"\|"verdict": "improved"' "$tmp/v5.json" && ok || bad "no noisy metric compared in run 5"
+(cd "$repo" && git checkout -qb slow) || bad "git checkout"   # a feature branch: --against fast finds main's
 c3=$(commit three 3)
 R check --kinds noisy --dmdprof "$slow" --against fast "${lim[@]}" --repeat 3 --record --verdict "$tmp/vs.json" \
   >"$tmp/o" 2>&1
 rc=$?
-[ $rc = 1 ] && ok || bad "-O0 build: rc $rc, expected 1: $(cat "$tmp/o")"
+[ $rc = 1 ] && grep -q "against baseline fast@main" "$tmp/o" && ok || bad "-O0 build: rc $rc, expected 1: $(cat "$tmp/o")"
 for m in wall_s cpu_s gflops; do
   grep -q "^FAIL .*train-addition-T30-H32-B16-60steps $m total: .* slower" "$tmp/o" && ok \
     || bad "-O0 build: $m not named as a regression: $(cat "$tmp/o")"
