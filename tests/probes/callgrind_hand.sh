@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Callgrind run by hand, as its manual says, without dmdprof callgrind:
 #   1. the default (collection on from the start), --collect-atstart=no on the
-#      command line, and --collect-atstart=no in VALGRIND_OPTS give the same
+#      command line, in VALGRIND_OPTS and in ~/.valgrindrc give the same
 #      per-phase counts (summed over the dumps by their trigger), equal to
 #      what dmdprof callgrind reports;
 #   2. --toggle-collect (the probes cannot know the state) is refused with
@@ -40,6 +40,9 @@ run() { # run NAME [valgrind options...]
 run on
 run off --collect-atstart=no
 VALGRIND_OPTS=--collect-atstart=no run env
+mkdir -p "$tmp/home"
+echo "--callgrind:collect-atstart=no" >"$tmp/home/.valgrindrc" # the tool-prefixed form of the rc files
+HOME=$tmp/home run rc
 cat "$tmp/on/sums"
 [ "$(wc -l <"$tmp/on/sums")" = 3 ] && ok || bad "want 3 phases with the default, got: $(cat "$tmp/on/sums")"
 # Ir, Dr, Dw exactly equal.  Cache misses may differ by a few: the client's
@@ -55,6 +58,7 @@ cmp_sums() {
 }
 cmp_sums "$tmp/on/sums" "$tmp/off/sums" "default vs --collect-atstart=no" && ok || bad "per-phase counts depend on --collect-atstart"
 cmp_sums "$tmp/on/sums" "$tmp/env/sums" "default vs VALGRIND_OPTS" && ok || bad "per-phase counts depend on VALGRIND_OPTS"
+cmp_sums "$tmp/on/sums" "$tmp/rc/sums" "default vs ~/.valgrindrc" && ok || bad "per-phase counts depend on ~/.valgrindrc"
 "$dmdprof" callgrind --out "$tmp/dc" --run-id x --exe "$work" -- 3 20000 >/dev/null 2>&1 || bad "dmdprof callgrind failed"
 awk -F, '$2 != "total" && NR > 1 {v[$2] = v[$2] " " $5} END {for (p in v) if (p != "outside") print p v[p]}' \
   "$tmp/dc/probes_callgrind.csv" | sort >"$tmp/dc/sums"
