@@ -10,7 +10,7 @@ import dmdresults as R  # noqa: E402
 
 COLS = ["schema", "id", "name", "task", "cell", "T", "H", "init", "seed", "epochs", "batches_per_epoch",
         "batch", "lr", "model", "status", "solved_epoch", "final_metric", "epochs_run", "cost_per_step",
-        "bytes_read_per_step", "steps_to_solution", "cost_to_solution", "cost_of_run", "host"]
+        "bytes_read_per_step", "steps_to_solution", "cost_to_solution", "cost_of_run", "host", "run_dir"]
 
 
 def main(jobs, store, out):
@@ -21,7 +21,8 @@ def main(jobs, store, out):
         jid, name, model, *kv = line.split()
         row = dict(kv.split("=", 1) for kv in kv)
         row.update(schema="dmdprof.sweep/1", id=jid, name=name, model=model, status="pending")
-        d = os.path.join(store, name)
+        d = os.path.abspath(os.path.join(store, name))
+        row["run_dir"] = d
         if os.path.exists(os.path.join(d, "job.json")):
             try:
                 _, _, job = R.read_json(os.path.join(d, "job.json"))

@@ -19,6 +19,7 @@ KNOWN = {
     "run": {0, 1}, "history": {0, 1}, "to_solution": {0, 1}, "measure": {0, 1},
     "headline": {0, 1}, "sweep": {0, 1}, "sweepjob": {1}, "example": {1},
     "side_by_side": {0, 1}, "regress": {0, 1}, "probes": {0, 1},
+    "regress-history": {1}, "regress-store": {1},
 }
 # our key -> other spellings seen (the first one present wins)
 ALIASES = {
@@ -28,7 +29,7 @@ ALIASES = {
     "model": ("model", "dmd_model"),
     "cell": ("cell", "cell_type"),
 }
-SCHEMA_RE = re.compile(r"^dmdprof\.([a-z_]+)/([0-9]+)$")
+SCHEMA_RE = re.compile(r"^dmdprof\.([a-z_-]+)/([0-9]+)$")
 
 
 class BadInput(Exception):
