@@ -24,8 +24,13 @@ killat() {   # killat SECONDS | killat "" NDONE
   else while [ "$(done_jobs)" -lt "$2" ] && kill -0 "$pid" 2>/dev/null && [ $t -lt 3000 ]; do sleep 0.01; t=$((t + 1)); done; fi
   # GNU parallel puts each job in its own process group: kill the whole session
   # (setsid made the sweep its leader), every process of it by pid
+  # (again until none is left: a process forked between listing and killing survives one round)
   if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL $(ps -o pid= -s "$pid") 2>/dev/null && kills=$((kills + 1))
+    kills=$((kills + 1))
+    local left n=0
+    while left=$(ps -o pid=,stat= -s "$pid" | awk '$2 !~ /^Z/ { print $1 }') && [ -n "$left" ] && [ $n -lt 50 ]; do
+      kill -KILL $left 2>/dev/null; n=$((n + 1)); sleep 0.02
+    done
   fi
   wait "$pid" 2>/dev/null
   sleep 0.1   # let the killed group's processes be reaped
@@ -43,9 +48,11 @@ rr = list(csv.DictReader(open(os.path.join(ref, "sweep.csv"))))
 kr = list(csv.DictReader(open(os.path.join(k, "sweep.csv"))))
 assert len(kr) == len(rr) == 8, (len(kr), len(rr))
 assert len({r["id"] for r in kr}) == 8
-assert all(r["status"] in ("solved", "unsolved") and r["cost_per_step"] for r in kr), [r["status"] for r in kr]
+assert all(r["status"] in ("solved", "unsolved") and r["cost_per_step"] for r in kr), [(r["name"], r["status"], r["cost_per_step"]) for r in kr]
 strip = lambda r: {c: v for c, v in r.items() if c != "host"}
-assert sorted(map(str, map(strip, rr))) == sorted(map(str, map(strip, kr)))
+strip = lambda r: {c: v for c, v in r.items() if c not in ("host", "run_dir")}
+assert sorted(map(str, map(strip, rr))) == sorted(map(str, map(strip, kr))), [
+    (a, b) for a, b in zip(sorted(map(str, map(strip, rr))), sorted(map(str, map(strip, kr)))) if a != b][:2]
 for r in kr:
     for f in ("history.csv", "run.json"):
         a = open(os.path.join(ref, "runs", r["name"], f)).read()
