@@ -199,6 +199,14 @@ static void callgrind_show_log(const char *log)
     for (int i = n > 6 ? n - 6 : 0; i < n; i++) fprintf(stderr, "  valgrind: %s", lines[i % 6]);
 }
 
+/* Remove the dump directory: its nd dumps, the log, the directory. */
+static void drop_dumps(cg_dump *dl, int nd, const char *log, const char *dumps)
+{
+    for (int a = 0; a < nd; a++) unlink(dl[a].path);
+    unlink(log);
+    rmdir(dumps);
+}
+
 int cmd_callgrind(int argc, char **argv)
 {
     const char *out = ".", *run_id = "callgrind", *ll = CG_LL, *exe = NULL, *vg_opt = NULL;
@@ -250,6 +258,8 @@ int cmd_callgrind(int argc, char **argv)
         cli_warn("this dmdprof was built without Callgrind client requests: no per-phase dumps (rebuild with "
                  "-DDMDPROF_WITH_VALGRIND=ON)");
 
+    struct stat out_st;
+    int out_existed = stat(out, &out_st) == 0;
     cli_make_dir("--out", out);
     char sub[64];
     snprintf(sub, sizeof sub, "callgrind-dumps.%ld", (long)getpid());
@@ -280,7 +290,7 @@ int cmd_callgrind(int argc, char **argv)
     for (int j = i; j < argc; j++) av[k++] = argv[j];
     av[k] = NULL;
 
-    if (!cli_quiet) {
+    if (!cli_quiet && isatty(2)) { /* an interactive note; scripts see only the command's own lines */
         fprintf(stderr, "%s: running under Callgrind (slow, ~50-100x):", cli_name());
         for (int j = 0; j < k; j++) fprintf(stderr, " %s", av[j]);
         fputc('\n', stderr);
@@ -297,6 +307,15 @@ int cmd_callgrind(int argc, char **argv)
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) cli_fail("waitpid failed: %s", strerror(errno));
     int child_rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (child_rc == CLI_EXIT_USAGE) { /* the command refused its arguments (its one line is on stderr): nothing to keep */
+        int n0 = 0;
+        cg_dump *d0 = callgrind_list(dumps, &n0);
+        drop_dumps(d0, n0, log, dumps);
+        for (int a = 0; a < n0; a++) free(d0[a].path);
+        free(d0), free(av), free(vg), free(dumps), free(outfile), free(log);
+        if (!out_existed) rmdir(out);
+        return CLI_EXIT_USAGE;
+    }
     int complete = 1;
     char why[1024] = "";
     if (child_rc != 0) {
@@ -381,11 +400,7 @@ int cmd_callgrind(int argc, char **argv)
         }
         printf("wrote %s and %s\n", csv, jpath);
     }
-    if (!keep) {
-        for (int a = 0; a < nd; a++) unlink(dl[a].path);
-        unlink(log);
-        rmdir(dumps);
-    }
+    if (!keep) drop_dumps(dl, nd, log, dumps);
     for (int a = 0; a < nd; a++) free(dl[a].path);
     free(dl), free(files), free(sums), free(csv), free(jpath), free(av), free(vg), free(dumps), free(outfile), free(log);
     json_decref(j);

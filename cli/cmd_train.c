@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,11 +28,38 @@ typedef struct {
     cli_progress prog;
     int quiet;
     double t0;
+    const char *dir;    /* periodic checkpoints go to dir/model.ckpt (NULL: none) */
+    double ckpt_every;  /* seconds between them (0: every epoch) */
+    double last_ckpt;   /* time of the last one (0: none yet) */
 } train_ctx;
+
+/* Write dir/model.ckpt atomically (temporary name, fsync, rename).  0, or -1
+ * after one line saying why. */
+static int write_ckpt(const rnn_model *m, const char *dir)
+{
+    char *p = cli_path(dir, "model.ckpt");
+    cli_out o;
+    int rc = -1;
+    if (cli_out_open(&o, p) == 0) {
+        if (rnn_ckpt_write(m, o.f) != 0) {
+            cli_out_abort(&o);
+            cli_warn("cannot write checkpoint '%s': %s", p, strerror(errno ? errno : EIO));
+        } else
+            rc = cli_out_commit(&o);
+    }
+    free(p);
+    return rc;
+}
 
 static void train_epoch_cb(void *vctx, const rnn_model *m, const rnn_epoch_rec *rec)
 {
     train_ctx *c = vctx;
+    /* a resumable state after the first epoch, then every ckpt_every seconds:
+     * a killed run continues with --resume DIR/model.ckpt, bit for bit */
+    if (c->dir && m->epoch < m->cfg.epochs && (c->last_ckpt == 0 || cli_now() - c->last_ckpt >= c->ckpt_every)) {
+        if (write_ckpt(m, c->dir) != 0) exit(CLI_EXIT_WORK); /* the run could not be saved: stop now */
+        c->last_ckpt = cli_now();
+    }
     if (c->quiet) return;
     char msg[160];
     snprintf(msg, sizeof msg, "epoch %d/%d loss %.4g %s %.4g", rec->epoch, m->cfg.epochs, rec->loss,
@@ -80,11 +109,13 @@ static json_t *config_json(const rnn_config *c)
 /* Train (or continue) m, write DIR/history.csv, DIR/model.ckpt (not for a
  * diverged run) and DIR/run.json last.  Returns the exit code. */
 static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quiet, const char *label,
-                         const char *resumed_from, int worker)
+                         const char *resumed_from, int worker, double ckpt_every)
 {
     train_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.quiet = quiet;
+    ctx.dir = ckpt_every >= 0 ? dir : NULL;
+    ctx.ckpt_every = ckpt_every;
     cli_progress_start(&ctx.prog, label, m->cfg.epochs, 10);
     if (worker) { /* a headline worker shares the terminal: plain lines, every 20 epochs */
         ctx.prog.tty = 0;
@@ -107,28 +138,21 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
         cli_progress_done(&ctx.prog, msg);
     }
 
-    int rc = CLI_EXIT_OK;
+    int rc = CLI_EXIT_OK; /* a file that cannot be written is a failure of the work: exit 1, one line */
     /* history.csv */
     char *p = cli_path(dir, "history.csv");
     cli_out o;
-    if (cli_out_open(&o, p) != 0) rc = CLI_EXIT_USAGE;
+    if (cli_out_open(&o, p) != 0) rc = CLI_EXIT_WORK;
     if (rc == CLI_EXIT_OK) {
         rnn_history_csv(m, o.f);
-        if (cli_out_commit(&o) != 0) rc = CLI_EXIT_USAGE;
+        if (cli_out_commit(&o) != 0) rc = CLI_EXIT_WORK;
     }
     free(p);
-    /* model.ckpt */
-    if (rc == CLI_EXIT_OK && st != RNN_DIVERGED) {
+    /* model.ckpt; a diverged run keeps none (a periodic one would only diverge again) */
+    if (rc == CLI_EXIT_OK && st != RNN_DIVERGED && write_ckpt(m, dir) != 0) rc = CLI_EXIT_WORK;
+    if (st == RNN_DIVERGED && ctx.last_ckpt != 0) {
         p = cli_path(dir, "model.ckpt");
-        if (cli_out_open(&o, p) != 0) {
-            rc = CLI_EXIT_USAGE;
-        } else if (rnn_ckpt_write(m, o.f) != 0) {
-            cli_out_abort(&o);
-            cli_warn("cannot write checkpoint '%s'", p);
-            rc = CLI_EXIT_USAGE;
-        } else if (cli_out_commit(&o) != 0) {
-            rc = CLI_EXIT_USAGE;
-        }
+        unlink(p);
         free(p);
     }
     if (rc != CLI_EXIT_OK) return rc;
@@ -169,7 +193,7 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
     json_object_set_new(j, "config", config_json(&m->cfg));
     json_object_set_new(j, "version", json_string(DMDPROF_VERSION));
     p = cli_path(dir, "run.json");
-    if (cli_write_json(p, j) != 0) rc = CLI_EXIT_USAGE;
+    if (cli_write_json(p, j) != 0) rc = CLI_EXIT_WORK;
     free(p);
     json_decref(j);
     if (rc == CLI_EXIT_OK && st == RNN_DIVERGED) {
@@ -186,7 +210,7 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
 enum {
     OPT_TASK = 1000, OPT_INIT, OPT_ACT, OPT_EPOCHS, OPT_BATCH, OPT_BPE, OPT_LR, OPT_MOM, OPT_NEST, OPT_MSCHED,
     OPT_CLIP, OPT_LRS, OPT_LRG, OPT_LRSTEP, OPT_LRPAT, OPT_LRMIN, OPT_SIGMA, OPT_SEED, OPT_PREC, OPT_OUT,
-    OPT_RESUME, OPT_MAXSTEPS, OPT_QUIET, OPT_HELP, OPT_JOBS, OPT_PAPI, OPT_PROBES
+    OPT_RESUME, OPT_MAXSTEPS, OPT_QUIET, OPT_HELP, OPT_JOBS, OPT_PAPI, OPT_PROBES, OPT_CKPT
 };
 
 /* Parse a model/optimizer flag into c; returns 1 if opt was one. */
@@ -256,6 +280,7 @@ static const struct option train_opts[] = {
     {"jobs", required_argument, 0, OPT_JOBS},
     {"papi-events", required_argument, 0, OPT_PAPI},
     {"probes-out", required_argument, 0, OPT_PROBES},
+    {"checkpoint-every", required_argument, 0, OPT_CKPT},
     {"help", no_argument, 0, OPT_HELP},
     {0, 0, 0, 0},
 };
@@ -305,12 +330,17 @@ static void train_usage(FILE *f)
             "  --resume FILE          continue from a checkpoint (only --epochs, --max-steps, --out, --quiet\n"
             "                         may be given with it)\n"
             "  --max-steps N          stop after N optimizer steps (profiling aid; status \"stopped\")\n"
+            "  --checkpoint-every S   write DIR/model.ckpt (atomically) after the first epoch, then every S\n"
+            "                         seconds (default 10; 0 = every epoch): a killed run resumes from it\n"
             "  --papi-events LIST     PAPI events counted per phase (default none; 'default' = PAPI_TOT_INS,\n"
             "                         PAPI_TOT_CYC, PAPI_L1_DCM, PAPI_L2_DCM, PAPI_L3_TCM; or $PAPI_EVENTS)\n"
             "  --probes-out FILE      per-phase timers and PAPI counts, rows run_id,phase,source,event,value\n"
             "                         (default DIR/probes.csv; the same as JSON in DIR/probes.json)\n"
             "  --quiet                no progress output\n\n"
-            "exit: 0 trained (solved, unsolved or stopped), 1 diverged (loss NaN/Inf), 2 bad input\n",
+            "--out DIR must not hold another run: a fresh run may replace a run of the same configuration\n"
+            "(its old files are removed first), --resume may continue the run whose checkpoint lies in DIR.\n\n"
+            "exit: 0 trained (solved, unsolved or stopped), 1 diverged (loss NaN/Inf) or an output could\n"
+            "not be written (full disk), 2 bad input\n",
             task_names(), RNN_H_MAX);
 }
 
@@ -345,12 +375,94 @@ static void train_register_sdes(const rnn_model *m)
         if (t[i].metric >= SDE_STEPS) dmdp_sde_counter_ex(t[i].name, t[i].descr, train_sde_read, (void *)&t[i], 1);
 }
 
+/* 1 if path names a file directly inside dir ("dir/name"). */
+static int in_dir(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') n--;
+    const char *slash = strrchr(path, '/');
+    if (!slash) return n == 1 && dir[0] == '.';
+    return (size_t)(slash - path) == n && strncmp(path, dir, n) == 0;
+}
+
+/* The files a run writes into its directory (dmd_to_solution_*.json are
+ * derived from them by measure --run). */
+static const char *const run_files[] = {"run.json", "history.csv", "model.ckpt", "probes.csv", "probes.json", NULL};
+
+static int same_config(const rnn_config *a, const rnn_config *b)
+{
+    return a->task == b->task && a->init == b->init && a->activation == b->activation && a->T == b->T &&
+           a->H == b->H && a->batch == b->batch && a->batches_per_epoch == b->batches_per_epoch &&
+           a->epochs == b->epochs && a->nesterov == b->nesterov && a->momentum_schedule == b->momentum_schedule &&
+           a->lr_schedule == b->lr_schedule && a->lr_step_epochs == b->lr_step_epochs &&
+           a->lr_patience == b->lr_patience && a->precision == b->precision && a->seed == b->seed && a->lr == b->lr &&
+           a->momentum == b->momentum && a->clip == b->clip && a->lr_gamma == b->lr_gamma && a->lr_min == b->lr_min &&
+           a->sigma == b->sigma;
+}
+
+/* Remove a run's files from dir, run.json first (nothing looks finished). */
+static void remove_run_files(const char *dir)
+{
+    for (int k = 0; run_files[k]; k++) {
+        char *p = cli_path(dir, run_files[k]);
+        if (unlink(p) != 0 && errno != ENOENT) cli_fail("--out: cannot remove the old '%s': %s", p, strerror(errno));
+        free(p);
+    }
+    for (int k = 0; k < 3; k++) {
+        char name[64];
+        snprintf(name, sizeof name, "dmd_to_solution_%s.json", k == 0 ? "live" : k == 1 ? "classic" : "lru");
+        char *p = cli_path(dir, name);
+        unlink(p);
+        free(p);
+    }
+}
+
+/* --out must not mix two runs.  A directory holding none of run_files is
+ * free.  Otherwise: --resume of dir/model.ckpt continues that run in place;
+ * a fresh run of the same configuration as dir/model.ckpt (an interrupted
+ * run started again) replaces it whole; anything else is refused. */
+static void prepare_out(const char *dir, const char *resume, const rnn_config *want)
+{
+    int any = 0;
+    struct stat st;
+    for (int k = 0; run_files[k]; k++) {
+        char *p = cli_path(dir, run_files[k]);
+        any |= stat(p, &st) == 0;
+        free(p);
+    }
+    if (!any) return;
+    char *ck = cli_path(dir, "model.ckpt");
+    struct stat a, b;
+    int have_ck = stat(ck, &a) == 0;
+    if (resume) {
+        if (!(have_ck && stat(resume, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+            cli_fail("--out: '%s' holds another run; resume into it only from its own %s, or choose an empty "
+                     "directory",
+                     dir, ck);
+        free(ck);
+        char *rj = cli_path(dir, "run.json"); /* the run goes on: it is not finished any more */
+        unlink(rj);
+        free(rj);
+        return;
+    }
+    char err[512];
+    rnn_model *old = have_ck ? rnn_ckpt_read(ck, err, sizeof err) : NULL;
+    int same = old && same_config(&old->cfg, want);
+    rnn_model_free(old);
+    if (!same)
+        cli_fail("--out: '%s' already holds %s; continue it with --resume %s, or choose an empty directory", dir,
+                 have_ck ? "a run of another configuration" : "files of a run (run.json, history.csv ...)", ck);
+    free(ck);
+    remove_run_files(dir);
+}
+
 int cmd_train(int argc, char **argv)
 {
     rnn_config c;
     rnn_config_default(&c);
     const char *out = "runs/train", *resume = NULL, *papi_events = NULL, *probes_out = NULL;
     long max_steps = 0;
+    double ckpt_every = 10;
     int quiet = 0, given_model_flag = 0, epochs_given = 0;
     optind = 1;
     opterr = 0;
@@ -376,6 +488,7 @@ int cmd_train(int argc, char **argv)
         case OPT_QUIET: quiet = 1; break;
         case OPT_PAPI: papi_events = optarg; break;
         case OPT_PROBES: probes_out = optarg; break;
+        case OPT_CKPT: ckpt_every = cli_double("--checkpoint-every", optarg, 0, 0, 1e9, 0); break;
         default: cli_fail("%s is not an option of train (see dmdprof train --help)", opt_name(opt));
         }
     }
@@ -399,8 +512,11 @@ int cmd_train(int argc, char **argv)
     } else {
         check_config(&c);
     }
+    /* every check before the first file or directory is made */
+    if (probes_out && !in_dir(probes_out, out)) cli_check_writable("--probes-out", probes_out);
+    prepare_out(out, resume, resume ? &m->cfg : &c);
     cli_make_dir("--out", out);
-    if (probes_out) cli_check_writable("--probes-out", probes_out); /* may lie in --out */
+    if (probes_out && in_dir(probes_out, out)) cli_check_writable("--probes-out", probes_out);
     if (!resume) {
         m = rnn_model_create(&c, err, sizeof err);
         if (!m) {
@@ -416,8 +532,11 @@ int cmd_train(int argc, char **argv)
      * loop's counters as SDEs first, so that they are counted per phase */
     train_register_sdes(m);
     dmdp *pr = dmdp_start(papi_events ? papi_events : getenv("PAPI_EVENTS") ? NULL : "none", quiet);
-    int rc = run_and_write(m, out, max_steps, quiet, label, resume, 0);
-    if (pr) {
+    int rc = run_and_write(m, out, max_steps, quiet, label, resume, 0, ckpt_every);
+    if (pr && rc == CLI_EXIT_WORK && m->status != RNN_DIVERGED) { /* an output failed (said once): no more writes */
+        dmdp_stop(pr);
+        dmdp_free(pr);
+    } else if (pr) {
         dmdp_stop(pr);
         char run_id[256];
         snprintf(run_id, sizeof run_id, "train-%s-%s-T%d-H%d-s%llu", task_get(m->cfg.task)->name,
@@ -556,13 +675,17 @@ int cmd_headline(int argc, char **argv)
         snprintf(r->dir, sizeof r->dir, "%s/%s_%s", out, task_get(r->cfg.task)->name, rnn_init_names[r->cfg.init]);
     }
     cli_make_dir("--out", out);
-    for (int k = 0; k < 6; k++) cli_make_dir("--out", runs[k].dir);
+    for (int k = 0; k < 6; k++) {
+        cli_make_dir("--out", runs[k].dir);
+        remove_run_files(runs[k].dir); /* a rerun replaces each run whole, never mixes two */
+    }
 
     hl_run *order[6];
     for (int k = 0; k < 6; k++) order[k] = &runs[k];
     qsort(order, 6, sizeof order[0], hl_cmp_cost);
     double t0 = cli_now();
     int next = 0, running = 0, done = 0;
+    pid_t parent = getpid();
     fflush(NULL);
     while (done < 6) {
         while (running < jobs && next < 6) {
@@ -570,6 +693,8 @@ int cmd_headline(int argc, char **argv)
             pid_t pid = fork();
             if (pid < 0) cli_fail("cannot start a worker process: %s", strerror(errno));
             if (pid == 0) {
+                /* a worker dies with its parent (killed alone, it left the workers running) */
+                if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) _exit(CLI_EXIT_WORK);
                 char err[512];
                 rnn_model *m = rnn_model_create(&r->cfg, err, sizeof err);
                 if (!m) {
@@ -578,7 +703,7 @@ int cmd_headline(int argc, char **argv)
                 }
                 char label[96];
                 snprintf(label, sizeof label, "%s/%s", task_get(r->cfg.task)->name, rnn_init_names[r->cfg.init]);
-                int rc = run_and_write(m, r->dir, 0, quiet, label, NULL, 1);
+                int rc = run_and_write(m, r->dir, 0, quiet, label, NULL, 1, -1);
                 rnn_model_free(m);
                 fflush(NULL);
                 _exit(rc);
@@ -614,7 +739,7 @@ int cmd_headline(int argc, char **argv)
     char *csvp = cli_path(out, "headline.csv");
     cli_out o;
     int rc = CLI_EXIT_OK;
-    if (cli_out_open(&o, csvp) != 0) rc = CLI_EXIT_USAGE;
+    if (cli_out_open(&o, csvp) != 0) rc = CLI_EXIT_WORK;
     if (o.f)
         fprintf(o.f, "task,T,init,metric,chance,final_metric,solved_epoch,status,wall_seconds,gflops_per_second\n");
     json_t *jr = json_array();
@@ -652,7 +777,7 @@ int cmd_headline(int argc, char **argv)
     }
     printf("\n\"Solved\": %s; wall %.1f s in total with %ld worker(s)\n",
            "addition mse < 0.05, temporal_order and 3bit_memorization accuracy > 0.90", total, jobs);
-    if (o.f && cli_out_commit(&o) != 0) rc = CLI_EXIT_USAGE;
+    if (o.f && cli_out_commit(&o) != 0) rc = CLI_EXIT_WORK;
     free(csvp);
     json_t *j = json_object();
     json_object_set_new(j, "seed", json_integer((json_int_t)base.seed));
@@ -661,7 +786,7 @@ int cmd_headline(int argc, char **argv)
     json_object_set_new(j, "config", config_json(&base));
     json_object_set_new(j, "runs", jr);
     char *jp = cli_path(out, "headline.json");
-    if (cli_write_json(jp, j) != 0) rc = CLI_EXIT_USAGE;
+    if (cli_write_json(jp, j) != 0) rc = CLI_EXIT_WORK;
     free(jp);
     json_decref(j);
     return rc;

@@ -8,6 +8,16 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+/* A temporary-file template "$TMPDIR/NAME" (/tmp when TMPDIR is unset or
+ * empty) for mkstemp / mkdtemp; NAME ends in XXXXXX.  Returns buf. */
+static inline char *check_tmp(char *buf, size_t n, const char *name)
+{
+    const char *d = getenv("TMPDIR");
+    snprintf(buf, n, "%s/%s", d && *d ? d : "/tmp", name);
+    return buf;
+}
 
 static int check_failures;
 

@@ -25,4 +25,9 @@ for i in $(seq 0 19999); do echo "store v$i 1"; done >"$tmp/mid.trace"
 for i in $(seq 0 19999); do echo "read v$i"; done >>"$tmp/mid.trace"
 TMPDIR=$F one_line "price, TMPDIR full (was an abort)" 1 "cannot write the temporary spill file in $F" price "$tmp/mid.trace"
 [ -z "$(ls -A "$F")" ] && ok || bad "price left files in the full TMPDIR: $(ls -A "$F")"
+# train: the checkpoint (70 KB at H = 64) does not fit; was exit 2 ("bad input") with several lines
+one_line "train into a full disk" 1 "cannot write" train --task addition -T 10 -H 64 --epochs 3 --batches-per-epoch 2 \
+  --batch 2 --quiet --out "$F/run"
+[ ! -e "$F/run/run.json" ] && ok || bad "train on a full disk wrote a run.json"
+ls "$F/run" | grep -q '\.tmp\.' && bad "train left temporary files: $(ls "$F/run")" || ok
 finish

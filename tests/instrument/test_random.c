@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../base/check.h"
 #include "dmd.h"
 #include "dmd_engine.h"
 #include "dmd_trace.h"
@@ -239,7 +240,8 @@ static void id_name(FILE *f, int v)
 
 static void run_values_trace(dmd_engine *e, int uniform, const char *what)
 {
-    char path[] = "/tmp/dmd-test-random-XXXXXX";
+    char path[256];
+    check_tmp(path, sizeof path, "dmd-test-random-XXXXXX");
     int fd = mkstemp(path);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../base/check.h"
 #include "dmd.h"
 #include "dmd_engine.h"
 #include "dmd_trace.h"
@@ -86,7 +87,8 @@ static void write_file(const char *path, const char *text)
 
 static void bad(const char *text, const char *want_where, const char *want_what)
 {
-    char path[] = "/tmp/dmd-test-bad-XXXXXX";
+    char path[256];
+    check_tmp(path, sizeof path, "dmd-test-bad-XXXXXX");
     int fd = mkstemp(path);
     if (fd < 0) {
         perror("mkstemp");
@@ -108,7 +110,8 @@ static void bad(const char *text, const char *want_where, const char *want_what)
 
 static void good(const char *text, uint64_t want)
 {
-    char path[] = "/tmp/dmd-test-good-XXXXXX";
+    char path[256];
+    check_tmp(path, sizeof path, "dmd-test-good-XXXXXX");
     int fd = mkstemp(path);
     close(fd);
     write_file(path, text);
@@ -210,7 +213,8 @@ static void limits(void)
     memcpy(b, a, 301);
     b[299] = 'y';
     snprintf(text, sizeof text, "store p 1 %s\nstore q 1 %s\nread p q\n", a, b);
-    char path[] = "/tmp/dmd-test-long-XXXXXX";
+    char path[256];
+    check_tmp(path, sizeof path, "dmd-test-long-XXXXXX");
     close(mkstemp(path));
     write_file(path, text);
     char err[512] = "";
@@ -253,7 +257,8 @@ static void kernel(void)
 static void round_trip(void)
 {
     for (int m = DMD_LIVE; m <= DMD_CLASSIC; m++) {
-        char path[] = "/tmp/dmd-test-rt-XXXXXX";
+        char path[256];
+    check_tmp(path, sizeof path, "dmd-test-rt-XXXXXX");
         int fd = mkstemp(path);
         FILE *f = fdopen(fd, "w");
         dmd_options o = {0};

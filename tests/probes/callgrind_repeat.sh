@@ -6,7 +6,7 @@
 set -u
 DMDPROF=$1
 WORK=$2
-D=$(mktemp -d /tmp/dmdp_cgrep.XXXXXX)
+D=$(mktemp -d -t dmdp_cgrep.XXXXXX)
 trap 'rm -rf "$D"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 

@@ -3,7 +3,7 @@
 # on a tiny model: one row per T, a ByteDMD cost and Callgrind counts in each,
 # PAPI columns empty or numbers (never 0 for "missing"), and a PNG.
 set -u
-D=$(mktemp -d /tmp/dmdp_sbs.XXXXXX)
+D=$(mktemp -d -t dmdp_sbs.XXXXXX)
 trap 'rm -rf "$D"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 bash "$1" --dmdprof "$2" --out "$D" --Ts "5 10" -H 8 >"$D/log" 2>&1 || { cat "$D/log"; fail "script exited $?"; }

@@ -15,11 +15,11 @@
 
 /* CHECK(cond, fmt, ...) and check_failures: the shared test helpers. */
 
-static char dir[64];
+static char dir[160];
 
 static char *put(const char *name, const char *text)
 {
-    static char paths[16][128];
+    static char paths[16][256];
     static int n;
     char *p = paths[n++ % 16];
     snprintf(p, sizeof paths[0], "%s/%s", dir, name);
@@ -223,7 +223,7 @@ static int test_calls(const char *annotate, const char *cg_annotate)
 
 int main(int argc, char **argv)
 {
-    snprintf(dir, sizeof dir, "/tmp/dmdp_cgfiles.XXXXXX");
+    check_tmp(dir, sizeof dir, "dmdp_cgfiles.XXXXXX");
     if (!mkdtemp(dir)) {
         perror("mkdtemp");
         return 1;
@@ -231,7 +231,7 @@ int main(int argc, char **argv)
     test_parse();
     int skip = test_write(argc > 1 ? argv[1] : NULL);
     if (test_calls(argc > 1 ? argv[1] : NULL, argc > 2 ? argv[2] : NULL) == 77) skip = 77;
-    char rm[128];
+    char rm[200];
     snprintf(rm, sizeof rm, "rm -rf %s", dir);
     if (system(rm) != 0) fprintf(stderr, "could not remove %s\n", dir);
     if (check_failures) {

@@ -430,12 +430,13 @@ int main(void)
     test_phases();
     test_none();
     test_keywords();
-    char tmp[] = "/tmp/dmdp_probes.XXXXXX";
+    char tmp[160];
+    check_tmp(tmp, sizeof tmp, "dmdp_probes.XXXXXX");
     CHECK(mkdtemp(tmp) != NULL, "mkdtemp");
     test_hl_instant_energy(tmp); /* before the overflow test fills the sde component */
     test_pmu(tmp);
     test_sde_overflow();
-    char rm[64];
+    char rm[200];
     snprintf(rm, sizeof rm, "rm -rf %s", tmp);
     if (system(rm) != 0) fprintf(stderr, "could not remove %s\n", tmp);
     if (check_failures) {
