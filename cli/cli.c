@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -251,6 +252,14 @@ int cli_write_json(const char *path, json_t *j)
     }
     fputc('\n', o.f);
     return cli_out_commit(&o);
+}
+
+/* CPU time (user + system) of this process so far, from getrusage; -1 if unavailable. */
+double cli_cpu_seconds(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return -1;
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1e-6 * (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 double cli_now(void)

@@ -71,6 +71,7 @@ int cli_write_json(const char *path, json_t *j);
 
 /* Monotonic seconds. */
 double cli_now(void);
+double cli_cpu_seconds(void); /* user + system CPU time of this process (getrusage), -1 if unavailable */
 
 /* Progress reporting on stderr: a redrawn bar when stderr is a terminal,
  * otherwise one plain line every `every` calls (and the last).  `msg` is the

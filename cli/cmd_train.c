@@ -122,9 +122,9 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
         ctx.prog.every = 20;
     }
     long step0 = m->step;
-    double t0 = cli_now();
+    double t0 = cli_now(), c0 = cli_cpu_seconds();
     rnn_status st = rnn_train(m, max_steps, train_epoch_cb, &ctx);
-    double wall = cli_now() - t0;
+    double wall = cli_now() - t0, cpu = cli_cpu_seconds() - c0;
     long steps = m->step - step0;
     const rnn_epoch_rec *last = m->nhist ? &m->hist[m->nhist - 1] : NULL;
     if (!quiet && !worker) { /* a headline worker: the parent reports the end */
@@ -182,6 +182,10 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
     double flops = rnn_step_flops(m) * (double)steps;
     json_object_set_new(j, "gflop", json_real(flops / 1e9));
     json_object_set_new(j, "gflops_per_second", steps > 0 && wall > 0 ? json_real(flops / wall / 1e9) : json_null());
+    /* CPU time of this process (getrusage: user + system), for figures on a shared machine */
+    json_object_set_new(j, "cpu_seconds", cpu >= 0 ? json_real(cpu) : json_null());
+    json_object_set_new(j, "gflops_per_cpu_second", steps > 0 && cpu > 0 ? json_real(flops / cpu / 1e9) : json_null());
+    json_object_set_new(j, "kernel_isa", json_string(rnn_isa()));
     json_object_set_new(j, "resumed_from", resumed_from ? json_string(resumed_from) : json_null());
     json_object_set_new(j, "sv_W_hh_init", json_doubles(m->sv_init, m->cfg.H));
     double *sv = malloc((size_t)m->cfg.H * sizeof *sv);
@@ -569,7 +573,8 @@ typedef struct {
     pid_t pid;
     int exit_code;
     /* from run.json */
-    double final_metric, wall, gflops;
+    double final_metric, wall, gflops, cpu, gflops_cpu;
+    char isa[16];
     int solved_epoch;
     char status[16];
     int ok;
@@ -595,6 +600,8 @@ static void hl_read(hl_run *r)
     json_t *j = json_load_file(p, 0, &e);
     free(p);
     r->ok = 0;
+    r->cpu = r->gflops_cpu = NAN;
+    r->isa[0] = 0;
     if (!j) return;
     json_t *fm = json_object_get(j, "final_metric"), *se = json_object_get(j, "solved_epoch");
     r->final_metric = json_is_number(fm) ? json_number_value(fm) : NAN;
@@ -602,6 +609,11 @@ static void hl_read(hl_run *r)
     r->wall = json_number_value(json_object_get(j, "wall_seconds"));
     json_t *g = json_object_get(j, "gflops_per_second");
     r->gflops = json_is_number(g) ? json_number_value(g) : NAN;
+    json_t *c = json_object_get(j, "cpu_seconds"), *gc = json_object_get(j, "gflops_per_cpu_second");
+    r->cpu = json_is_number(c) ? json_number_value(c) : NAN;
+    r->gflops_cpu = json_is_number(gc) ? json_number_value(gc) : NAN;
+    const char *ki = json_string_value(json_object_get(j, "kernel_isa"));
+    snprintf(r->isa, sizeof r->isa, "%s", ki ? ki : "");
     const char *s = json_string_value(json_object_get(j, "status"));
     snprintf(r->status, sizeof r->status, "%s", s ? s : "?");
     r->ok = 1;
@@ -741,7 +753,8 @@ int cmd_headline(int argc, char **argv)
     int rc = CLI_EXIT_OK;
     if (cli_out_open(&o, csvp) != 0) rc = CLI_EXIT_WORK;
     if (o.f)
-        fprintf(o.f, "task,T,init,metric,chance,final_metric,solved_epoch,status,wall_seconds,gflops_per_second\n");
+        fprintf(o.f, "task,T,init,metric,chance,final_metric,solved_epoch,status,wall_seconds,gflops_per_second,"
+                     "cpu_seconds,gflops_per_cpu_second,kernel_isa\n");
     json_t *jr = json_array();
     for (int row = 0; row < 3; row++) {
         hl_run *a = &runs[2 * row], *b = &runs[2 * row + 1];
@@ -756,9 +769,9 @@ int cmd_headline(int argc, char **argv)
         for (int s = 0; s < 2; s++) {
             hl_run *r = s ? b : a;
             if (o.f)
-                fprintf(o.f, "%s,%d,%s,%s,%.17g,%.17g,%d,%s,%.3f,%.3f\n", ti->name, r->cfg.T,
+                fprintf(o.f, "%s,%d,%s,%s,%.17g,%.17g,%d,%s,%.3f,%.3f,%.3f,%.3f,%s\n", ti->name, r->cfg.T,
                         rnn_init_names[r->cfg.init], ti->metric, chance, r->final_metric, r->solved_epoch,
-                        r->ok ? r->status : "failed", r->wall, r->gflops);
+                        r->ok ? r->status : "failed", r->wall, r->gflops, r->cpu, r->gflops_cpu, r->isa);
             json_t *e = json_object();
             json_object_set_new(e, "task", json_string(ti->name));
             json_object_set_new(e, "T", json_integer(r->cfg.T));
@@ -770,6 +783,9 @@ int cmd_headline(int argc, char **argv)
             json_object_set_new(e, "status", json_string(r->ok ? r->status : "failed"));
             json_object_set_new(e, "wall_seconds", json_num_or_null(r->wall));
             json_object_set_new(e, "gflops_per_second", json_num_or_null(r->gflops));
+            json_object_set_new(e, "cpu_seconds", json_num_or_null(r->cpu));
+            json_object_set_new(e, "gflops_per_cpu_second", json_num_or_null(r->gflops_cpu));
+            json_object_set_new(e, "kernel_isa", r->isa[0] ? json_string(r->isa) : json_null());
             json_object_set_new(e, "dir", json_string(r->dir));
             json_array_append_new(jr, e);
             if (!r->ok || r->exit_code == CLI_EXIT_USAGE) rc = CLI_EXIT_WORK;
@@ -783,6 +799,7 @@ int cmd_headline(int argc, char **argv)
     json_object_set_new(j, "seed", json_integer((json_int_t)base.seed));
     json_object_set_new(j, "jobs", json_integer(jobs));
     json_object_set_new(j, "wall_seconds", json_real(total));
+    json_object_set_new(j, "kernel_isa", json_string(rnn_isa()));
     json_object_set_new(j, "config", config_json(&base));
     json_object_set_new(j, "runs", jr);
     char *jp = cli_path(out, "headline.json");

@@ -11,5 +11,6 @@ int cmd_ir(int argc, char **argv);        /* cli/cmd_price.c */
 int cmd_probes(int argc, char **argv);    /* cli/cmd_probes.c */
 int cmd_callgrind(int argc, char **argv); /* cli/cmd_probes.c */
 int cmd_example(int argc, char **argv);   /* cli/cmd_example.c */
+int cmd_isa(int argc, char **argv);       /* cli/cmd_isa.c */
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "rnn.h"
 
 static const struct {
     const char *name;
@@ -19,6 +20,7 @@ static const struct {
     {"price", cmd_price, "price a dmdtrace file under the live or classic model"},
     {"ir", cmd_ir, "print each event of a small dmdtrace with its depth and cost"},
     {"probes", cmd_probes, "list the PAPI events this machine can count, and why not"},
+    {"isa", cmd_isa, "the kernel's instruction-set clones on this CPU, which one runs, each one's float64 peak"},
     {"callgrind", cmd_callgrind, "run a training step or measure pass under Callgrind, per-phase cache counts"},
     {"example", cmd_example, "one generated input sequence and target of a task, as JSON"},
 };
@@ -80,6 +82,11 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "--version")) {
         printf("dmdprof %s\n", DMDPROF_VERSION);
         return CLI_EXIT_OK;
+    }
+    char err[256];
+    if (rnn_isa_init(err, sizeof err) != 0) { /* DMDPROF_ISA, read once */
+        fprintf(stderr, "dmdprof: %s\n", err);
+        return CLI_EXIT_USAGE;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(argv[1], commands[i].name)) {

@@ -212,4 +212,22 @@ rnn_model *rnn_ckpt_parse(const unsigned char *buf, size_t n, const char *path, 
  * the three matrix products, forward and backward), for GFLOP/s figures. */
 double rnn_step_flops(const rnn_model *m);
 
+/* The instruction-set clone of the plain kernel (core/rnn_isa.c): the best
+ * this CPU supports, or the one named by the environment variable
+ * DMDPROF_ISA (avx512, avx2, baseline, auto; "generic" off x86-64), read
+ * once.  rnn_isa_init validates it: 0, or -1 with a one-line reason in err
+ * (unknown name, or a clone this CPU cannot run).  rnn_isa() is the name of
+ * the clone that runs (it calls rnn_isa_init and exits 2 on a bad
+ * DMDPROF_ISA if nobody did before).  All clones give bit-identical numbers. */
+int rnn_isa_init(char *err, size_t errlen);
+const char *rnn_isa(void);
+const char *rnn_isa_names(void);
+/* 1 if this CPU can run clone isa (avx512, avx2, baseline; generic). */
+int rnn_isa_supported(const char *isa);
+/* The float64 FMA peak of one core for clone isa, measured (about 0.2 s of
+ * CPU time: independent FMA chains, thread CPU time, best of 5), in GFLOP/s;
+ * NAN for the baseline clone (no FMA unit: fma() is a libm call), a clone
+ * this CPU cannot run, or off x86-64. */
+double rnn_isa_peak_gflops(const char *isa);
+
 #endif

@@ -2,14 +2,18 @@
  * rnn_kernel.c -- THE training step of the vanilla RNN: forward over T steps,
  * output head, loss and its gradient, backpropagation through time, global
  * gradient-norm clipping, momentum update.  Written once through the dmd.h
- * hooks and compiled four times (core/model.cmake):
+ * hooks and compiled several times (core/model.cmake):
  *
- *   rnn_kernel_f64       plain, double       (trains; GCC target clones)
- *   rnn_kernel_f32       plain, float        (-DDMD_FLOAT32)
+ *   rnn_kernel_f64_<isa> plain, double       (trains; isa = avx512, avx2,
+ *                                             baseline on x86-64, each with
+ *                                             its -march and register tiles;
+ *                                             rnn_kernel_f64 dispatches,
+ *                                             core/rnn_isa.c)
+ *   rnn_kernel_f32_<isa> plain, float        (-DDMD_FLOAT32)
  *   rnn_kernel_f64_dmd   instrumented, double (-DDMD_INSTRUMENT)
  *   rnn_kernel_f32_dmd   instrumented, float
  *
- * All four compute bit-identical numbers for the same precision: every
+ * All of them compute bit-identical numbers for the same precision: every
  * floating-point operation on array data is a hook, multiply-adds are FMA()
  * (one rounding, also in the vector clones), the project builds with
  * -ffp-contract=off and no reassociation, and tanh is rnn_tanh_d (straight
@@ -30,7 +34,9 @@
  *   clip, 1/(B*K), 0.5/(B*K), 1 (one-hot).
  *   "acc" are register values (never stored) until the ST named.
  *
- * The tile.  Every matrix product runs over tiles of rn broadcast rows by
+ * The tile (of the instrumented build; the plain clones use other shapes,
+ * which prices nothing and gives the same bits: see "Plain-build tiles"
+ * below).  Every matrix product runs over tiles of rn broadcast rows by
  * vn vector columns.  Rows: blocks of RT = 4 while at least 4 remain, then
  * single rows (rn = 1).  Within each row block, columns: blocks of VT = 16
  * while at least 16 remain, then at most one block each of 8, 4, 2, 1 (the
@@ -147,20 +153,102 @@
 #define RNN_SFX(name) name##_f64
 #endif
 
-/* Plain builds: one binary for every x86-64, the best clone picked at load
- * time (AVX-512, AVX2+FMA, baseline).  fma() rounds once in every clone
- * (a library call in the baseline one), so all clones give the same bits. */
-#if !defined(DMD_INSTRUMENT) && defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&              \
-    !defined(RNN_NO_CLONES)
-#define RNN_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+/* Plain builds on x86-64: core/model.cmake compiles this file once per
+ * instruction-set clone (-march=x86-64-v4 / -v3 / x86-64, RNN_ISA_SFX =
+ * avx512 / avx2 / baseline); core/rnn_isa.c picks one at run time.  fma()
+ * rounds once in every clone (a library call in the baseline one), so all
+ * clones give the same bits. */
+#if !defined(DMD_INSTRUMENT) && defined(RNN_ISA_SFX)
+#undef RNN_SFX
+#define RNN__CAT(a, b) a##b
+#define RNN__XCAT(a, b) RNN__CAT(a, b)
+#ifdef DMD_FLOAT32
+#define RNN_SFX(name) RNN__XCAT(name##_f32_, RNN_ISA_SFX)
 #else
-#define RNN_CLONES
+#define RNN_SFX(name) RNN__XCAT(name##_f64_, RNN_ISA_SFX)
+#endif
 #endif
 #define RNN_INLINE static inline __attribute__((always_inline))
 
+/* The priced tile (instrumented build; OPERATION ORDER above). */
 enum { RT = 4, VT = 16 };
 
-typedef dmd_real tile_t[RT][VT];
+/* Plain-build tiles, per instruction set.  A tile is TR broadcast rows by TC
+ * vector columns; rows go in blocks of TR while at least TR remain, then
+ * single rows; columns in blocks of TC while at least TC remain, then at most
+ * one block each of 8, 4, 2, 1 (TC <= 16).  The shape is chosen so that the
+ * TR*TC accumulators, the TR broadcast values and one vector operand fit the
+ * register file:
+ *   AVX-512 (32 zmm, 8 doubles):   4 x 16  =  8 zmm accumulators
+ *   AVX2+FMA (16 ymm, 4 doubles):  3 x 16  = 12 ymm accumulators + 3 broadcasts + 1
+ *     (4 x 16 needs 16 ymm for the accumulators alone: the compiler spilled
+ *     them to the stack and the clone ran at 25% of peak)
+ *   baseline (SSE2):               4 x 16, as the priced tile
+ * Bits do not depend on the tile shape: every output element is its own
+ * chain -- the same initial value, then FMA over the reduction index k
+ * ascending with the same operands in the same order -- whatever tile it is
+ * computed in, and no chain is split or reassociated.  Only the order in
+ * which the independent chains are interleaved differs, which the plain
+ * build does not observe.  (A new kernel reusing these tiles keeps that
+ * rule: tile shape free, each accumulator's chain over k fixed.) */
+#if defined(DMD_INSTRUMENT)
+enum { TR = RT, TC = VT };
+#elif defined(__AVX512F__)
+enum { TR = 4, TC = 16 };
+#elif defined(RNN_TR) && defined(RNN_TC) /* experiments: -DRNN_TR=.. -DRNN_TC=.. */
+enum { TR = RNN_TR, TC = RNN_TC };
+#elif defined(__AVX2__)
+enum { TR = 3, TC = 16 };
+#else
+enum { TR = 4, TC = 16 };
+#endif
+
+typedef dmd_real tile_t[TR][TC];
+
+/* AVX2 clone, full tiles: the same FMA chains spelled with intrinsics
+ * (_mm256_fmadd_* is fma(), one rounding; FMA(u, a, c) == FMA(a, u, c)
+ * exactly, so ufirst does not matter for the bits).  GCC's SLP vectoriser
+ * did not keep the C tile's 12 ymm accumulators in registers (it spilled
+ * them on every k); explicit vector variables are kept.  Plain build only:
+ * it prices nothing. */
+#if !defined(DMD_INSTRUMENT) && defined(__AVX2__) && defined(__FMA__) && !defined(__AVX512F__) &&               \
+    !defined(RNN_NO_VEC_TILE)
+#include <immintrin.h>
+#define RNN_VEC_TILE 1
+#ifdef DMD_FLOAT32
+typedef __m256 rnn_vec;
+#define RNN_VW 8
+#define RNN_VBCAST _mm256_broadcast_ss
+#define RNN_VLOAD _mm256_loadu_ps
+#define RNN_VSTORE _mm256_storeu_ps
+#define RNN_VFMA _mm256_fmadd_ps
+#else
+typedef __m256d rnn_vec;
+#define RNN_VW 4
+#define RNN_VBCAST _mm256_broadcast_sd
+#define RNN_VLOAD _mm256_loadu_pd
+#define RNN_VSTORE _mm256_storeu_pd
+#define RNN_VFMA _mm256_fmadd_pd
+#endif
+RNN_INLINE void rnn_vec_tile_fma(tile_t acc, const dmd_num *A, ptrdiff_t ars, ptrdiff_t aks, const dmd_num *U,
+                                 ptrdiff_t uks, int nk)
+{
+    enum { NV = TC / RNN_VW };
+    rnn_vec c[TR][NV];
+    for (int r = 0; r < TR; r++)
+        for (int q = 0; q < NV; q++) c[r][q] = RNN_VLOAD(&acc[r][q * RNN_VW]);
+    for (int k = 0; k < nk; k++) {
+        rnn_vec a[TR];
+        for (int r = 0; r < TR; r++) a[r] = RNN_VBCAST(A + r * ars + k * aks);
+        for (int q = 0; q < NV; q++) {
+            rnn_vec u = RNN_VLOAD(U + k * uks + q * RNN_VW);
+            for (int r = 0; r < TR; r++) c[r][q] = RNN_VFMA(a[r], u, c[r][q]);
+        }
+    }
+    for (int r = 0; r < TR; r++)
+        for (int q = 0; q < NV; q++) RNN_VSTORE(&acc[r][q * RNN_VW], c[r][q]);
+}
+#endif
 
 /* Call sites (instrumented build): the tile helpers take the site of their
  * caller (DMD_SITE_PARAM, dmd.h), so each product is charged to its own line
@@ -171,14 +259,20 @@ typedef dmd_real tile_t[RT][VT];
 /* acc[r][v] (r < rn, v < vn) chained over k < nk, ascending:
  *   a_r = A[r*ars + k*aks] (broadcast), u = U[k*uks + v] (vector),
  *   acc = wfirst ? FMA(u, a_r, acc) : FMA(a_r, u, acc).
- * Called with rn == RT and vn == VT as constants for full tiles (the
+ * Called with rn == TR and vn == TC as constants for full tiles (the
  * compiler then keeps acc in vector registers), with the true sizes at the
  * edges; the order of events is the same. */
 RNN_INLINE void tile_fma(DMD_SITE_PARAM tile_t acc, int rn, int vn, const dmd_num *A, ptrdiff_t ars, ptrdiff_t aks,
                          const dmd_num *U, ptrdiff_t uks, int nk, int ufirst)
 {
+#ifdef RNN_VEC_TILE
+    if (rn == TR && vn == TC) {
+        rnn_vec_tile_fma(acc, A, ars, aks, U, uks, nk);
+        return;
+    }
+#endif
     for (int k = 0; k < nk; k++) {
-        dmd_real a[RT];
+        dmd_real a[TR];
         for (int r = 0; r < rn; r++) a[r] = LD(A, r * ars + k * aks);
         for (int v = 0; v < vn; v++) {
             dmd_real u = LD(U, k * uks + v);
@@ -273,18 +367,19 @@ RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t g
 
 /* Loop over the tiles of a rows x cols product.  Every tile has constant
  * sizes, so the compiler keeps its accumulators in registers: rows in blocks
- * of RT while at least RT remain, then single rows; within a row block,
- * columns in blocks of VT while at least VT remain, then at most one block
+ * of TR while at least TR remain, then single rows; within a row block,
+ * columns in blocks of TC while at least TC remain, then at most one block
  * each of 8, 4, 2 and 1 columns (the binary digits of the remainder,
- * largest first).  BODY uses rn, vn, r0, c0. */
+ * largest first).  BODY uses rn, vn, r0, c0.  (Instrumented: TR = RT,
+ * TC = VT, the priced order; plain: the clone's tile, see above.) */
 #ifndef DMD_INSTRUMENT
 #define RNN__COLS(RN, cols, BODY)                                                                                  \
     for (int c0 = 0; c0 < (cols);) {                                                                               \
         int rem_ = (cols)-c0;                                                                                      \
-        if (rem_ >= VT) {                                                                                          \
-            const int rn = RN, vn = VT;                                                                            \
+        if (rem_ >= TC) {                                                                                          \
+            const int rn = RN, vn = TC;                                                                            \
             BODY;                                                                                                  \
-            c0 += VT;                                                                                              \
+            c0 += TC;                                                                                              \
         } else if (rem_ >= 8) {                                                                                    \
             const int rn = RN, vn = 8;                                                                             \
             BODY;                                                                                                  \
@@ -317,16 +412,16 @@ RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t g
 #endif
 #define RNN_TILES(rows, cols, BODY)                                                                                \
     for (int r0 = 0; r0 < (rows);) {                                                                               \
-        if ((rows)-r0 >= RT) {                                                                                     \
-            RNN__COLS(RT, cols, BODY);                                                                             \
-            r0 += RT;                                                                                              \
+        if ((rows)-r0 >= TR) {                                                                                     \
+            RNN__COLS(TR, cols, BODY);                                                                             \
+            r0 += TR;                                                                                              \
         } else {                                                                                                   \
             RNN__COLS(1, cols, BODY);                                                                              \
             r0 += 1;                                                                                               \
         }                                                                                                          \
     }
 
-RNN_CLONES void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
+void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
 {
     const int T = a->T, B = a->B, I = a->I, H = a->H, O = a->O, K = a->K, relu = a->relu;
     const size_t P = a->P;

@@ -4,10 +4,15 @@
  * glibc's tanh is a scalar call (~15 ns); the kernel evaluates B*T*H of them
  * per step, as many as it does matrix products.  This one is straight-line
  * code (selects instead of branches, integer bit tricks instead of ldexp),
- * so GCC vectorises the loops that call it.  Both kernel builds (plain and
+ * so GCC vectorises the loops that call it -- also without AVX-512's mask
+ * registers: the clamp and the NaN pass-through are integer min/blend on the
+ * bits (a select of a constant, `a > 20 ? 20 : a`, let GCC thread the
+ * constant case into a branch, and the AVX2 clone then ran every tanh in
+ * scalar code).  Both kernel builds (plain and
  * instrumented, see dmd.h DMD_TANH_FN) call it, so they round identically.
  *
- * Method, for a = min(|x|, 20) (tanh(20) rounds to 1 in double):
+ * Method, for a = min(|x|, 20) (tanh(20) rounds to 1 in double; taken on
+ * the bits: for non-negative doubles the integer order is the value order):
  *   e = expm1(2a) with 2a = k*ln2 + r, |r| <= ln2/2 (Cody-Waite split of
  *       ln2 in a 32-bit head and a tail, so k*ln2_hi is exact for k < 2^21);
  *       expm1(r) by its Taylor series to r^13 (truncation < 2e-17 relative,
@@ -35,10 +40,11 @@ static inline double rnn_tanh_d(double x)
     const double ln2_lo = 0x1.a39ef35793c76p-33; /* ln 2 - ln2_hi */
     uint64_t xb;
     memcpy(&xb, &x, sizeof xb);
-    double a = x < 0 ? -x : x;
-    a = a > 20.0 ? 20.0 : a;   /* NaN compares false and stays NaN */
-    int isnan_ = a != a;
-    a = isnan_ ? 0.0 : a;      /* keep the bit tricks on finite numbers */
+    uint64_t ab = xb & 0x7fffffffffffffffu;     /* |x| */
+    int isnan_ = ab > 0x7ff0000000000000u;
+    ab = ab < 0x4034000000000000u ? ab : 0x4034000000000000u; /* min(|x|, 20), NaN -> 20 */
+    double a;
+    memcpy(&a, &ab, sizeof a);
     double y = a + a;          /* exact */
     double t = y * inv_ln2 + shift; /* t = 1.5*2^52 + k, k = round(y/ln2) in [0, 58] */
     double kd = t - shift;
@@ -67,8 +73,10 @@ static inline double rnn_tanh_d(double x)
     uint64_t thb;
     memcpy(&thb, &th, sizeof thb);
     thb |= xb & 0x8000000000000000u;
+    uint64_t nm = (uint64_t)0 - (uint64_t)isnan_; /* all ones for NaN: x itself */
+    thb = (thb & ~nm) | (xb & nm);
     memcpy(&th, &thb, sizeof th);
-    return isnan_ ? x : th;
+    return th;
 }
 
 static inline float rnn_tanh_f(float x)
