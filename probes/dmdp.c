@@ -487,6 +487,7 @@ void dmdp_stop(dmdp *p)
     p->listen_measure = p->listen_cg = -1;
     if (p->hl_on) dmdp__hl_write(p);
     dmdp__papi_close(&p->papi);
+    dmdp__energy_close(&p->energy);
     p->running = 0;
 }
 

@@ -4,12 +4,16 @@
  * Intel, and the package/core domains on AMD since Linux 5.8).  Debian's
  * PAPI is built without its powercap and rapl components, so the probes read
  * the same files PAPI's powercap component would.  Only zones with an
- * energy_uj file count; the counter wraps at max_energy_range_uj.
+ * energy_uj file count; the counter wraps at max_energy_range_uj.  The files
+ * stay open and are re-read with pread at offset 0 (sysfs regenerates the
+ * value on each read): two system calls fewer per zone and transition.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dmdp_int.h"
 
@@ -55,7 +59,13 @@ int dmdp__energy_open(dmdp__energy *en)
             free(names[i]);
             continue;
         }
+        int fd = open(p, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            free(names[i]);
+            continue;
+        }
         int z = en->nzones++;
+        en->fds[z] = fd;
         snprintf(en->paths[z], sizeof en->paths[z], "%s", p);
         snprintf(p, sizeof p, "%s/%s/max_energy_range_uj", dir, names[i]);
         if (dmdp__read_ll(p, &range) != 0) range = 0;
@@ -82,10 +92,22 @@ int dmdp__energy_open(dmdp__energy *en)
 int dmdp__energy_delta(dmdp__energy *en, long long *d)
 {
     for (int z = 0; z < en->nzones; z++) {
-        long long v;
-        if (dmdp__read_ll(en->paths[z], &v) != 0) return -1;
+        char buf[32];
+        ssize_t n = pread(en->fds[z], buf, sizeof buf - 1, 0);
+        if (en->fds[z] < 0 || n <= 0) return -1;
+        buf[n] = 0;
+        char *end;
+        long long v = strtoll(buf, &end, 10);
+        if (end == buf) return -1;
         d[z] = v >= en->last[z] ? v - en->last[z] : v + en->range[z] - en->last[z];
         en->last[z] = v;
     }
     return 0;
+}
+
+void dmdp__energy_close(dmdp__energy *en)
+{
+    for (int z = 0; z < en->nzones; z++)
+        if (en->fds[z] >= 0) close(en->fds[z]);
+    for (int z = 0; z < en->nzones; z++) en->fds[z] = -1;
 }

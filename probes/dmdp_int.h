@@ -69,6 +69,7 @@ typedef struct {
     int nzones;
     char names[DMDP__MAX_ZONES][DMDP_NAME_MAX];  /* "ZONE/name", e.g. "intel-rapl:0/package-0" */
     char paths[DMDP__MAX_ZONES][640];
+    int fds[DMDP__MAX_ZONES];                    /* energy_uj kept open, re-read with pread */
     long long range[DMDP__MAX_ZONES];           /* max_energy_range_uj: the counter wraps there */
     long long last[DMDP__MAX_ZONES];
     char reason[DMDP__REASON_MAX];               /* why there is no energy ("" when nzones > 0) */
@@ -79,4 +80,6 @@ int dmdp__energy_open(dmdp__energy *en);
 /* Microjoules since the last reading into d[z] (wraparound handled); 0, or
  * -1 when a read failed. */
 int dmdp__energy_delta(dmdp__energy *en, long long *d);
+/* Close the files (the zone names and counts stay). */
+void dmdp__energy_close(dmdp__energy *en);
 #endif

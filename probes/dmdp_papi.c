@@ -154,6 +154,7 @@ static void dmdp__energy_report(FILE *f, const dmdp__papi *pp)
         fprintf(f, "energy: %d powercap zone(s), microjoules per phase:", en->nzones);
         for (int z = 0; z < en->nzones; z++) fprintf(f, " %s", en->names[z]);
         fputc('\n', f);
+        dmdp__energy_close(en);
     } else {
         fprintf(f, "energy: unavailable: %s\n", en->reason);
     }
