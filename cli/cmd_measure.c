@@ -40,6 +40,8 @@ static void usage(FILE *f)
             "  --activation F       tanh | relu (relu with --init identity is the IRNN; default tanh)\n"
             "  --seed N             seed of the init and of the batches (default 0)\n"
             "  --precision P        float64 | float32 (default float64; also f64 | f32)\n"
+            "  --cell NAME          %s (default vanilla; core/cells.c, docs/cells.md)\n"
+            "  --schedule NAME      the cell's BPTT schedule (vanilla: %s; default the first)\n"
             "  --checkpoint FILE    take parameters and momentum from a trained model\n"
             "                       (task, H and precision must agree; T and batch may differ)\n"
             "  --steps N            consecutive training steps priced (default 1): from the\n"
@@ -48,7 +50,7 @@ static void usage(FILE *f)
             "  --model M            live | classic | lru (default live)\n"
             "  --bytes-per-element N  price every element as N bytes (default: 8 for float64,\n"
             "                       4 for float32; 1 compares with the reference tracer)\n"
-            "  --max-values N       refuse a measurement that would create more values (default 4294967294)\n"
+            "  --max-values N       refuse a measurement that would create more values (default %llu)\n"
             "outputs:\n"
             "  --json               print one JSON object instead of the table\n"
             "  --csv FILE           tidy rows: run_id,task,init,T,H,batch,precision,model,phase,region,\n"
@@ -74,8 +76,8 @@ static void usage(FILE *f)
             "  -q, --quiet          no progress lines\n"
             "  -h, --help           this text\n"
             "\n"
-            "exit codes: 0 ok, 1 the measurement failed, 2 bad usage or input\n",
-            task_names());
+            "exit codes: 0 ok, 1 the measurement failed or an output could not be written, 2 bad usage or input\n",
+            task_names(), rnn_cell_names(), rnn_schedule_names(rnn_cells[0]), (unsigned long long)DMD_MAX_VALUES);
 }
 
 /* Parse --precision. */
@@ -90,7 +92,8 @@ int cmd_measure(int argc, char **argv)
 {
     enum {
         O_TASK = 256, O_BATCH, O_INIT, O_ACT, O_SEED, O_PREC, O_CKPT, O_STEPS, O_MODEL, O_BPE, O_MAXV,
-        O_JSON, O_CSV, O_RUNID, O_TRACE, O_CG, O_CACHEG, O_ANALYTIC, O_RUN, O_PAPI, O_PROBES, O_SDELIST
+        O_JSON, O_CSV, O_RUNID, O_TRACE, O_CG, O_CACHEG, O_ANALYTIC, O_RUN, O_PAPI, O_PROBES, O_SDELIST, O_CELL,
+        O_SCHED
     };
     static const struct option opts[] = {
         {"task", required_argument, 0, O_TASK},       {"batch", required_argument, 0, O_BATCH},
@@ -104,12 +107,13 @@ int cmd_measure(int argc, char **argv)
         {"cachegrind-out", required_argument, 0, O_CACHEG},
         {"analytic", no_argument, 0, O_ANALYTIC},     {"run", required_argument, 0, O_RUN},
         {"papi-events", required_argument, 0, O_PAPI}, {"probes-out", required_argument, 0, O_PROBES},
-        {"sde-list", required_argument, 0, O_SDELIST},
+        {"sde-list", required_argument, 0, O_SDELIST}, {"cell", required_argument, 0, O_CELL},
+        {"schedule", required_argument, 0, O_SCHED},
         {"quiet", no_argument, 0, 'q'},               {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     measure_request rq;
     measure_request_default(&rq);
-    const char *run_dir = NULL;
+    const char *run_dir = NULL, *schedule = NULL;
     int c;
     optind = 1;
     opterr = 0;
@@ -119,16 +123,16 @@ int cmd_measure(int argc, char **argv)
             int t = task_parse(optarg);
             if (t < 0) cli_fail("--task: unknown task '%s' (choose one of: %s)", optarg, task_names());
             rq.cfg.task = (task_id)t;
-            rq.set_task = 1;
+            rq.given |= RNN_GIVEN_TASK;
             break;
         }
-        case 'T': rq.cfg.T = (int)cli_long("-T", optarg, 1, RNN_T_MAX); rq.set_T = 1; break;
-        case 'H': rq.cfg.H = (int)cli_long("-H", optarg, 1, RNN_H_MAX); rq.set_H = 1; break;
-        case O_BATCH: rq.cfg.batch = (int)cli_long("--batch", optarg, 1, RNN_B_MAX); rq.set_batch = 1; break;
+        case 'T': rq.cfg.T = (int)cli_long("-T", optarg, 1, RNN_T_MAX); rq.given |= RNN_GIVEN_T; break;
+        case 'H': rq.cfg.H = (int)cli_long("-H", optarg, 1, RNN_H_MAX); rq.given |= RNN_GIVEN_H; break;
+        case O_BATCH: rq.cfg.batch = (int)cli_long("--batch", optarg, 1, RNN_B_MAX); rq.given |= RNN_GIVEN_BATCH; break;
         case O_INIT: rq.cfg.init = (rnn_init_kind)cli_choice("--init", optarg, rnn_init_names); break;
         case O_ACT: rq.cfg.activation = (rnn_activation)cli_choice("--activation", optarg, rnn_activation_names); break;
         case O_SEED: rq.cfg.seed = (uint64_t)cli_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
-        case O_PREC: rq.cfg.precision = parse_precision(optarg); rq.set_precision = 1; break;
+        case O_PREC: rq.cfg.precision = parse_precision(optarg); rq.given |= RNN_GIVEN_PRECISION; break;
         case O_CKPT: rq.checkpoint = optarg; break;
         case O_STEPS: rq.steps = (int)cli_long("--steps", optarg, 1, 1000000); break;
         case O_MODEL:
@@ -136,7 +140,15 @@ int cmd_measure(int argc, char **argv)
                 cli_fail("--model: unknown model '%s' (choose one of: live, classic, lru)", optarg);
             break;
         case O_BPE: rq.bytes_per_element = (unsigned)cli_long("--bytes-per-element", optarg, 1, 1 << 20); break;
-        case O_MAXV: rq.max_values = (uint64_t)cli_long("--max-values", optarg, 1, 4294967294L); break;
+        case O_MAXV: rq.max_values = (uint64_t)cli_long("--max-values", optarg, 1, (long)DMD_MAX_VALUES); break;
+        case O_CELL: {
+            int k = rnn_cell_find(optarg);
+            if (k < 0) cli_fail("--cell: unknown cell '%s' (choose one of: %s)", optarg, rnn_cell_names());
+            rq.cfg.cell = k;
+            rq.given |= RNN_GIVEN_CELL;
+            break;
+        }
+        case O_SCHED: schedule = optarg; break;
         case O_JSON: rq.json = 1; break;
         case O_CSV: rq.csv = optarg; break;
         case O_RUNID: rq.run_id = optarg; break;
@@ -155,6 +167,14 @@ int cmd_measure(int argc, char **argv)
         }
     }
     if (optind < argc) cli_fail("unexpected argument '%s' (see dmdprof measure --help)", argv[optind]);
+    if (schedule) {
+        const rnn_cell *cell = rnn_cells[rq.cfg.cell];
+        int k = rnn_schedule_find(cell, schedule);
+        if (k < 0)
+            cli_fail("--schedule: the %s cell has no schedule '%s' (choose one of: %s)", cell->name, schedule,
+                     rnn_schedule_names(cell));
+        rq.cfg.schedule = k;
+    }
     if (rq.run_id && strpbrk(rq.run_id, ",\"\n\r"))
         cli_fail("--run-id: '%s' must not contain commas, quotes or newlines", rq.run_id);
     if (rq.trace_out && rq.model == DMD_LRU)
@@ -170,5 +190,5 @@ int cmd_measure(int argc, char **argv)
     if (rq.analytic && rq.steps != 1)
         cli_fail("--analytic: the closed form covers one step from the eager init; use --steps 1");
     if (run_dir) return measure_to_solution(&rq, run_dir);
-    return measure_run(&rq, NULL);
+    return measure_run(&rq);
 }

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analytic.h"
 #include "cli.h"
 #include "dmd_report.h"
 #include "dmdp.h"
@@ -26,104 +25,6 @@ void measure_request_default(measure_request *rq)
     rq->cfg.epochs = 1;
     rq->steps = 1;
     rq->model = DMD_LIVE;
-}
-
-/* ---------------------------------------------------------------- model -- */
-
-/* The model to measure: fresh by recipe, or parameters and momentum from a
- * checkpoint (task, H and precision must agree with the flags that were
- * given; T and the batch size may differ, they do not shape parameters). */
-static rnn_model *measure_model(const measure_request *rq, rnn_config *cfg)
-{
-    char err[512];
-    rnn_model *ck = NULL;
-    *cfg = rq->cfg;
-    if (rq->checkpoint) {
-        ck = rnn_ckpt_read(rq->checkpoint, err, sizeof err);
-        if (!ck) cli_fail("--checkpoint: %s", err);
-        const rnn_config *k = &ck->cfg;
-        char why[512] = "";
-        if (rq->set_task && k->task != cfg->task)
-            snprintf(why, sizeof why, "'%s' holds a %s model but --task is %s", rq->checkpoint,
-                     task_get(k->task)->name, task_get(cfg->task)->name);
-        else if (rq->set_H && k->H != cfg->H)
-            snprintf(why, sizeof why, "'%s' has H=%d but -H is %d", rq->checkpoint, k->H, cfg->H);
-        else if (rq->set_precision && k->precision != cfg->precision)
-            snprintf(why, sizeof why, "'%s' is %s but --precision is %s", rq->checkpoint,
-                     rnn_precision_names[k->precision], rnn_precision_names[cfg->precision]);
-        if (*why) {
-            rnn_model_free(ck);
-            cli_fail("--checkpoint: %s", why);
-        }
-        cfg->task = k->task;
-        cfg->H = k->H;
-        cfg->precision = k->precision;
-        cfg->activation = k->activation;
-        cfg->init = k->init;
-        cfg->nesterov = k->nesterov;
-        cfg->momentum = k->momentum;
-        cfg->momentum_schedule = k->momentum_schedule;
-        cfg->lr = k->lr;
-        cfg->clip = k->clip;
-        if (!rq->set_T) cfg->T = k->T;
-    }
-    const char *bad = rnn_config_check(cfg, err, sizeof err);
-    if (bad) {
-        rnn_model_free(ck);
-        cli_fail("%s", bad);
-    }
-    rnn_model *m = rnn_model_create(cfg, err, sizeof err);
-    if (!m) {
-        rnn_model_free(ck);
-        cli_warn("cannot create the model: %s", err);
-        exit(CLI_EXIT_WORK);
-    }
-    if (ck) {
-        memcpy(m->params, ck->params, m->P * m->esz);
-        memcpy(m->mom, ck->mom, m->P * m->esz);
-        m->step = ck->step;
-        rnn_model_free(ck);
-    }
-    return m;
-}
-
-/* Values one step creates, an upper estimate: every multiply-add makes one
- * value, plus the elementwise work (activations, their derivatives, loss,
- * update). */
-static double values_per_step(const rnn_model *m)
-{
-    const rnn_config *c = &m->cfg;
-    double thb = (double)c->T * c->H * c->batch;
-    return rnn_step_flops(m) / 2 + 6.0 * thb + 8.0 * (double)m->P + 8.0 * c->batch * m->K * m->O + 1024;
-}
-
-/* NULL when the measurement fits the value budget and memory; otherwise the
- * reason, with the estimate, in buf. */
-static const char *check_budget(const measure_request *rq, const rnn_model *m, char *buf, size_t n)
-{
-    double v = values_per_step(m) * rq->steps;
-    double limit = rq->max_values ? (double)rq->max_values : 4294967294.0;
-    if (rq->model != DMD_LRU && v > limit) {
-        snprintf(buf, n,
-                 "the measurement would create about %.3g values, over the budget of %.3g (--max-values): "
-                 "reduce --steps, --batch, -T or -H",
-                 v, limit);
-        return buf;
-    }
-    /* memory: value models keep 12 bytes per value; classic also keeps every
-     * value in its order-statistic tree (12 bytes a slot, up to 4 slots a value). */
-    double per = rq->model == DMD_LIVE ? 12.0 : rq->model == DMD_CLASSIC ? 60.0 : 0.0;
-    double need = v * per + (double)rnn_config_bytes(&m->cfg);
-    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-    double have = pages > 0 && psz > 0 ? 0.8 * (double)pages * (double)psz : 0;
-    if (have > 0 && need > have) {
-        snprintf(buf, n,
-                 "the measurement would need about %.1f GiB of memory (%.3g values), more than 80%% of this "
-                 "machine's %.1f GiB: reduce --steps, --batch, -T or -H",
-                 need / 1073741824.0, v, have / 0.8 / 1073741824.0);
-        return buf;
-    }
-    return NULL;
 }
 
 /* ------------------------------------------------------ SDE counters -- */
@@ -147,15 +48,6 @@ static int find_name(const dmd_engine *e, int n, const char *(*get)(const dmd_en
     return -1;
 }
 
-/* Total cost of the region called name (0 when the run had no such region). */
-static uint64_t region_cost(const dmd_engine *e, const char *name)
-{
-    int r = find_name(e, dmd_engine_nregions(e), dmd_engine_region_name, name);
-    if (r < 0) return 0;
-    dmd_counts x;
-    dmd_engine_region_total(e, r, &x);
-    return x.cost;
-}
 
 static long long sde_read(void *vctx)
 {
@@ -234,7 +126,7 @@ static int write_csv(const char *path, const dmd_engine *e, const rnn_config *c,
  * (dh, dz), everything else. */
 static json_t *split_json(const dmd_engine *e, const dmd_counts *tot)
 {
-    uint64_t whh = region_cost(e, "W_hh"), h = region_cost(e, "h"), dh = region_cost(e, "dh") + region_cost(e, "dz");
+    uint64_t whh = rnn_region_cost(e, "W_hh"), h = rnn_region_cost(e, "h"), dh = rnn_region_cost(e, "dh") + rnn_region_cost(e, "dz");
     json_t *o = json_object();
     json_object_set_new(o, "W_hh", json_integer((json_int_t)whh));
     json_object_set_new(o, "h", json_integer((json_int_t)h));
@@ -243,163 +135,153 @@ static json_t *split_json(const dmd_engine *e, const dmd_counts *tot)
     return o;
 }
 
-static json_t *analytic_json(const dmd_engine *e, const rnn_model *m, dmd_model model, unsigned w, int clipped)
+static json_t *analytic_json(const dmd_engine *e, const rnn_measurement *res)
 {
-    an_dims d = {m->cfg.T, m->cfg.H, m->cfg.batch, m->I, m->O, m->K, w, clipped};
-    an_estimate est;
-    if (an_estimate_step(model, &d, &est) != 0) return json_null();
-    uint64_t whh = region_cost(e, "W_hh"), h = region_cost(e, "h");
+    if (!res->has_analytic) return json_null();
+    uint64_t whh = rnn_region_cost(e, "W_hh"), h = rnn_region_cost(e, "h");
     json_t *o = json_object();
-    json_object_set_new(o, "W_hh_estimate", json_real(est.whh));
-    json_object_set_new(o, "h_estimate", json_real(est.hidden));
+    json_object_set_new(o, "W_hh_estimate", json_real(res->whh_estimate));
+    json_object_set_new(o, "h_estimate", json_real(res->h_estimate));
     json_object_set_new(o, "W_hh_measured", json_integer((json_int_t)whh));
     json_object_set_new(o, "h_measured", json_integer((json_int_t)h));
-    json_object_set_new(o, "W_hh_rel_error", whh ? json_real(est.whh / (double)whh - 1) : json_null());
-    json_object_set_new(o, "h_rel_error", h ? json_real(est.hidden / (double)h - 1) : json_null());
+    json_object_set_new(o, "W_hh_rel_error", whh ? json_real(res->whh_estimate / (double)whh - 1) : json_null());
+    json_object_set_new(o, "h_rel_error", h ? json_real(res->h_estimate / (double)h - 1) : json_null());
     return o;
 }
 
 /* ---------------------------------------------------------------- run -- */
 
-int measure_run(const measure_request *rq, json_t **result)
-{
-    rnn_config cfg;
-    rnn_model *m = measure_model(rq, &cfg);
-    char why[256];
-    if (check_budget(rq, m, why, sizeof why)) {
-        rnn_model_free(m);
-        cli_fail("%s", why);
-    }
-    unsigned w = rq->bytes_per_element ? rq->bytes_per_element : (unsigned)m->esz;
-    char run_id[256];
-    if (rq->run_id)
-        snprintf(run_id, sizeof run_id, "%s", rq->run_id);
-    else
-        default_run_id(run_id, sizeof run_id, &cfg, rq->model);
+/* A measurement taken: the model after it, the engine with the counts, the
+ * library's result, the probes. */
+typedef struct {
+    rnn_model *m;
+    dmd_engine *e;
+    rnn_measurement res;
+    dmdp *pr;
+    const char *papi_events;
+    int want_probes;
+    cli_progress prog;
+    double t0;
+} measure_taken;
 
-    /* SDE counters (they read the engine through g_engine when PAPI asks) and
-     * the outputs that must be writable, before the engine exists */
-    int want_probes = rq->papi_events || rq->probes_out || getenv("PAPI_EVENTS") || dmdp_under_valgrind();
-    if (want_probes || rq->sde_list) register_sdes();
+static void on_begin(void *ctx, dmd_engine *e)
+{
+    measure_taken *mt = ctx;
+    /* probes (timers, PAPI, SDE, Callgrind toggles) when asked for or under Valgrind */
+    if (mt->want_probes)
+        mt->pr = dmdp_start(mt->papi_events ? mt->papi_events : getenv("PAPI_EVENTS") ? NULL : "none", cli_quiet);
+    g_engine = e;
+    mt->t0 = cli_now();
+}
+
+static void on_end(void *ctx)
+{
+    measure_taken *mt = ctx;
+    if (mt->pr) dmdp_stop(mt->pr);
+    g_engine = NULL;
+}
+
+static void on_progress(void *ctx, int pass, int npasses, int step, int nsteps)
+{
+    measure_taken *mt = ctx;
+    if (cli_now() - mt->t0 <= 1.0) return; /* progress only on long work */
+    char msg[96];
+    snprintf(msg, sizeof msg, "pass %d/%d, step %d/%d", pass + 1, npasses, step + 1, nsteps);
+    cli_progress_update(&mt->prog, (long)pass * nsteps + step + 1, msg);
+}
+
+static void measure_release(measure_taken *mt)
+{
+    rnn_measurement_free(&mt->res);
+    dmdp_free(mt->pr);
+    dmd_engine_free(mt->e);
+    rnn_model_free(mt->m);
+    memset(mt, 0, sizeof *mt);
+}
+
+/* Take the measurement rq asks for (the trace written when rq->trace_out).
+ * Returns an exit code; on 0, mt holds everything (measure_release). */
+static int measure_take(const measure_request *rq, measure_taken *mt)
+{
+    char err[512];
+    rnn_measure_status st;
+    memset(mt, 0, sizeof *mt);
+    mt->m = rnn_measure_model(&rq->cfg, rq->given, rq->checkpoint, &st, err, sizeof err);
+    if (!mt->m) {
+        cli_warn("%s", err);
+        return st == RNN_MEASURE_BAD_INPUT ? CLI_EXIT_USAGE : CLI_EXIT_WORK;
+    }
+    /* SDE counters (they read the engine through g_engine when PAPI asks) */
+    mt->papi_events = rq->papi_events;
+    mt->want_probes = rq->papi_events || rq->probes_out || getenv("PAPI_EVENTS") || dmdp_under_valgrind();
+    if (mt->want_probes || rq->sde_list) register_sdes();
     if (rq->sde_list) {
         cli_out so;
         if (cli_out_open(&so, rq->sde_list) != 0 || dmdp_sde_write_list(so.f) != 0 || cli_out_commit(&so) != 0) {
-            rnn_model_free(m);
-            exit(CLI_EXIT_USAGE);
+            measure_release(mt);
+            return CLI_EXIT_WORK;
         }
     }
     cli_out trace = {0};
     if (rq->trace_out && cli_out_open(&trace, rq->trace_out) != 0) {
-        rnn_model_free(m);
-        exit(CLI_EXIT_USAGE);
+        measure_release(mt);
+        return CLI_EXIT_WORK;
     }
-
     dmd_options o = {0};
     o.model = rq->model;
-    o.bytes_per_element = w;
+    o.bytes_per_element = rq->bytes_per_element ? rq->bytes_per_element : (unsigned)mt->m->esz;
     o.trace_out = rq->trace_out ? trace.f : NULL;
     o.per_site = rq->callgrind_out || rq->cachegrind_out;
     o.max_values = rq->max_values;
-    dmd_engine *e = dmd_engine_new(&o);
-    if (!e) {
+    mt->e = dmd_engine_new(&o);
+    if (!mt->e) {
         cli_out_abort(&trace);
+        measure_release(mt);
         cli_warn("cannot create the pricing engine (out of memory)");
         return CLI_EXIT_WORK;
     }
-
-    /* probes (timers, PAPI, SDE, Callgrind toggles) when asked for or under Valgrind */
-    dmdp *pr = NULL;
-    if (want_probes)
-        pr = dmdp_start(rq->papi_events ? rq->papi_events : getenv("PAPI_EVENTS") ? NULL : "none", cli_quiet);
-    g_engine = e;
-
-    /* snapshot of everything a step changes */
-    size_t pbytes = m->P * m->esz;
-    void *p0 = malloc(pbytes), *v0 = malloc(pbytes);
-    uint64_t *step_cost = calloc((size_t)rq->steps, sizeof *step_cost);
-    uint64_t *step_reads = calloc((size_t)rq->steps, sizeof *step_reads);
-    uint64_t *step_bytes = calloc((size_t)rq->steps, sizeof *step_bytes);
-    if (!p0 || !v0 || !step_cost || !step_reads || !step_bytes) {
-        cli_warn("out of memory");
-        return CLI_EXIT_WORK;
-    }
-    memcpy(p0, m->params, pbytes);
-    memcpy(v0, m->mom, pbytes);
-    rng_t rng0 = m->data_rng;
-    long s0 = m->step;
-
-    int passes = dmd_engine_passes(e);
-    double t0 = cli_now();
-    rnn_step_result r = {0};
-    double first_loss = NAN;
-    cli_progress prog;
-    cli_progress_start(&prog, cli_name(), (long)passes * rq->steps, 1);
-    for (int p = 0; p < passes; p++) {
-        memcpy(m->params, p0, pbytes);
-        memcpy(m->mom, v0, pbytes);
-        m->data_rng = rng0;
-        m->step = s0;
-        dmd_engine_attach(e, p);
-        for (int s = 0; s < rq->steps; s++) {
-            rnn_draw_batch(m);
-            rnn_hparams hp = rnn_step_hparams(m);
-            rnn_step_dmd(m, &hp, s == 0, &r);
-            m->step++;
-            if (s == 0) first_loss = r.loss;
-            if (p == passes - 1) {
-                dmd_counts t;
-                dmd_engine_total(e, &t);
-                step_cost[s] = t.cost;
-                step_reads[s] = t.reads;
-                step_bytes[s] = t.bytes_read;
-            }
-            if (!isfinite(r.loss)) break;
-            if (cli_now() - t0 > 1.0) { /* progress only on long work */
-                char msg[96];
-                snprintf(msg, sizeof msg, "pass %d/%d, step %d/%d", p + 1, passes, s + 1, rq->steps);
-                cli_progress_update(&prog, (long)p * rq->steps + s + 1, msg);
-            }
-        }
-        rnn_dmd_outputs(m);
-        dmd_engine_detach(e);
-    }
-    double wall = cli_now() - t0;
-    if (pr) dmdp_stop(pr);
-    g_engine = NULL;
-
-    dmd_counts tot;
-    dmd_engine_total(e, &tot);
-    int rc = CLI_EXIT_OK;
-    if (!isfinite(first_loss)) {
-        cli_warn("the step's loss is not finite (%g): the checkpoint or settings diverge", first_loss);
-        rc = CLI_EXIT_WORK;
-    }
-
+    rnn_measure_opts mo = {rq->steps, rq->analytic, on_begin, on_end, on_progress, mt};
+    cli_progress_start(&mt->prog, cli_name(), (long)dmd_engine_passes(mt->e) * rq->steps, 1);
+    st = rnn_measure(mt->m, mt->e, &mo, &mt->res, err, sizeof err);
+    int rc = st == RNN_MEASURE_OK ? CLI_EXIT_OK : st == RNN_MEASURE_BAD_INPUT ? CLI_EXIT_USAGE : CLI_EXIT_WORK;
+    if (rc != CLI_EXIT_OK) cli_warn("%s", err);
     if (rq->trace_out && (rc != CLI_EXIT_OK || cli_out_commit(&trace) != 0)) {
         if (rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
         cli_out_abort(&trace);
     }
+    if (rc != CLI_EXIT_OK) measure_release(mt);
+    return rc;
+}
 
-    /* JSON summary */
+static json_t *measure_json(const measure_request *rq, const measure_taken *mt, const char *run_id)
+{
+    const rnn_model *m = mt->m;
+    const rnn_config *cfg = &m->cfg;
+    const dmd_engine *e = mt->e;
+    const rnn_measurement *res = &mt->res;
+    dmd_counts tot;
+    dmd_engine_total(e, &tot);
     json_t *j = json_object();
     json_t *jc = json_object();
-    json_object_set_new(jc, "task", json_string(task_get(cfg.task)->name));
-    json_object_set_new(jc, "init", json_string(rnn_init_names[cfg.init]));
-    json_object_set_new(jc, "activation", json_string(rnn_activation_names[cfg.activation]));
-    json_object_set_new(jc, "T", json_integer(cfg.T));
-    json_object_set_new(jc, "H", json_integer(cfg.H));
+    json_object_set_new(jc, "task", json_string(task_get(cfg->task)->name));
+    json_object_set_new(jc, "cell", json_string(m->cell->name));
+    json_object_set_new(jc, "schedule", json_string(m->sched->name));
+    json_object_set_new(jc, "init", json_string(rnn_init_names[cfg->init]));
+    json_object_set_new(jc, "activation", json_string(rnn_activation_names[cfg->activation]));
+    json_object_set_new(jc, "T", json_integer(cfg->T));
+    json_object_set_new(jc, "H", json_integer(cfg->H));
     json_object_set_new(jc, "I", json_integer(m->I));
     json_object_set_new(jc, "O", json_integer(m->O));
     json_object_set_new(jc, "K", json_integer(m->K));
-    json_object_set_new(jc, "batch", json_integer(cfg.batch));
-    json_object_set_new(jc, "precision", json_string(prec_name(cfg.precision)));
-    json_object_set_new(jc, "seed", json_integer((json_int_t)cfg.seed));
-    json_object_set_new(jc, "steps", json_integer(rq->steps));
+    json_object_set_new(jc, "batch", json_integer(cfg->batch));
+    json_object_set_new(jc, "precision", json_string(prec_name(cfg->precision)));
+    json_object_set_new(jc, "seed", json_integer((json_int_t)cfg->seed));
+    json_object_set_new(jc, "steps", json_integer(res->steps));
     json_object_set_new(jc, "checkpoint", rq->checkpoint ? json_string(rq->checkpoint) : json_null());
     json_object_set_new(j, "run_id", json_string(run_id));
     json_object_set_new(j, "config", jc);
     json_object_set_new(j, "model", json_string(dmd_model_name(rq->model)));
-    json_object_set_new(j, "bytes_per_element", json_integer(w));
+    json_object_set_new(j, "bytes_per_element", json_integer(res->bytes_per_element));
     json_object_set_new(j, "total_cost", json_integer((json_int_t)tot.cost));
     json_object_set_new(j, "total_reads", json_integer((json_int_t)tot.reads));
     json_object_set_new(j, "total_bytes_read", json_integer((json_int_t)tot.bytes_read));
@@ -407,17 +289,16 @@ int measure_run(const measure_request *rq, json_t **result)
     json_object_set_new(j, "total_bytes_written", json_integer((json_int_t)tot.bytes_written));
     json_object_set_new(j, "mean_depth", tot.reads ? json_real(tot.sum_depth / (double)tot.reads) : json_null());
     json_object_set_new(j, "max_depth", tot.reads ? json_integer((json_int_t)tot.max_depth) : json_null());
-    json_object_set_new(j, "loss", isfinite(first_loss) ? json_real(first_loss) : json_null());
-    json_object_set_new(j, "clipped_last_step", json_boolean(r.clipped));
-    json_object_set_new(j, "wall_seconds", json_real(wall));
+    json_object_set_new(j, "loss", isfinite(res->first_loss) ? json_real(res->first_loss) : json_null());
+    json_object_set_new(j, "clipped_last_step", json_boolean(res->clipped_last));
+    json_object_set_new(j, "wall_seconds", json_real(res->wall_seconds));
     json_t *js = json_array();
-    for (int s = 0; s < rq->steps; s++) {
+    for (int s = 0; s < res->steps; s++) {
         json_t *x = json_object();
         json_object_set_new(x, "step", json_integer(s + 1));
-        json_object_set_new(x, "cost", json_integer((json_int_t)(step_cost[s] - (s ? step_cost[s - 1] : 0))));
-        json_object_set_new(x, "reads", json_integer((json_int_t)(step_reads[s] - (s ? step_reads[s - 1] : 0))));
-        json_object_set_new(x, "bytes_read",
-                            json_integer((json_int_t)(step_bytes[s] - (s ? step_bytes[s - 1] : 0))));
+        json_object_set_new(x, "cost", json_integer((json_int_t)res->step_cost[s]));
+        json_object_set_new(x, "reads", json_integer((json_int_t)res->step_reads[s]));
+        json_object_set_new(x, "bytes_read", json_integer((json_int_t)res->step_bytes_read[s]));
         json_array_append_new(js, x);
     }
     json_object_set_new(j, "steps", js);
@@ -449,71 +330,75 @@ int measure_run(const measure_request *rq, json_t **result)
     json_object_set_new(j, "regions", jr);
     json_object_set_new(j, "region_totals", jrt);
     json_object_set_new(j, "split", split_json(e, &tot));
-    if (rq->analytic) json_object_set_new(j, "analytic", analytic_json(e, m, rq->model, w, r.clipped));
-    if (pr) {
-        json_object_set_new(j, "probes", dmdp_json(pr));
-        if (!dmdp_complete(pr)) json_object_set_new(j, "incomplete", json_true());
+    if (rq->analytic) json_object_set_new(j, "analytic", analytic_json(e, res));
+    if (mt->pr) {
+        json_object_set_new(j, "probes", dmdp_json(mt->pr));
+        if (!dmdp_complete(mt->pr)) json_object_set_new(j, "incomplete", json_true());
     }
+    return j;
+}
 
-    if (rc == CLI_EXIT_OK && rq->csv && write_csv(rq->csv, e, &cfg, run_id, rq->model) != 0) rc = CLI_EXIT_WORK;
+static void print_table(const measure_request *rq, const measure_taken *mt)
+{
+    const rnn_config *cfg = &mt->m->cfg;
+    const rnn_measurement *res = &mt->res;
+    printf("dmdprof measure: %s T=%d H=%d B=%d %s, model %s at %u bytes/element, %d step%s, %.2f s\n",
+           task_get(cfg->task)->name, cfg->T, cfg->H, cfg->batch, prec_name(cfg->precision), dmd_model_name(rq->model),
+           res->bytes_per_element, res->steps, res->steps > 1 ? "s" : "", res->wall_seconds);
+    dmd_engine_print_table(mt->e, stdout);
+    if (res->steps > 1) {
+        printf("\nper step cost:");
+        for (int s = 0; s < res->steps; s++) printf(" %" PRIu64, res->step_cost[s]);
+        printf("\n");
+    }
+    if (res->has_analytic) {
+        uint64_t whh = rnn_region_cost(mt->e, "W_hh"), h = rnn_region_cost(mt->e, "h");
+        printf("\nanalytic (%s): W_hh %.4g (measured %" PRIu64 ", %+.1f%%), h %.4g (measured %" PRIu64 ", %+.1f%%)\n",
+               dmd_model_name(rq->model), res->whh_estimate, whh, whh ? 100 * (res->whh_estimate / (double)whh - 1) : 0,
+               res->h_estimate, h, h ? 100 * (res->h_estimate / (double)h - 1) : 0);
+    } else if (rq->analytic) {
+        printf("\nanalytic: no closed form for the %s model (use classic or lru)\n", dmd_model_name(rq->model));
+    }
+}
+
+int measure_run(const measure_request *rq)
+{
+    measure_taken mt;
+    int rc = measure_take(rq, &mt);
+    if (rc != CLI_EXIT_OK) return rc;
+    const rnn_config *cfg = &mt.m->cfg;
+    char run_id[256];
+    if (rq->run_id)
+        snprintf(run_id, sizeof run_id, "%s", rq->run_id);
+    else
+        default_run_id(run_id, sizeof run_id, cfg, rq->model);
+    if (rq->csv && write_csv(rq->csv, mt.e, cfg, run_id, rq->model) != 0) rc = CLI_EXIT_WORK;
     if (rc == CLI_EXIT_OK && (rq->callgrind_out || rq->cachegrind_out)) {
         char cmdline[256];
         snprintf(cmdline, sizeof cmdline, "dmdprof measure --task %s -T %d -H %d --batch %d --model %s",
-                 task_get(cfg.task)->name, cfg.T, cfg.H, cfg.batch, dmd_model_name(rq->model));
-        if (rq->callgrind_out && profile_write(rq->callgrind_out, e, cmdline, PROFILE_CALLGRIND) != 0) rc = CLI_EXIT_WORK;
-        if (rq->cachegrind_out && profile_write(rq->cachegrind_out, e, cmdline, PROFILE_CACHEGRIND) != 0)
+                 task_get(cfg->task)->name, cfg->T, cfg->H, cfg->batch, dmd_model_name(rq->model));
+        if (rq->callgrind_out && profile_write(rq->callgrind_out, mt.e, cmdline, PROFILE_CALLGRIND) != 0)
+            rc = CLI_EXIT_WORK;
+        if (rq->cachegrind_out && profile_write(rq->cachegrind_out, mt.e, cmdline, PROFILE_CACHEGRIND) != 0)
             rc = CLI_EXIT_WORK;
     }
-    if (rc == CLI_EXIT_OK && rq->probes_out && pr) {
+    if (rc == CLI_EXIT_OK && rq->probes_out && mt.pr) {
         cli_out po;
-        if (cli_out_open(&po, rq->probes_out) != 0 || dmdp_write_csv(pr, po.f, run_id, 1) != 0 ||
+        if (cli_out_open(&po, rq->probes_out) != 0 || dmdp_write_csv(mt.pr, po.f, run_id, 1) != 0 ||
             cli_out_commit(&po) != 0)
             rc = CLI_EXIT_WORK;
     }
-
-    if (result) {
-        *result = j;
-    } else if (rc == CLI_EXIT_OK) {
+    if (rc == CLI_EXIT_OK) {
         if (rq->json) {
+            json_t *j = measure_json(rq, &mt, run_id);
             json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
             fputc('\n', stdout);
+            json_decref(j);
         } else {
-            printf("dmdprof measure: %s T=%d H=%d B=%d %s, model %s at %u bytes/element, %d step%s, %.2f s\n",
-                   task_get(cfg.task)->name, cfg.T, cfg.H, cfg.batch, prec_name(cfg.precision),
-                   dmd_model_name(rq->model), w, rq->steps, rq->steps > 1 ? "s" : "", wall);
-            dmd_engine_print_table(e, stdout);
-            if (rq->steps > 1) {
-                printf("\nper step cost:");
-                for (int s = 0; s < rq->steps; s++)
-                    printf(" %" PRIu64, step_cost[s] - (s ? step_cost[s - 1] : 0));
-                printf("\n");
-            }
-            json_t *an = json_object_get(j, "analytic");
-            if (an && json_is_object(an))
-                printf("\nanalytic (%s): W_hh %.4g (measured %" PRIu64 ", %+.1f%%), h %.4g (measured %" PRIu64
-                       ", %+.1f%%)\n",
-                       dmd_model_name(rq->model), json_real_value(json_object_get(an, "W_hh_estimate")),
-                       (uint64_t)json_integer_value(json_object_get(an, "W_hh_measured")),
-                       100 * json_number_value(json_object_get(an, "W_hh_rel_error")),
-                       json_real_value(json_object_get(an, "h_estimate")),
-                       (uint64_t)json_integer_value(json_object_get(an, "h_measured")),
-                       100 * json_number_value(json_object_get(an, "h_rel_error")));
-            else if (rq->analytic)
-                printf("\nanalytic: no closed form for the %s model (use classic or lru)\n",
-                       dmd_model_name(rq->model));
+            print_table(rq, &mt);
         }
-        json_decref(j);
-    } else {
-        json_decref(j);
     }
-    dmdp_free(pr);
-    free(p0);
-    free(v0);
-    free(step_cost);
-    free(step_reads);
-    free(step_bytes);
-    dmd_engine_free(e);
-    rnn_model_free(m);
+    measure_release(&mt);
     return rc;
 }
 
@@ -544,7 +429,7 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     rq.cfg.batch = (int)json_integer_value(need(cfgj, "batch", path));
     const char *prec = json_string_value(need(cfgj, "precision", path));
     rq.cfg.precision = prec && (!strcmp(prec, "float32") || !strcmp(prec, "f32")) ? RNN_F32 : RNN_F64;
-    rq.set_task = rq.set_T = rq.set_H = rq.set_batch = rq.set_precision = 1;
+    rq.given = RNN_GIVEN_TASK | RNN_GIVEN_T | RNN_GIVEN_H | RNN_GIVEN_BATCH | RNN_GIVEN_PRECISION;
     int bpe = (int)json_integer_value(need(cfgj, "batches_per_epoch", path));
     const json_t *se = need(run, "solved_epoch", path);
     long epochs_run = (long)json_integer_value(need(run, "epochs_run", path));
@@ -553,18 +438,17 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     rq.steps = 2; /* the second step is the steady state: W_hh comes from the previous update */
     rq.json = 0;
     rq.csv = rq.trace_out = rq.callgrind_out = rq.cachegrind_out = rq.probes_out = rq.sde_list = NULL;
-    json_t *res = NULL;
-    int rc = measure_run(&rq, &res);
+    measure_taken mt;
+    int rc = measure_take(&rq, &mt);
     if (rc != CLI_EXIT_OK) {
-        json_decref(res);
+        free(ck);
+        free(path);
         json_decref(run);
         return rc;
     }
-    json_t *steps = json_object_get(res, "steps");
-    json_t *s2 = json_array_get(steps, 1);
-    json_int_t per_step = json_integer_value(json_object_get(s2, "cost"));
-    json_int_t per_reads = json_integer_value(json_object_get(s2, "reads"));
-    json_int_t per_bytes = json_integer_value(json_object_get(s2, "bytes_read"));
+    json_int_t per_step = (json_int_t)mt.res.step_cost[1];
+    json_int_t per_reads = (json_int_t)mt.res.step_reads[1];
+    json_int_t per_bytes = (json_int_t)mt.res.step_bytes_read[1];
     json_t *out = json_object();
     json_object_set_new(out, "run_dir", json_string(run_dir));
     json_object_set_new(out, "task", json_string(task));
@@ -573,11 +457,11 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     json_object_set_new(out, "batch", json_integer(rq.cfg.batch));
     json_object_set_new(out, "precision", json_string(prec_name(rq.cfg.precision)));
     json_object_set_new(out, "model", json_string(dmd_model_name(rq.model)));
-    json_object_set_new(out, "bytes_per_element", json_deep_copy(json_object_get(res, "bytes_per_element")));
+    json_object_set_new(out, "bytes_per_element", json_integer(mt.res.bytes_per_element));
     json_object_set_new(out, "cost_per_step", json_integer(per_step));
     json_object_set_new(out, "reads_per_step", json_integer(per_reads));
     json_object_set_new(out, "bytes_read_per_step", json_integer(per_bytes));
-    json_object_set_new(out, "first_step_cost", json_deep_copy(json_object_get(json_array_get(steps, 0), "cost")));
+    json_object_set_new(out, "first_step_cost", json_integer((json_int_t)mt.res.step_cost[0]));
     json_object_set_new(out, "batches_per_epoch", json_integer(bpe));
     long long total_steps = (long long)epochs_run * bpe;
     json_object_set_new(out, "steps_run", json_integer(total_steps));
@@ -617,7 +501,7 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     free(ck);
     free(path);
     json_decref(out);
-    json_decref(res);
+    measure_release(&mt);
     json_decref(run);
     return rc;
 }

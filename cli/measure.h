@@ -1,7 +1,7 @@
 /*
- * measure.h -- the work behind `dmdprof measure`: price consecutive training
- * steps of the instrumented kernel under a ByteDMD model, and the outputs
- * (table, JSON, tidy CSV, Callgrind-format profile, ByteDMD to solution).
+ * measure.h -- `dmdprof measure` after flag parsing: call the measurement
+ * library (core/rnn_measure.h) and render its result (table, JSON, tidy CSV,
+ * Callgrind-format profile, probes, ByteDMD to solution).
  */
 #ifndef DMDPROF_MEASURE_H
 #define DMDPROF_MEASURE_H
@@ -12,10 +12,11 @@
 
 #include "dmd_engine.h"
 #include "rnn.h"
+#include "rnn_measure.h"
 
 typedef struct {
-    rnn_config cfg;      /* task, T, H, batch, init, activation, seed, precision */
-    int set_task, set_T, set_H, set_batch, set_precision; /* given on the command line */
+    rnn_config cfg;      /* task, T, H, batch, init, activation, seed, precision, cell, schedule */
+    unsigned given;      /* RNN_GIVEN_* (rnn_measure.h): fields given on the command line */
     const char *checkpoint;
     int steps;
     dmd_model model;
@@ -27,10 +28,10 @@ typedef struct {
 
 void measure_request_default(measure_request *rq);
 
-/* Run the measurement and write the requested outputs.  When result is
- * non-NULL the JSON summary is returned there (new reference) and nothing is
- * printed to stdout.  Returns an exit code (0, 1, or exits 2 on bad input). */
-int measure_run(const measure_request *rq, json_t **result);
+/* Run the measurement and write the requested outputs.  Returns an exit
+ * code: 0, 1 (the work failed, an output could not be written), 2 (bad
+ * input), after one line on stderr. */
+int measure_run(const measure_request *rq);
 
 /* `--run DIR`: ByteDMD to solution of a trained run (see cmd_measure.c). */
 int measure_to_solution(const measure_request *rq, const char *run_dir);

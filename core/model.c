@@ -44,34 +44,39 @@ void rnn_config_default(rnn_config *c)
     c->precision = RNN_F64;
 }
 
-/* sizes of one model, in elements */
-typedef struct {
-    size_t P, x, y, h, dh, dz, lg, xd;
-} rnn__sizes;
-
-static rnn__sizes rnn__count(const rnn_config *c)
+/* The sizes of a configuration for the cell tables. */
+static rnn_dims rnn__dims(const rnn_config *c)
 {
     const task_info *ti = task_get(c->task);
-    size_t T = (size_t)c->T, B = (size_t)c->batch, H = (size_t)c->H, I = (size_t)ti->input_dim,
-           O = (size_t)ti->output_dim, K = (size_t)task_out_steps(c->task, c->T);
-    rnn__sizes s;
-    s.P = H * I + H * H + H + O * H + O;
-    s.x = T * I * B;
-    s.y = B * K;
-    s.h = (T + 2) * H * B;
-    s.dh = B * H;
-    s.dz = 2 * B * H;
-    s.lg = 2 * K * O * B;
-    s.xd = B * T * I;
-    return s;
+    rnn_dims d;
+    d.d[RNN_D1] = 1;
+    d.d[RNN_DT] = (size_t)c->T;
+    d.d[RNN_DB] = (size_t)c->batch;
+    d.d[RNN_DI] = (size_t)ti->input_dim;
+    d.d[RNN_DH] = (size_t)c->H;
+    d.d[RNN_DO] = (size_t)ti->output_dim;
+    d.d[RNN_DK] = (size_t)task_out_steps(c->task, c->T);
+    return d;
+}
+
+static size_t rnn__nparams(const rnn_cell *cell, const rnn_dims *d)
+{
+    size_t P = 0;
+    for (int k = 0; k < cell->ntensors; k++) P += rnn_tensor_count(&cell->tensors[k], d);
+    return P;
 }
 
 size_t rnn_config_bytes(const rnn_config *c)
 {
-    rnn__sizes s = rnn__count(c);
-    size_t e = c->precision == RNN_F32 ? 4 : 8;
-    return e * (3 * s.P + s.x + s.y + s.h + s.dh + s.dz + s.lg) + 8 * (s.xd + s.y + (size_t)c->T + (size_t)c->H) +
-           sizeof(int) * s.y;
+    const rnn_cell *cell = rnn_cells[c->cell];
+    const rnn_schedule *sc = &cell->schedules[c->schedule];
+    rnn_dims d = rnn__dims(c);
+    size_t T = d.d[RNN_DT], B = d.d[RNN_DB], I = d.d[RNN_DI], K = d.d[RNN_DK], H = d.d[RNN_DH];
+    size_t e = c->precision == RNN_F32 ? 4 : 8, st = 0;
+    for (int k = 0; k < sc->nstate; k++) st += rnn_state_count(&sc->state[k], &d);
+    /* params, grads, mom; x, y; the state; task_batch's doubles; labels */
+    return e * (3 * rnn__nparams(cell, &d) + T * I * B + B * K + st) + 8 * (B * T * I + B * K + T + H) +
+           sizeof(int) * B * K;
 }
 
 const char *rnn_config_check(const rnn_config *c, char *buf, size_t n)
@@ -83,6 +88,12 @@ const char *rnn_config_check(const rnn_config *c, char *buf, size_t n)
     } while (0)
     const task_info *ti = task_get(c->task);
     if (!ti) RNN__BAD("--task: unknown task (choose one of: %s)", task_names());
+    int ncells = 0;
+    while (rnn_cells[ncells]) ncells++;
+    if (c->cell < 0 || c->cell >= ncells) RNN__BAD("--cell: unknown cell (choose one of: %s)", rnn_cell_names());
+    if (c->schedule < 0 || c->schedule >= rnn_cells[c->cell]->nschedules)
+        RNN__BAD("--schedule: unknown schedule of the %s cell (choose one of: %s)", rnn_cells[c->cell]->name,
+                 rnn_schedule_names(rnn_cells[c->cell]));
     if ((int)c->init < 0 || c->init > RNN_INIT_IDENTITY) RNN__BAD("--init: unknown init");
     if ((int)c->activation < 0 || c->activation > RNN_ACT_RELU) RNN__BAD("--activation: unknown activation");
     if (c->T < ti->min_T || c->T > RNN_T_MAX)
@@ -116,6 +127,13 @@ const char *rnn_config_check(const rnn_config *c, char *buf, size_t n)
 #undef RNN__BAD
 }
 
+size_t rnn_tensor_offset(const rnn_model *m, int k)
+{
+    return (size_t)((const char *)m->pv.t[k] - (const char *)m->params) / m->esz;
+}
+
+size_t rnn_tensor_size(const rnn_model *m, int k) { return rnn_tensor_count(&m->cell->tensors[k], &m->dims); }
+
 double rnn_param_get(const rnn_model *m, const void *buf, size_t k)
 {
     return m->esz == 4 ? (double)((const float *)buf)[k] : ((const double *)buf)[k];
@@ -132,7 +150,7 @@ void rnn_param_set(rnn_model *m, void *buf, size_t k, double v)
 void rnn_whh_copy(const rnn_model *m, double *out)
 {
     size_t n = (size_t)m->cfg.H * m->cfg.H;
-    for (size_t k = 0; k < n; k++) out[k] = rnn_param_get(m, m->params, m->off[1] + k);
+    for (size_t k = 0; k < n; k++) out[k] = rnn_param_get(m, m->pv.van.W_hh, k);
 }
 
 int rnn_whh_singular_values(const rnn_model *m, double *s)
@@ -155,10 +173,7 @@ void rnn_model_free(rnn_model *m)
     free(m->x);
     free(m->y);
     free(m->labels);
-    free(m->h);
-    free(m->dh);
-    free(m->dz);
-    free(m->logits);
+    for (int k = 0; k < RNN_MAX_STATE; k++) free(m->st.s[k]);
     free(m->xd);
     free(m->yd);
     free(m->dh_norm2);
@@ -183,35 +198,39 @@ rnn_model *rnn__alloc(const rnn_config *cfg)
     rnn_model *m = calloc(1, sizeof *m);
     if (!m) return NULL;
     m->cfg = *cfg;
+    m->cell = rnn_cells[cfg->cell];
+    m->sched = &m->cell->schedules[cfg->schedule];
     const task_info *ti = task_get(cfg->task);
+    m->dims = rnn__dims(cfg);
+    const rnn_dims *d = &m->dims;
     m->I = ti->input_dim;
     m->O = ti->output_dim;
     m->K = task_out_steps(cfg->task, cfg->T);
-    size_t H = (size_t)cfg->H, I = (size_t)m->I, O = (size_t)m->O;
-    m->off[0] = 0;
-    m->off[1] = H * I;
-    m->off[2] = m->off[1] + H * H;
-    m->off[3] = m->off[2] + H;
-    m->off[4] = m->off[3] + O * H;
-    rnn__sizes s = rnn__count(cfg);
-    m->P = s.P;
+    size_t H = (size_t)cfg->H, T = d->d[RNN_DT], B = d->d[RNN_DB], I = d->d[RNN_DI], K = d->d[RNN_DK];
+    m->P = rnn__nparams(m->cell, d);
     m->esz = cfg->precision == RNN_F32 ? 4 : 8;
     int fail = 0;
-    m->params = rnn__zalloc(s.P, m->esz, &fail);
-    m->grads = rnn__zalloc(s.P, m->esz, &fail);
-    m->mom = rnn__zalloc(s.P, m->esz, &fail);
-    m->x = rnn__zalloc(s.x, m->esz, &fail);
+    m->params = rnn__zalloc(m->P, m->esz, &fail);
+    m->grads = rnn__zalloc(m->P, m->esz, &fail);
+    m->mom = rnn__zalloc(m->P, m->esz, &fail);
+    if (!fail) /* named views: tensor k at the sum of the sizes before it */
+        for (int k = 0, off = 0; k < m->cell->ntensors; k++) {
+            size_t at = (size_t)off * m->esz;
+            m->pv.t[k] = (char *)m->params + at;
+            m->gv.t[k] = (char *)m->grads + at;
+            m->mv.t[k] = (char *)m->mom + at;
+            off += (int)rnn_tensor_count(&m->cell->tensors[k], d);
+        }
+    m->x = rnn__zalloc(T * I * B, m->esz, &fail);
     if (ti->regression) {
-        m->y = rnn__zalloc(s.y, m->esz, &fail);
-        m->yd = rnn__zalloc(s.y, sizeof(double), &fail);
+        m->y = rnn__zalloc(B * K, m->esz, &fail);
+        m->yd = rnn__zalloc(B * K, sizeof(double), &fail);
     } else {
-        m->labels = rnn__zalloc(s.y, sizeof(int), &fail);
+        m->labels = rnn__zalloc(B * K, sizeof(int), &fail);
     }
-    m->h = rnn__zalloc(s.h, m->esz, &fail);
-    m->dh = rnn__zalloc(s.dh, m->esz, &fail);
-    m->dz = rnn__zalloc(s.dz, m->esz, &fail);
-    m->logits = rnn__zalloc(s.lg, m->esz, &fail);
-    m->xd = rnn__zalloc(s.xd, sizeof(double), &fail);
+    for (int k = 0; k < m->sched->nstate; k++)
+        m->st.s[k] = rnn__zalloc(rnn_state_count(&m->sched->state[k], d), m->esz, &fail);
+    m->xd = rnn__zalloc(B * T * I, sizeof(double), &fail);
     m->dh_norm2 = rnn__zalloc((size_t)cfg->T, sizeof(double), &fail);
     m->sv_init = rnn__zalloc(H, sizeof(double), &fail);
     if (fail) {
@@ -239,11 +258,12 @@ rnn_model *rnn_model_create(const rnn_config *cfg, char *err, size_t errlen)
         return NULL;
     }
     size_t H = (size_t)cfg->H, I = (size_t)m->I, O = (size_t)m->O;
+    void *W_ih = m->pv.van.W_ih, *W_hh = m->pv.van.W_hh, *W_hy = m->pv.van.W_hy;
     rng_t r;
     rng_seed_stream(&r, cfg->seed, 0);
     /* W_ih ~ 0.1 N(0,1), drawn in math order (i, j), stored transposed */
     for (size_t i = 0; i < H; i++)
-        for (size_t j = 0; j < I; j++) rnn_param_set(m, m->params, m->off[0] + j * H + i, 0.1 * rng_normal(&r));
+        for (size_t j = 0; j < I; j++) rnn_param_set(m, W_ih, j * H + i, 0.1 * rng_normal(&r));
     double *w = malloc(H * H * sizeof *w);
     if (!w) {
         snprintf(err, errlen, "out of memory");
@@ -266,11 +286,11 @@ rnn_model *rnn_model_create(const rnn_config *cfg, char *err, size_t errlen)
         for (size_t k = 0; k < H * H; k++) w[k] = (k / H == k % H) ? 1.0 : 0.0;
         break;
     }
-    for (size_t k = 0; k < H * H; k++) rnn_param_set(m, m->params, m->off[1] + k, w[k]);
+    for (size_t k = 0; k < H * H; k++) rnn_param_set(m, W_hh, k, w[k]);
     free(w);
     /* W_hy ~ N(0,1)/sqrt(H), row-major (o, j); biases zero */
     double sc = 1.0 / sqrt((double)H);
-    for (size_t k = 0; k < O * H; k++) rnn_param_set(m, m->params, m->off[3] + k, rng_normal(&r) * sc);
+    for (size_t k = 0; k < O * H; k++) rnn_param_set(m, W_hy, k, rng_normal(&r) * sc);
     if (rnn_whh_singular_values(m, m->sv_init) != 0) {
         snprintf(err, errlen, "LAPACK failed to compute the singular values of W_hh");
         rnn_model_free(m);
@@ -311,34 +331,16 @@ rnn_hparams rnn_step_hparams(const rnn_model *m)
     return rnn__hp(m, m->step);
 }
 
-void rnn__fill_kargs(rnn_model *m, rnn_kargs *a);
-void rnn__fill_kargs(rnn_model *m, rnn_kargs *a)
+/* The arguments of a full step of m (forward, backward, update). */
+rnn_kargs rnn__kargs(const rnn_model *m);
+rnn_kargs rnn__kargs(const rnn_model *m)
 {
-    memset(a, 0, sizeof *a);
-    a->T = m->cfg.T;
-    a->B = m->cfg.batch;
-    a->I = m->I;
-    a->H = m->cfg.H;
-    a->O = m->O;
-    a->K = m->K;
-    a->regression = task_get(m->cfg.task)->regression;
-    a->relu = m->cfg.activation == RNN_ACT_RELU;
-    a->nesterov = m->cfg.nesterov;
-    a->update = 1;
-    a->backward = 1;
-    a->clip = m->cfg.clip;
-    a->P = m->P;
-    memcpy(a->off, m->off, sizeof a->off);
-    a->params = m->params;
-    a->grads = m->grads;
-    a->mom = m->mom;
-    a->x = m->x;
-    a->y = m->y;
-    a->labels = m->labels;
-    a->h = m->h;
-    a->dh = m->dh;
-    a->dz = m->dz;
-    a->logits = m->logits;
+    rnn_kargs a;
+    memset(&a, 0, sizeof a);
+    a.m = m;
+    a.update = 1;
+    a.backward = 1;
+    return a;
 }
 
 /* Metric of the current batch from the logits the kernel left: the loss for
@@ -353,9 +355,9 @@ double rnn__batch_metric(const rnn_model *m, double loss)
     for (int k = K - KM; k < K; k++)
         for (int b = 0; b < B; b++) {
             int best = 0;
-            double bv = rnn_param_get(m, m->logits, ((size_t)k * O) * B + b);
+            double bv = rnn_param_get(m, m->st.van.logits, ((size_t)k * O) * B + b);
             for (int o = 1; o < O; o++) {
-                double v = rnn_param_get(m, m->logits, ((size_t)k * O + o) * B + b);
+                double v = rnn_param_get(m, m->st.van.logits, ((size_t)k * O + o) * B + b);
                 if (v > bv) {
                     bv = v;
                     best = o;
@@ -368,27 +370,21 @@ double rnn__batch_metric(const rnn_model *m, double loss)
 
 static void rnn__run(rnn_model *m, rnn_kargs *a, rnn_kout *o)
 {
-    if (m->esz == 4)
-        rnn_kernel_f32(a, o);
-    else
-        rnn_kernel_f64(a, o);
+    m->sched->plain[m->esz == 4](a, o);
 }
 
-/* One training step through kernel k64 or k32 (by precision); shared by
- * rnn_step and rnn_step_dmd (rnn_dmd.c). */
-void rnn__step_with(rnn_model *m, const rnn_hparams *hp, int diag, int declare, rnn_kernel_fn k64, rnn_kernel_fn k32,
-                    rnn_step_result *r);
-void rnn__step_with(rnn_model *m, const rnn_hparams *hp, int diag, int declare, rnn_kernel_fn k64, rnn_kernel_fn k32,
-                    rnn_step_result *r)
+/* One training step through kernel k (plain or instrumented, in m's
+ * precision); shared by rnn_step and rnn_step_dmd (rnn_dmd.c). */
+void rnn__step_with(rnn_model *m, const rnn_hparams *hp, int diag, int declare, rnn_kernel_fn k, rnn_step_result *r);
+void rnn__step_with(rnn_model *m, const rnn_hparams *hp, int diag, int declare, rnn_kernel_fn k, rnn_step_result *r)
 {
-    rnn_kargs a;
+    rnn_kargs a = rnn__kargs(m);
     rnn_kout o;
-    rnn__fill_kargs(m, &a);
     a.lr = hp->lr;
     a.mu = hp->mu;
     a.dh_norm2 = diag ? m->dh_norm2 : NULL;
     a.declare = declare;
-    (m->esz == 4 ? k32 : k64)(&a, &o);
+    k(&a, &o);
     r->loss = o.loss;
     r->grad_norm = o.grad_norm;
     r->clipped = o.clipped;
@@ -397,14 +393,13 @@ void rnn__step_with(rnn_model *m, const rnn_hparams *hp, int diag, int declare, 
 
 void rnn_step(rnn_model *m, const rnn_hparams *hp, int diag, rnn_step_result *r)
 {
-    rnn__step_with(m, hp, diag, 0, rnn_kernel_f64, rnn_kernel_f32, r);
+    rnn__step_with(m, hp, diag, 0, m->sched->plain[m->esz == 4], r);
 }
 
 double rnn_loss_grad(rnn_model *m)
 {
-    rnn_kargs a;
+    rnn_kargs a = rnn__kargs(m);
     rnn_kout o;
-    rnn__fill_kargs(m, &a);
     a.update = 0;
     rnn__run(m, &a, &o);
     return o.loss;
@@ -412,9 +407,8 @@ double rnn_loss_grad(rnn_model *m)
 
 double rnn_loss(rnn_model *m)
 {
-    rnn_kargs a;
+    rnn_kargs a = rnn__kargs(m);
     rnn_kout o;
-    rnn__fill_kargs(m, &a);
     a.update = 0;
     a.backward = 0;
     rnn__run(m, &a, &o);
@@ -430,7 +424,7 @@ double rnn_step_flops(const rnn_model *m)
 
 double rnn_hidden(const rnn_model *m, size_t k)
 {
-    return rnn_param_get(m, m->h, (size_t)2 * m->cfg.H * m->cfg.batch + k);
+    return rnn_param_get(m, m->st.van.h, (size_t)2 * m->cfg.H * m->cfg.batch + k);
 }
 
 static double rnn__sat_frac(const rnn_model *m)

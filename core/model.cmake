@@ -43,7 +43,7 @@ foreach(_k ${_ktargets})
   list(APPEND _kobjs $<TARGET_OBJECTS:${_k}>)
 endforeach()
 
-add_library(dmdcore STATIC ${_core}/model.c ${_core}/ckpt.c ${_core}/rnn_isa.c ${_kobjs})
+add_library(dmdcore STATIC ${_core}/model.c ${_core}/cells.c ${_core}/ckpt.c ${_core}/rnn_isa.c ${_kobjs})
 target_include_directories(dmdcore PUBLIC ${_core})
 target_link_libraries(dmdcore PUBLIC dmdbase dmd_phase m)
 if(_multi_isa)
@@ -58,7 +58,7 @@ if(TARGET dmd)
   foreach(_k dmdcore_kd64 dmdcore_kd32)
     target_link_libraries(${_k} PRIVATE dmd dmdbase)
   endforeach()
-  add_library(dmdcore_dmd STATIC ${_core}/rnn_dmd.c
+  add_library(dmdcore_dmd STATIC ${_core}/rnn_dmd.c ${_core}/rnn_measure.c ${_core}/analytic.c
     $<TARGET_OBJECTS:dmdcore_kd64> $<TARGET_OBJECTS:dmdcore_kd32>)
   target_link_libraries(dmdcore_dmd PUBLIC dmdcore dmd)
 else()

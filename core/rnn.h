@@ -14,13 +14,15 @@
  * over the B*K targets.
  *
  * Parameter buffer (one allocation; gradients and momentum use the same
- * layout, so the optimizer is one flat loop):
+ * layout, so the optimizer is one flat loop).  The layout is the cell's
+ * tensor table (cell.h, cells.c); for the vanilla cell:
  *   W_ih  (I, H)   stored TRANSPOSED: math element W_ih[i][j] (hidden i,
  *                  input j) lives at W_ih[j*H + i]
  *   W_hh  (H, H)   row-major, W_hh[i*H + j] multiplies h_{t-1}[j] into z_t[i]
  *   b_h   (H)
  *   W_hy  (O, H)   row-major
  *   b_y   (O)
+ * m->pv, m->gv, m->mv are named views of the three buffers (m->pv.van.W_hh).
  * Elements are double (f64) or float (f32), chosen at run time.
  */
 #ifndef DMDPROF_RNN_H
@@ -30,6 +32,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cell.h"
 #include "rng.h"
 #include "tasks.h"
 
@@ -74,6 +77,8 @@ typedef struct {
     double sigma;           /* random init: W_hh ~ N(0, sigma^2) */
     uint64_t seed;
     rnn_precision precision;
+    int cell;               /* index into rnn_cells (cell.h); 0 = vanilla */
+    int schedule;           /* index into the cell's schedules; 0 = its baseline BPTT */
 } rnn_config;
 
 /* The seed experiment's headline settings: addition, ortho, tanh, T 30, H 64,
@@ -115,21 +120,21 @@ typedef struct {
     int clipped;
 } rnn_step_result;
 
-typedef struct {
+typedef struct rnn_model {
     rnn_config cfg;
+    const rnn_cell *cell;         /* rnn_cells[cfg.cell] */
+    const rnn_schedule *sched;    /* cell->schedules[cfg.schedule] */
     int I, O, K;          /* from the task */
+    rnn_dims dims;        /* T, B, I, H, O, K for the tables */
     size_t P;             /* number of parameters */
-    size_t off[5];        /* element offsets of W_ih, W_hh, b_h, W_hy, b_y in the buffers */
     size_t esz;           /* bytes per element: 8 or 4 */
     void *params, *grads, *mom;       /* (P) each */
+    rnn_views pv, gv, mv; /* named views of params, grads, mom (the cell's tensors) */
     /* kernel workspace, in the kernel's precision */
     void *x;              /* (T, I, B)   the batch, batch innermost */
     void *y;              /* (B, K)      regression targets (NULL for classification) */
     int *labels;          /* (B, K)      class targets (NULL for regression) */
-    void *h;              /* (2, H, B) ring of the last two h_t, then (T, B, H) all h_t */
-    void *dh;             /* (B, H) */
-    void *dz;             /* (2, B, H)   double buffer */
-    void *logits;         /* (K, O, B) then dL/dlogits (K, B, O) */
+    rnn_state st;         /* the schedule's state regions (vanilla: st.van.h, dh, dz, logits) */
     double *xd, *yd;      /* task_batch output: (B, T, I), (B, K) */
     double *dh_norm2;     /* (T) diagnostics of the last diag step */
     int ndh, dh_t[RNN_MAX_DH];
@@ -154,6 +159,10 @@ typedef struct {
  * message in err on failure (out of memory, LAPACK failure). */
 rnn_model *rnn_model_create(const rnn_config *cfg, char *err, size_t errlen);
 void rnn_model_free(rnn_model *m);
+/* Element offset of tensor k (the cell's table order) in the parameter
+ * layout, and its element count. */
+size_t rnn_tensor_offset(const rnn_model *m, int k);
+size_t rnn_tensor_size(const rnn_model *m, int k);
 /* Parameter element k (any precision) as double, and assignment. */
 double rnn_param_get(const rnn_model *m, const void *buf, size_t k);
 void rnn_param_set(rnn_model *m, void *buf, size_t k, double v);
@@ -177,6 +186,8 @@ void rnn_step(rnn_model *m, const rnn_hparams *hp, int diag, rnn_step_result *r)
  * momentum as inputs (the batch is declared at every step).  Bit-identical
  * to rnn_step. */
 void rnn_step_dmd(rnn_model *m, const rnn_hparams *hp, int declare_state, rnn_step_result *r);
+/* 1 when the model's (cell, schedule) has an instrumented step (dmdcore_dmd). */
+int rnn_can_measure(const rnn_model *m);
 /* Instrumented: declare params and momentum as outputs (end of a measurement). */
 void rnn_dmd_outputs(rnn_model *m);
 /* Only the gradient: forward + backward on the current batch, no update

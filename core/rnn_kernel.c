@@ -142,6 +142,7 @@
 #define DMD_TANH_FN rnn_tanh_d
 #endif
 #include "dmd.h"
+#include "rnn_hooks.h"
 
 #if defined(DMD_INSTRUMENT) && defined(DMD_FLOAT32)
 #define RNN_SFX(name) name##_f32_dmd
@@ -171,7 +172,7 @@
 #define RNN_INLINE static inline __attribute__((always_inline))
 
 /* The priced tile (instrumented build; OPERATION ORDER above). */
-enum { RT = 4, VT = 16 };
+enum { RT = RNN_TILE_ROWS, VT = RNN_TILE_COLS };
 
 /* Plain-build tiles, per instruction set.  A tile is TR broadcast rows by TC
  * vector columns; rows go in blocks of TR while at least TR remain, then
@@ -423,44 +424,26 @@ RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t g
 
 void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
 {
-    const int T = a->T, B = a->B, I = a->I, H = a->H, O = a->O, K = a->K, relu = a->relu;
-    const size_t P = a->P;
-    dmd_num *Pb = (dmd_num *)a->params, *Gb = (dmd_num *)a->grads, *Mb = (dmd_num *)a->mom;
-    dmd_num *W_ih = Pb + a->off[0], *W_hh = Pb + a->off[1], *b_h = Pb + a->off[2];
-    dmd_num *W_hy = Pb + a->off[3], *b_y = Pb + a->off[4];
-    dmd_num *dW_ih = Gb + a->off[0], *dW_hh = Gb + a->off[1], *db_h = Gb + a->off[2];
-    dmd_num *dW_hy = Gb + a->off[3], *db_y = Gb + a->off[4];
-    dmd_num *x = (dmd_num *)a->x;           /* (T, I, B) */
-    dmd_num *yt = (dmd_num *)a->y;          /* (B, K) */
-    const int *lab = a->labels;             /* (B, K) */
-    dmd_num *hs = (dmd_num *)a->h;          /* (2, H, B): h_t in slot t&1 */
-    dmd_num *hT = hs + (size_t)2 * H * B;   /* (T, B, H) */
-    dmd_num *dh = (dmd_num *)a->dh;         /* (B, H) */
-    dmd_num *dz = (dmd_num *)a->dz;         /* (2, B, H) */
-    dmd_num *lg = (dmd_num *)a->logits;     /* (K, O, B) */
-    dmd_num *dy = lg + (size_t)K * O * B;   /* (K, B, O) */
+    const rnn_model *model = a->m;
+    const int T = model->cfg.T, B = model->cfg.batch, I = model->I, H = model->cfg.H, O = model->O, K = model->K;
+    const int relu = model->cfg.activation == RNN_ACT_RELU, regression = model->y != NULL;
+    const size_t P = model->P;
+    dmd_num *Pb = (dmd_num *)model->params, *Gb = (dmd_num *)model->grads, *Mb = (dmd_num *)model->mom;
+    dmd_num *W_ih = model->pv.van.W_ih, *W_hh = model->pv.van.W_hh, *b_h = model->pv.van.b_h;
+    dmd_num *W_hy = model->pv.van.W_hy, *b_y = model->pv.van.b_y;
+    dmd_num *dW_ih = model->gv.van.W_ih, *dW_hh = model->gv.van.W_hh, *db_h = model->gv.van.b_h;
+    dmd_num *dW_hy = model->gv.van.W_hy, *db_y = model->gv.van.b_y;
+    dmd_num *x = (dmd_num *)model->x;            /* (T, I, B) */
+    dmd_num *yt = (dmd_num *)model->y;           /* (B, K) */
+    const int *lab = model->labels;              /* (B, K) */
+    dmd_num *hs = (dmd_num *)model->st.van.h;    /* (2, H, B): h_t in slot t&1 */
+    dmd_num *hT = hs + (size_t)2 * H * B;    /* (T, B, H) */
+    dmd_num *dh = (dmd_num *)model->st.van.dh;   /* (B, H) */
+    dmd_num *dz = (dmd_num *)model->st.van.dz;   /* (2, B, H) */
+    dmd_num *lg = (dmd_num *)model->st.van.logits; /* (K, O, B) */
+    dmd_num *dy = lg + (size_t)K * O * B;    /* (K, B, O) */
 
-    if (a->declare) {
-        static const char *const pn[5] = {"W_ih", "W_hh", "b_h", "W_hy", "b_y"};
-        static const char *const gn[5] = {"dW_ih", "dW_hh", "db_h", "dW_hy", "db_y"};
-        static const char *const vn[5] = {"v_W_ih", "v_W_hh", "v_b_h", "v_W_hy", "v_b_y"};
-        for (int k = 0; k < 5; k++) {
-            size_t n = (k < 4 ? a->off[k + 1] : P) - a->off[k];
-            DMD_REGION(pn[k], Pb + a->off[k], n);
-            DMD_REGION(gn[k], Gb + a->off[k], n);
-            DMD_REGION(vn[k], Mb + a->off[k], n);
-            (void)n; /* the plain build does not evaluate statement hooks */
-        }
-        (void)pn, (void)gn, (void)vn;
-        DMD_REGION("x", x, (size_t)T * I * B);
-        if (yt) DMD_REGION("x", yt, (size_t)B * K);
-        DMD_REGION("h", hs, (size_t)(T + 2) * H * B);
-        DMD_REGION("dh", dh, (size_t)B * H);
-        DMD_REGION("dz", dz, (size_t)2 * B * H);
-        DMD_REGION("logits", lg, (size_t)2 * K * O * B);
-        DMD_INPUT(Mb, P);
-        DMD_INPUT(Pb, P);
-    }
+    if (a->declare) rnn_declare_state(model); /* regions and inputs from the cell table (rnn_hooks.h) */
     if (yt) DMD_INPUT(yt, (size_t)B * K);
     DMD_INPUT(x, (size_t)T * I * B);
 
@@ -481,7 +464,7 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
         for (int b = 0; b < B; b++) {
             const dmd_num *lgk = lg + (size_t)k * O * B;
             dmd_num *dyb = dy + ((size_t)k * B + b) * O;
-            if (a->regression) {
+            if (regression) {
                 dmd_real d = SUB(LD(lgk, b), LD(yt, (size_t)b * K + k));
                 ST(dyb, 0, MUL(d, CONST(inv)));
                 L = FMA(d, d, L);
@@ -502,7 +485,7 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
                 }
             }
         }
-    L = a->regression ? MUL(L, CONST((dmd_num)(0.5 / ((double)B * K)))) : MUL(L, CONST(inv));
+    L = regression ? MUL(L, CONST((dmd_num)(0.5 / ((double)B * K)))) : MUL(L, CONST(inv));
     out->loss = (double)VAL(L);
     out->grad_norm = 0;
     out->clipped = 0;
@@ -563,12 +546,12 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
     }
     dmd_real gnorm = SQRT(n2);
     out->grad_norm = (double)VAL(gnorm);
-    int clipped = a->clip > 0 && GT(gnorm, CONST(a->clip));
+    int clipped = model->cfg.clip > 0 && GT(gnorm, CONST(model->cfg.clip));
     dmd_real s = CONST(1);
-    if (clipped) s = DIV(CONST(a->clip), gnorm);
+    if (clipped) s = DIV(CONST(model->cfg.clip), gnorm);
     out->clipped = clipped;
     const dmd_num lr = (dmd_num)a->lr, mu = (dmd_num)a->mu;
-    if (a->nesterov) {
+    if (model->cfg.nesterov) {
         for (size_t e = 0; e < P; e++) {
             dmd_real g = LD(Gb, e);
             if (clipped) g = MUL(g, s);
@@ -591,9 +574,5 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
 /* Instrumented builds: the updated parameters and momentum are the outputs of
  * a measurement (called once, after its last step). */
 #ifdef DMD_INSTRUMENT
-void RNN_SFX(rnn_kernel_outputs)(const rnn_kargs *a)
-{
-    DMD_OUTPUT((dmd_num *)a->mom, a->P);
-    DMD_OUTPUT((dmd_num *)a->params, a->P);
-}
+void RNN_SFX(rnn_kernel_outputs)(const rnn_model *m) { rnn_declare_outputs(m); }
 #endif

@@ -1,49 +1,47 @@
 /*
- * rnn_kernel.h -- the arguments of the one BPTT kernel source
- * (rnn_kernel.c), compiled four times: plain f64, plain f32, instrumented
- * f64, instrumented f32.  Internal to core/ (the public API is rnn.h).
- * Array arguments are void* in the kernel's element type (double or float).
+ * rnn_kernel.h -- the arguments of a cell's step kernels (the vanilla one is
+ * rnn_kernel.c, compiled four times: plain f64, plain f32, instrumented f64,
+ * instrumented f32).  Internal to core/ (the public API is rnn.h, the cell
+ * tables are cell.h).  The kernel reads sizes, settings and buffers from the
+ * model itself (m->cfg, m->dims, the views m->pv / m->gv / m->mv over the
+ * parameter, gradient and momentum buffers, the workspace m->st); these
+ * arguments are only what changes from one call to the next.
  */
 #ifndef DMDPROF_RNN_KERNEL_H
 #define DMDPROF_RNN_KERNEL_H
 
 #include <stddef.h>
 
-typedef struct {
-    int T, B, I, H, O, K;
-    int regression; /* 1: O == 1, MSE; 0: softmax cross-entropy */
-    int relu;       /* activation relu instead of tanh */
-    int nesterov;
-    int update;     /* 0: stop after the backward pass (gradient only) */
-    int backward;   /* 0: stop after the forward pass (loss only) */
-    double lr, mu;  /* this step's learning rate and momentum */
-    double clip;    /* global-norm threshold, 0 = off */
-    size_t P;
-    size_t off[5];  /* W_ih, W_hh, b_h, W_hy, b_y */
-    void *params, *grads, *mom; /* (P) */
-    void *x;        /* (T, I, B) */
-    void *y;        /* (B, K) or NULL */
-    const int *labels; /* (B, K) or NULL */
-    void *h;        /* (2, H, B) ring + (T, B, H) */
-    void *dh;       /* (B, H) */
-    void *dz;       /* (2, B, H) */
-    void *logits;   /* (K, O, B) + (K, B, O) */
+#include "rnn.h"
+
+/* The kernel's tile (OPERATION ORDER in rnn_kernel.c): rows in blocks of
+ * RNN_TILE_ROWS, columns in blocks of RNN_TILE_COLS, then 8, 4, 2, 1.  The
+ * analytic model (analytic.c) walks the same tiles. */
+#define RNN_TILE_ROWS 4
+#define RNN_TILE_COLS 16
+
+typedef struct rnn_kargs {
+    const rnn_model *m;
+    double lr, mu;    /* this step's learning rate and momentum */
+    int update;       /* 0: stop after the backward pass (gradient only) */
+    int backward;     /* 0: stop after the forward pass (loss only) */
     double *dh_norm2; /* (T) or NULL: sum of squares of dL/dh_t (diagnostic, not priced) */
-    int declare;    /* instrumented build: register regions and declare params/momentum */
+    int declare;      /* instrumented build: register regions and declare params/momentum */
 } rnn_kargs;
 
-typedef struct {
+typedef struct rnn_kout {
     double loss;
     double grad_norm;
     int clipped;
 } rnn_kout;
 
-typedef void (*rnn_kernel_fn)(const rnn_kargs *a, rnn_kout *o);
 void rnn_kernel_f64(const rnn_kargs *a, rnn_kout *o);
 void rnn_kernel_f32(const rnn_kargs *a, rnn_kout *o);
 void rnn_kernel_f64_dmd(const rnn_kargs *a, rnn_kout *o);
 void rnn_kernel_f32_dmd(const rnn_kargs *a, rnn_kout *o);
-void rnn_kernel_outputs_f64_dmd(const rnn_kargs *a);
-void rnn_kernel_outputs_f32_dmd(const rnn_kargs *a);
+/* Instrumented, any cell: the updated parameters and momentum are the
+ * outputs of a measurement (called once, after its last step). */
+void rnn_kernel_outputs_f64_dmd(const rnn_model *m);
+void rnn_kernel_outputs_f32_dmd(const rnn_model *m);
 
 #endif

@@ -847,8 +847,8 @@ dmd_engine *dmd_engine_new(const dmd_options *o)
         return NULL;
     }
     e->npasses = o->model == DMD_LIVE ? 2 : 1;
-    e->max_values = o->max_values ? o->max_values : 0xFFFFFFFEull;
-    if (e->max_values > 0xFFFFFFFEull) e->max_values = 0xFFFFFFFEull;
+    e->max_values = o->max_values ? o->max_values : DMD_MAX_VALUES;
+    if (e->max_values > DMD_MAX_VALUES) e->max_values = DMD_MAX_VALUES;
     e->pass = -1;
     e->listen = -1;
     e->lastsite = -1;
@@ -928,6 +928,11 @@ void dmd_engine_free(dmd_engine *e)
 int dmd_engine_passes(const dmd_engine *e) { return e->npasses; }
 dmd_engine *dmd_engine_current(void) { return g_cur; }
 const dmd_options *dmd_engine_options(const dmd_engine *e) { return &e->o; }
+
+double dmd_memory_estimate(dmd_model m, double values)
+{
+    return values * (m == DMD_LIVE ? 12.0 : m == DMD_CLASSIC ? 60.0 : 0.0);
+}
 
 void dmd_engine_attach(dmd_engine *e, int pass)
 {

@@ -84,8 +84,19 @@ typedef struct {
      * renamed at the end of the last pass). */
     FILE *trace_out;
     int per_site;        /* 1: also account per call site (file, line, phase) */
-    uint64_t max_values; /* budget of values (0 = 2^32 - 2); exceeding it aborts with a message */
+    uint64_t max_values; /* budget of values (0 = DMD_MAX_VALUES); exceeding it aborts with a message */
 } dmd_options;
+
+/* The largest value budget (value ids are 32 bits; 0 is the constant id and
+ * one more is kept free). */
+#define DMD_MAX_VALUES 4294967294ull
+
+/* Bytes an engine of model m needs for a run that creates `values` values:
+ * the Memory note above (12 bytes per value, plus under classic the dead
+ * values' slots of the order-statistic tree, 12 bytes a slot, up to 4 a
+ * value; lru keeps nothing per value).  An estimate for budget checks made
+ * before a run; it does not count the caller's own buffers. */
+double dmd_memory_estimate(dmd_model m, double values);
 
 typedef struct dmd_engine dmd_engine;
 

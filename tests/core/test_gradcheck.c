@@ -22,8 +22,6 @@
 
 #include "rnn.h"
 
-static const char *tname[5] = {"W_ih", "W_hh", "b_h", "W_hy", "b_y"};
-
 static double check(task_id task, rnn_init_kind init, int H, int B, int *fails)
 {
     rnn_config c;
@@ -52,8 +50,11 @@ static double check(task_id task, rnn_init_kind init, int H, int B, int *fails)
         exit(1);
     }
     /* non-zero biases so that their paths are exercised like the weights' */
-    for (size_t k = m->off[2]; k < m->off[3]; k++) rnn_param_set(m, m->params, k, 0.05 * ((int)(k % 7) - 3) + 0.0123);
-    for (size_t k = m->off[4]; k < m->P; k++) rnn_param_set(m, m->params, k, 0.1 * ((int)(k % 5) - 2));
+    size_t o_bh = rnn_tensor_offset(m, RNN_VAN_B_H), o_by = rnn_tensor_offset(m, RNN_VAN_B_Y);
+    for (size_t k = o_bh; k < o_bh + rnn_tensor_size(m, RNN_VAN_B_H); k++)
+        rnn_param_set(m, m->params, k, 0.05 * ((int)(k % 7) - 3) + 0.0123);
+    for (size_t k = o_by; k < o_by + rnn_tensor_size(m, RNN_VAN_B_Y); k++)
+        rnn_param_set(m, m->params, k, 0.1 * ((int)(k % 5) - 2));
     rnn_draw_batch(m);
     rnn_loss_grad(m);
     double *g = malloc(m->P * sizeof *g);
@@ -68,8 +69,8 @@ static double check(task_id task, rnn_init_kind init, int H, int B, int *fails)
     for (size_t e = 0; e < nh; e++) mask0[e] = rnn_hidden(m, e) > 0;
     size_t skipped = 0;
     double worst_all = 0;
-    for (int ten = 0; ten < 5; ten++) {
-        size_t lo = m->off[ten], hi = ten < 4 ? m->off[ten + 1] : m->P;
+    for (int ten = 0; ten < m->cell->ntensors; ten++) {
+        size_t lo = rnn_tensor_offset(m, ten), hi = lo + rnn_tensor_size(m, ten);
         double worst = 0, wg = 0, wn = 0;
         size_t wk = lo;
         for (size_t k = lo; k < hi; k++) {
@@ -105,7 +106,7 @@ static double check(task_id task, rnn_init_kind init, int H, int B, int *fails)
         int bad_ = !(worst < 1e-6);
         *fails += bad_;
         printf("%-22s %-8s H %2d B %2d T %2d %-5s worst rel err %.3e (k %zu: analytic %.10e numeric %.10e)%s\n",
-               task_get(task)->name, rnn_init_names[init], H, B, c.T, tname[ten], worst, wk - lo, wg, wn,
+               task_get(task)->name, rnn_init_names[init], H, B, c.T, m->cell->tensors[ten].name, worst, wk - lo, wg, wn,
                bad_ ? "  FAIL" : "");
         if (worst > worst_all || isnan(worst)) worst_all = worst;
     }

@@ -77,7 +77,7 @@ int main(void)
 
     rnn_model *r = make(RNN_INIT_RANDOM, 1, RNN_F64);
     double mean, sd, n = (double)H * H;
-    stats(r, r->off[1], r->off[2], &mean, &sd);
+    stats(r, rnn_tensor_offset(r, RNN_VAN_W_HH), rnn_tensor_offset(r, RNN_VAN_W_HH) + rnn_tensor_size(r, RNN_VAN_W_HH), &mean, &sd);
     CHECK(fabs(mean) < 5 * 0.1 / sqrt(n) && fabs(sd - 0.1) < 5 * 0.1 / sqrt(2 * n),
           "random: W_hh mean %.5f, std %.5f (want 0, 0.1 +- %.4f)", mean, sd, 5 * 0.1 / sqrt(2 * n));
     double edge = 2 * 0.1 * sqrt((double)H);
@@ -94,16 +94,18 @@ int main(void)
     rnn_model *all[3] = {o, r, id};
     for (int k = 0; k < 3; k++) {
         rnn_model *m = all[k];
-        double ni = (double)(m->off[1] - m->off[0]), ny = (double)(m->off[4] - m->off[3]);
-        stats(m, m->off[0], m->off[1], &mean, &sd);
+        size_t o_ih = rnn_tensor_offset(m, RNN_VAN_W_IH), o_bh = rnn_tensor_offset(m, RNN_VAN_B_H);
+        size_t o_hy = rnn_tensor_offset(m, RNN_VAN_W_HY), o_by = rnn_tensor_offset(m, RNN_VAN_B_Y);
+        double ni = (double)rnn_tensor_size(m, RNN_VAN_W_IH), ny = (double)rnn_tensor_size(m, RNN_VAN_W_HY);
+        stats(m, o_ih, o_ih + (size_t)ni, &mean, &sd);
         CHECK(fabs(sd - 0.1) < 5 * 0.1 / sqrt(2 * ni), "%s: W_ih std %.4f (want 0.1)", rnn_init_names[k], sd);
-        stats(m, m->off[3], m->off[4], &mean, &sd);
+        stats(m, o_hy, o_hy + (size_t)ny, &mean, &sd);
         double want = 1 / sqrt((double)H);
         CHECK(fabs(sd - want) < 5 * want / sqrt(2 * ny), "%s: W_hy std %.4f (want %.4f)", rnn_init_names[k], sd,
               want);
         int zero = 1;
-        for (size_t e = m->off[2]; e < m->off[3]; e++) zero &= rnn_param_get(m, m->params, e) == 0;
-        for (size_t e = m->off[4]; e < m->P; e++) zero &= rnn_param_get(m, m->params, e) == 0;
+        for (size_t e = o_bh; e < o_bh + rnn_tensor_size(m, RNN_VAN_B_H); e++) zero &= rnn_param_get(m, m->params, e) == 0;
+        for (size_t e = o_by; e < o_by + rnn_tensor_size(m, RNN_VAN_B_Y); e++) zero &= rnn_param_get(m, m->params, e) == 0;
         for (size_t e = 0; e < m->P; e++) zero &= rnn_param_get(m, m->mom, e) == 0;
         CHECK(zero, "%s: biases and momentum start at 0", rnn_init_names[k]);
     }

@@ -18,6 +18,14 @@
 
 #include <math.h>
 
+#include "rnn_kernel.h"
+
+/* The kernel's tile (rnn_kernel.h).  The depth terms below were derived for
+ * this tile (docs/analytic-model.md); a kernel with another tile needs them
+ * re-derived, so the build stops here instead of drifting. */
+enum { RT = RNN_TILE_ROWS, VT = RNN_TILE_COLS };
+_Static_assert(RT == 4 && VT == 16, "analytic.c's depth terms assume the 4 x 16 tile: re-derive them");
+
 /* The price of reading a w-byte element with D elements (D*w bytes) above
  * it: U((D+1)w) - U(Dw), D rounded to a whole number. */
 static double c(double D, unsigned w)
@@ -32,15 +40,15 @@ static double c(double D, unsigned w)
 static int col_tiles(int n, int *out)
 {
     int k = 0;
-    while (n >= 16) out[k++] = 16, n -= 16;
-    for (int s = 8; s >= 1; s /= 2)
+    while (n >= VT) out[k++] = VT, n -= VT;
+    for (int s = VT / 2; s >= 1; s /= 2)
         if (n >= s) out[k++] = s, n -= s;
     return k;
 }
 static int row_tiles(int n, int *out)
 {
     int k = 0;
-    while (n >= 4) out[k++] = 4, n -= 4;
+    while (n >= RT) out[k++] = RT, n -= RT;
     while (n >= 1) out[k++] = 1, n -= 1;
     return k;
 }
@@ -52,7 +60,7 @@ static void est_lru(const an_dims *d, an_estimate *o)
     const double T = d->T, H = d->H, B = d->B, I = d->I, O = d->O, K = d->K;
     const unsigned w = d->w;
     const int h = d->H;
-    const double nrt = (double)(h / 4 + h % 4); /* row tiles of H */
+    const double nrt = (double)(h / RT + h % RT); /* row tiles of H */
     const double P = H * I + H * H + H + O * H + O;
     int ct[AN_MAXT], rt[AN_MAXT], hr[AN_MAXT]; /* 48 KiB of stack */
     int nct = col_tiles(d->B, ct), nbt = row_tiles(d->B, rt), nhr = row_tiles(d->H, hr);
@@ -74,13 +82,13 @@ static void est_lru(const an_dims *d, an_estimate *o)
     /* backward t = T-1: the rest of forward T, the head, loss, backward T */
     for (int ii = 0; ii < h; ii++)
         for (int j = 0; j < h; j++) {
-            double j0 = 16 * (j / 16), Dw = H * H - (ii + 1) * (H - j0);
+            double j0 = VT * (j / VT), Dw = H * H - (ii + 1) * (H - j0);
             whh += c(Dw + H * H + 2 * H * I + 2 * H + I * B + 6 * H * B + 2 * O * H + 2 * O + 2 * K * O * B + B * K, w) +
                    bwd_short;
         }
     /* backward t <= T-2: one backward step */
     for (int j = 0; j < h; j++) {
-        double j0 = 16 * (j / 16);
+        double j0 = VT * (j / VT);
         whh += (T - 2) * H * (c(2 * H * H + H * I + H + I * B + 4 * H * B + (H - j0) * B - 1, w) + bwd_short);
     }
     /* update: all gradients, then momentum and parameters up to the element */
@@ -95,7 +103,7 @@ static void est_lru(const an_dims *d, an_estimate *o)
         hid += B * c((H - k) * (H + I + 1 + 2 * B) + O * H + O + H * B + 2 * K * O * B + B * K + k + I * B + H * B, w);
     }
     for (int j = 0; j < h; j++) { /* dtanh reads */
-        double j0 = 16 * (j / 16), vn = H - j0 < 16 ? H - j0 : 16;
+        double j0 = VT * (j / VT), vn = H - j0 < VT ? H - j0 : VT;
         hid += B * c(H + 2 * j + O * H, w);
         hid += (T - 1) * B * c(H * I + 3 * H * B + I * B + H + H * (j0 + vn) + 2 * j * B + 4 * H, w);
     }
@@ -118,7 +126,7 @@ static void est_classic(const an_dims *d, an_estimate *o)
     const double T = d->T, H = d->H, B = d->B, I = d->I, O = d->O, K = d->K;
     const unsigned w = d->w;
     const int h = d->H;
-    const double nrt = (double)(h / 4 + h % 4);
+    const double nrt = (double)(h / RT + h % RT);
     const double P = H * I + H * H + H + O * H + O;
     const double fw = H * B * (H + I + 1);             /* values pushed by one forward step */
     const double bw = B * (2 * H * H + H * I + 3 * H); /* ... by one backward step */
@@ -150,7 +158,7 @@ static void est_classic(const an_dims *d, an_estimate *o)
     }
     for (int ii = 0; ii < h; ii++) /* backward t = T-1 */
         for (int j = 0; j < h; j++) {
-            double j0 = 16 * (j / 16), vn = H - j0 < 16 ? H - j0 : 16;
+            double j0 = VT * (j / VT), vn = H - j0 < VT ? H - j0 : VT;
             double pushes = (H - ii) * (H + I + 1) * B + 3 * O * H * B + bw + (j0 * H + ii * vn) * B;
             double old = H * H - (ii + 1) * (H - j0) + H * I + H + I * B + H * B + O * H + O + H * H + H * I + H;
             whh += c(pushes + old, w) + bwd_rest;
@@ -175,7 +183,7 @@ static void est_classic(const an_dims *d, an_estimate *o)
         hid += B * c((H - k) * (2 * H + 2 * I + 2) + 3 * O * H + O + 2 * B * K + k, w);
     }
     for (int j = 0; j < h; j++) {
-        double j0 = 16 * (j / 16), vn = H - j0 < 16 ? H - j0 : 16;
+        double j0 = VT * (j / VT), vn = H - j0 < VT ? H - j0 : VT;
         hid += B * c(H + 2 * j + 2 * O * H, w);
         hid += (T - 1) * B *
                c(H * I * B + H * B + H * (j0 + vn) * B + 2 * j * B + H * B + H * I + I * B + H + H * (j0 + vn), w);
