@@ -2,6 +2,7 @@
 #include "measure.h"
 
 #include <inttypes.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,7 +207,11 @@ static int measure_take(const measure_request *rq, measure_taken *mt)
     char err[512];
     rnn_measure_status st;
     memset(mt, 0, sizeof *mt);
-    mt->m = rnn_measure_model(&rq->cfg, rq->given, rq->checkpoint, &st, err, sizeof err);
+    dmd_options pre = {0}; /* the budget, checked before the model is built */
+    pre.model = rq->model;
+    pre.bytes_per_element = rq->bytes_per_element;
+    pre.max_values = rq->max_values;
+    mt->m = rnn_measure_model_checked(&rq->cfg, rq->given, rq->checkpoint, &pre, rq->steps, &st, err, sizeof err);
     if (!mt->m) {
         cli_warn("%s", err);
         return st == RNN_MEASURE_BAD_INPUT ? CLI_EXIT_USAGE : CLI_EXIT_WORK;
@@ -433,8 +438,27 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     int bpe = (int)json_integer_value(need(cfgj, "batches_per_epoch", path));
     const json_t *se = need(run, "solved_epoch", path);
     long epochs_run = (long)json_integer_value(need(run, "epochs_run", path));
+    /* the checkpoint (checksummed) is the authority: without it a fresh model would be priced, and a
+     * hand-edited run.json could give a cost of 0 or below; run.json must agree with it */
     char *ck = cli_path(run_dir, "model.ckpt");
-    rq.checkpoint = access(ck, R_OK) == 0 ? ck : NULL;
+    if (access(ck, R_OK) != 0)
+        cli_fail("--run: '%s' has no readable model.ckpt (%s): there is no trained model to price", run_dir,
+                 strerror(errno));
+    char cerr[512];
+    rnn_model *km = rnn_ckpt_read(ck, cerr, sizeof cerr);
+    if (!km) cli_fail("--run: %s", cerr);
+    const json_t *sr = json_object_get(run, "steps_run");
+    long long ck_solved = km->solved_epoch, js_solved = json_is_integer(se) ? json_integer_value(se) : 0;
+    const char *differs = km->cfg.task != rq.cfg.task ? "task" : km->cfg.T != rq.cfg.T ? "T" : km->cfg.H != rq.cfg.H ? "H"
+                          : km->cfg.batch != rq.cfg.batch ? "batch" : km->cfg.precision != rq.cfg.precision ? "precision"
+                          : km->cfg.batches_per_epoch != bpe ? "batches_per_epoch" : km->epoch != epochs_run ? "epochs_run"
+                          : (sr && (!json_is_integer(sr) || json_integer_value(sr) != km->step)) ? "steps_run"
+                          : ck_solved != js_solved || (!json_is_integer(se) && !json_is_null(se)) ? "solved_epoch" : NULL;
+    long long total_steps = km->step; /* a run stopped by --max-steps ends inside an epoch */
+    rnn_model_free(km);
+    if (differs)
+        cli_fail("--run: '%s' and '%s' disagree on %s (an edited or mixed run directory): retrain it", path, ck, differs);
+    rq.checkpoint = ck;
     rq.steps = 2; /* the second step is the steady state: W_hh comes from the previous update */
     rq.json = 0;
     rq.csv = rq.trace_out = rq.callgrind_out = rq.cachegrind_out = rq.probes_out = rq.sde_list = NULL;
@@ -463,7 +487,6 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     json_object_set_new(out, "bytes_read_per_step", json_integer(per_bytes));
     json_object_set_new(out, "first_step_cost", json_integer((json_int_t)mt.res.step_cost[0]));
     json_object_set_new(out, "batches_per_epoch", json_integer(bpe));
-    long long total_steps = (long long)epochs_run * bpe;
     json_object_set_new(out, "steps_run", json_integer(total_steps));
     json_object_set_new(out, "cost_of_run", json_real((double)per_step * (double)total_steps));
     if (json_is_integer(se) && json_integer_value(se) > 0) {

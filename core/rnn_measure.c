@@ -16,8 +16,19 @@ int rnn__dmd_analytic(dmd_model model, const rnn_model *m, unsigned w, int clipp
         return code;                                                                                              \
     } while (0)
 
+static rnn_measure_status check_budget(const rnn_model *m, const dmd_options *o, int steps, double *values, char *err,
+                                       size_t errlen);
+rnn_model *rnn__alloc(const rnn_config *cfg);
+
 rnn_model *rnn_measure_model(const rnn_config *cfg0, unsigned given, const char *checkpoint, rnn_measure_status *st,
                              char *err, size_t errlen)
+{
+    return rnn_measure_model_checked(cfg0, given, checkpoint, NULL, 0, st, err, errlen);
+}
+
+rnn_model *rnn_measure_model_checked(const rnn_config *cfg0, unsigned given, const char *checkpoint,
+                                     const dmd_options *o, int steps, rnn_measure_status *st, char *err,
+                                     size_t errlen)
 {
     rnn_config cfg = *cfg0;
     rnn_model *ck = NULL;
@@ -67,6 +78,17 @@ rnn_model *rnn_measure_model(const rnn_config *cfg0, unsigned given, const char 
         snprintf(err, errlen, "%s", bad);
         return NULL;
     }
+    if (o) { /* from the configuration: a shell model (dimensions, no initialisation) */
+        rnn_model *shell = rnn__alloc(&cfg);
+        double v;
+        rnn_measure_status bs = shell ? check_budget(shell, o, steps, &v, err, errlen) : RNN_MEASURE_OK;
+        rnn_model_free(shell);
+        if (bs != RNN_MEASURE_OK) {
+            rnn_model_free(ck);
+            *st = bs;
+            return NULL;
+        }
+    }
     rnn_model *m = rnn_model_create(&cfg, why, sizeof why);
     if (!m) {
         rnn_model_free(ck);
@@ -95,21 +117,32 @@ uint64_t rnn_region_cost(const dmd_engine *e, const char *name)
     return 0;
 }
 
-/* The budget: values under the engine's limit, the engine's memory and the
- * model's workspace under 80% of this machine's memory. */
-static rnn_measure_status check_budget(const rnn_model *m, const dmd_engine *e, int steps, double *values, char *err,
+/* The budget: values under the engine's limit, the parameters within the
+ * engine's 4 GiB stack, the engine's memory and the model's workspace under
+ * 80% of this machine's memory. */
+static rnn_measure_status check_budget(const rnn_model *m, const dmd_options *o, int steps, double *values, char *err,
                                        size_t errlen)
 {
-    const dmd_options *o = dmd_engine_options(e);
     double v = m->cell->values_per_step(m) * steps;
+    double w = o->bytes_per_element ? (double)o->bytes_per_element : (double)m->esz;
+    /* every parameter is on the stack at once (an input of every model): past 4 GiB the engine cannot price */
+    if ((double)m->P * w > 4294967295.0)
+        RNN__ERR(RNN_MEASURE_BAD_INPUT,
+                 "the %zu parameters at %.0f bytes per element are %.3g bytes, over the engine's 4 GiB stack: "
+                 "reduce -H or --bytes-per-element",
+                 m->P, w, (double)m->P * w);
     double limit = o->max_values ? (double)o->max_values : (double)DMD_MAX_VALUES;
     *values = v;
-    if (o->model != DMD_LRU && v > limit)
+    /* lru creates no values but does as many priced accesses: the same budget bounds its run time (hours
+     * past it); it was never refused */
+    if (v > limit)
         RNN__ERR(RNN_MEASURE_BAD_INPUT,
-                 "the measurement would create about %.3g values, over the budget of %.3g (--max-values): "
+                 "the measurement would %s about %.3g %s, over the budget of %.3g (--max-values): "
                  "reduce --steps, --batch, -T or -H",
-                 v, limit);
-    double need = dmd_memory_estimate(o->model, v) + (double)rnn_config_bytes(&m->cfg);
+                 o->model == DMD_LRU ? "price" : "create", v, o->model == DMD_LRU ? "accesses" : "values", limit);
+    /* lru keeps its keys per registered array element (about the workspace's elements) */
+    double units = o->model == DMD_LRU ? (double)rnn_config_bytes(&m->cfg) / (double)m->esz : v;
+    double need = dmd_memory_estimate(o->model, units) + (double)rnn_config_bytes(&m->cfg);
     long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
     double have = pages > 0 && psz > 0 ? 0.8 * (double)pages * (double)psz : 0;
     if (have > 0 && need > have)
@@ -146,7 +179,7 @@ rnn_measure_status rnn_measure(rnn_model *m, dmd_engine *e, const rnn_measure_op
         RNN__ERR(RNN_MEASURE_BAD_INPUT, "--schedule: the %s cell's schedule %s has no instrumented step",
                  m->cell->name, m->sched->name);
     double values;
-    rnn_measure_status st = check_budget(m, e, steps, &values, err, errlen);
+    rnn_measure_status st = check_budget(m, dmd_engine_options(e), steps, &values, err, errlen);
     if (st != RNN_MEASURE_OK) return st;
     res->values_estimate = (uint64_t)values;
     const dmd_options *eo = dmd_engine_options(e);
@@ -209,6 +242,13 @@ rnn_measure_status rnn_measure(rnn_model *m, dmd_engine *e, const rnn_measure_op
     if (opts->analytic)
         res->has_analytic = rnn__dmd_analytic(eo->model, m, res->bytes_per_element, r.clipped, &res->whh_estimate,
                                               &res->h_estimate) == 0;
+    if (dmd_engine_error(e)) /* the hooks cannot refuse: the engine says so after the run */
+        RNN__ERR(RNN_MEASURE_BAD_INPUT, "%s: reduce -H, -T, --batch or --bytes-per-element", dmd_engine_error(e));
+    if (dmd_engine_trace_error(e)) {
+        const char *env = getenv("DMD_TRACE_OUT");
+        RNN__ERR(RNN_MEASURE_FAILED, "cannot write the trace%s%s: %s", eo->trace_out ? "" : " ",
+                 eo->trace_out ? " (--trace-out)" : env ? env : "", strerror(dmd_engine_trace_error(e)));
+    }
     if (!isfinite(res->first_loss) || !isfinite(r.loss))
         RNN__ERR(RNN_MEASURE_FAILED, "the step's loss is not finite (%g): the checkpoint or settings diverge",
                  !isfinite(res->first_loss) ? res->first_loss : r.loss);

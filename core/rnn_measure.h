@@ -47,6 +47,14 @@ enum {
  * (caller frees), or NULL with *st and a one-line reason in err. */
 rnn_model *rnn_measure_model(const rnn_config *cfg, unsigned given, const char *checkpoint, rnn_measure_status *st,
                              char *err, size_t errlen);
+/* The same with the budget checked first (o: the engine's model,
+ * bytes_per_element and max_values; steps as rnn_measure_opts), from the
+ * configuration alone: a measurement that cannot fit (values, memory, 4 GiB
+ * of parameters on the engine's stack) is refused (RNN_MEASURE_BAD_INPUT)
+ * before the model is built -- building a large one takes minutes. */
+rnn_model *rnn_measure_model_checked(const rnn_config *cfg, unsigned given, const char *checkpoint,
+                                     const dmd_options *o, int steps, rnn_measure_status *st, char *err,
+                                     size_t errlen);
 
 typedef struct {
     int steps;    /* consecutive training steps priced, >= 1 */

@@ -38,6 +38,7 @@
  */
 #include "dmd_engine.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -136,6 +137,7 @@ struct dmd_engine {
     /* trace output */
     FILE *tw;
     int tw_own;
+    int tw_err; /* errno of the first failed trace write, 0 = none */
     char *tw_path, *tw_tmp;
     char *twbuf;
     size_t twlen;
@@ -379,11 +381,12 @@ static dmd_counts *site_cell(dmd_engine *e, const char *file, int line, int reg)
 }
 
 /* ---------------------------------------------------------------- trace writer */
+/* A failed write (a full disk) is remembered, not fatal: the pricing goes on,
+ * nothing more is written, and dmd_engine_trace_error reports it. */
 static void tw_flush(dmd_engine *e)
 {
     if (e->twlen) {
-        if (fwrite(e->twbuf, 1, e->twlen, e->tw) != e->twlen)
-            dmd__panic("cannot write the trace output (disk full?)");
+        if (!e->tw_err && fwrite(e->twbuf, 1, e->twlen, e->tw) != e->twlen) e->tw_err = errno ? errno : EIO;
         e->twlen = 0;
     }
 }
@@ -397,7 +400,7 @@ static inline void tw_str(dmd_engine *e, const char *s)
     size_t n = strlen(s);
     if (n > TWBUF / 2) {
         tw_flush(e);
-        if (fwrite(s, 1, n, e->tw) != n) dmd__panic("cannot write the trace output (disk full?)");
+        if (!e->tw_err && fwrite(s, 1, n, e->tw) != n) e->tw_err = errno ? errno : EIO;
         return;
     }
     tw_room(e, n);
@@ -522,8 +525,9 @@ static inline void key_push(dmd_engine *e, uint32_t key, uint32_t w)
     tree_append(e->fw, t, w);
     e->kpos[(size_t)(key) * e->kstride] = t;
     e->total += w;
-    if (__builtin_expect(e->total > 0xFFFFFFFFull, 0))
-        dmd__panic("more than 4 GiB of live data on the stack: price a smaller run");
+    if (__builtin_expect(e->total > MAX_LIVE_BYTES, 0)) /* the hooks cannot refuse: remembered, results void */
+        e->err = "more than 4 GiB of live data on the stack (the engine's limit; the results are void): price "
+                 "a smaller run";
     e->nlive++;
 }
 static inline void key_top(dmd_engine *e, uint32_t key, uint32_t p)
@@ -768,6 +772,7 @@ uint32_t dmd_engine_push(dmd_engine *e, uint32_t bytes, int region, int is_write
 }
 
 const char *dmd_engine_error(const dmd_engine *e) { return e->err; }
+int dmd_engine_trace_error(const dmd_engine *e) { return e->tw_err; }
 
 void dmd_engine_read(dmd_engine *e, const uint32_t *ids, int n)
 {
@@ -931,7 +936,8 @@ const dmd_options *dmd_engine_options(const dmd_engine *e) { return &e->o; }
 
 double dmd_memory_estimate(dmd_model m, double values)
 {
-    return values * (m == DMD_LIVE ? 12.0 : m == DMD_CLASSIC ? 60.0 : 0.0);
+    /* lru: `values` are the registered elements, 4 bytes each plus at least 4 tree slots of 12 bytes */
+    return values * (m == DMD_LIVE ? 12.0 : m == DMD_CLASSIC ? 60.0 : 52.0);
 }
 
 void dmd_engine_attach(dmd_engine *e, int pass)
@@ -997,15 +1003,14 @@ void dmd_engine_detach(dmd_engine *e)
         tw_pending(e);
         tw_flush(e);
         if (e->tw_own) {
-            int bad = fclose(e->tw) != 0;
+            if (fflush(e->tw) != 0 && !e->tw_err) e->tw_err = errno ? errno : EIO;
+            if (fclose(e->tw) != 0 && !e->tw_err) e->tw_err = errno ? errno : EIO;
             e->tw = NULL;
-            if (bad || rename(e->tw_tmp, e->tw_path) != 0) {
-                fprintf(stderr, "dmd: cannot finish the trace '%s' (DMD_TRACE_OUT)\n", e->tw_path);
-                remove(e->tw_tmp);
-            }
+            if (!e->tw_err && rename(e->tw_tmp, e->tw_path) != 0) e->tw_err = errno ? errno : EIO;
+            if (e->tw_err) remove(e->tw_tmp); /* the caller reports dmd_engine_trace_error */
             e->tw_own = 0;
-        } else
-            fflush(e->tw);
+        } else if (fflush(e->tw) != 0 && !e->tw_err)
+            e->tw_err = errno ? errno : EIO;
     }
     e->mode = M_IDLE;
 }

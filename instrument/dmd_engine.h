@@ -94,7 +94,8 @@ typedef struct {
 /* Bytes an engine of model m needs for a run that creates `values` values:
  * the Memory note above (12 bytes per value, plus under classic the dead
  * values' slots of the order-statistic tree, 12 bytes a slot, up to 4 a
- * value; lru keeps nothing per value).  An estimate for budget checks made
+ * value; lru keeps nothing per value: pass it the registered array elements,
+ * 4 bytes each plus at least 4 tree slots).  An estimate for budget checks made
  * before a run; it does not count the caller's own buffers. */
 double dmd_memory_estimate(dmd_model m, double values);
 
@@ -183,7 +184,15 @@ int dmd_engine_region(dmd_engine *e, const char *name);
  * budget (max_values) -- with the reason in dmd_engine_error(e); nothing is
  * pushed then (abandon the pass). */
 uint32_t dmd_engine_push(dmd_engine *e, uint32_t bytes, int region, int is_write);
-/* Why the last refused dmd_engine_push was refused (NULL if none was). */
+/* 0, or the errno of the first failed write of the trace output (trace_out
+ * or DMD_TRACE_OUT: a full disk).  Such a failure does not stop the pricing;
+ * the trace is incomplete (DMD_TRACE_OUT's temporary file is removed) and the
+ * caller should report it and fail. */
+int dmd_engine_trace_error(const dmd_engine *e);
+/* Why the last refused dmd_engine_push was refused, or why the hooks' results
+ * are void (more than 4 GiB of live data: the hooks cannot refuse, so the
+ * run goes on and the caller must check this after the last pass and not
+ * report the results); NULL if neither happened. */
 const char *dmd_engine_error(const dmd_engine *e);
 /* One instruction reading ids[0..n-1] (1 <= n <= DMD_MAX_OPERANDS; repeats
  * allowed), priced simultaneously.  Every id must be on the stack (callers

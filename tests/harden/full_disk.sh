@@ -30,4 +30,10 @@ one_line "train into a full disk" 1 "cannot write" train --task addition -T 10 -
   --batch 2 --quiet --out "$F/run"
 [ ! -e "$F/run/run.json" ] && ok || bad "train on a full disk wrote a run.json"
 ls "$F/run" | grep -q '\.tmp\.' && bad "train left temporary files: $(ls "$F/run")" || ok
+# measure's trace on a full disk: was an abort leaving t.trace.tmp.PID behind
+one_line "measure --trace-out on a full disk (was an abort)" 1 "cannot write the trace" \
+  measure -T 30 -H 32 --trace-out "$F/t.trace"
+DMD_TRACE_OUT=$F/t.trace one_line "measure with DMD_TRACE_OUT on a full disk (was an abort)" 1 "cannot write the trace" \
+  measure -T 30 -H 32
+[ -z "$(ls -A "$F" | grep -v '^run$')" ] && ok || bad "measure left files on the full disk: $(ls -A "$F")"
 finish
