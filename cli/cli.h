@@ -69,6 +69,13 @@ void cli_out_abort(cli_out *o);
  * Returns 0 or -1 after printing why. */
 int cli_write_json(const char *path, json_t *j);
 
+/* Result schema (docs/schema.md): every JSON result starts with
+ * "schema": "dmdprof.<kind>/<CLI_SCHEMA_VERSION>".  Returns a new object
+ * holding that key first, then the keys of body (stolen; NULL = none), or
+ * exits 1 on out-of-memory. */
+#define CLI_SCHEMA_VERSION 1
+json_t *cli_with_schema(const char *kind, json_t *body);
+
 /* Monotonic seconds. */
 double cli_now(void);
 double cli_cpu_seconds(void); /* user + system CPU time of this process (getrusage), -1 if unavailable */

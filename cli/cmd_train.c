@@ -159,7 +159,7 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
 
     /* run.json */
     const task_info *ti = task_get(m->cfg.task);
-    json_t *j = json_object();
+    json_t *j = cli_with_schema("run", NULL);
     json_object_set_new(j, "task", json_string(ti->name));
     json_object_set_new(j, "init", json_string(rnn_init_names[m->cfg.init]));
     json_object_set_new(j, "activation", json_string(rnn_activation_names[m->cfg.activation]));
@@ -551,6 +551,7 @@ int cmd_train(int argc, char **argv)
             if (rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
         free(pp);
         json_t *pj = dmdp_json(pr); /* the same figures as JSON, next to run.json */
+        if (pj) pj = cli_with_schema("probes", pj);
         pp = cli_path(out, "probes.json");
         if (pj && cli_write_json(pp, pj) != 0 && rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
         json_decref(pj);
@@ -768,10 +769,13 @@ int cmd_headline(int argc, char **argv)
                a->final_metric, b->final_metric, gap, sa, sb);
         for (int s = 0; s < 2; s++) {
             hl_run *r = s ? b : a;
-            if (o.f)
-                fprintf(o.f, "%s,%d,%s,%s,%.17g,%.17g,%d,%s,%.3f,%.3f,%.3f,%.3f,%s\n", ti->name, r->cfg.T,
-                        rnn_init_names[r->cfg.init], ti->metric, chance, r->final_metric, r->solved_epoch,
+            if (o.f) { /* never solved: solved_epoch empty (missing is empty, never 0) */
+                char se[16] = "";
+                if (r->solved_epoch) snprintf(se, sizeof se, "%d", r->solved_epoch);
+                fprintf(o.f, "%s,%d,%s,%s,%.17g,%.17g,%s,%s,%.3f,%.3f,%.3f,%.3f,%s\n", ti->name, r->cfg.T,
+                        rnn_init_names[r->cfg.init], ti->metric, chance, r->final_metric, se,
                         r->ok ? r->status : "failed", r->wall, r->gflops, r->cpu, r->gflops_cpu, r->isa);
+            }
             json_t *e = json_object();
             json_object_set_new(e, "task", json_string(ti->name));
             json_object_set_new(e, "T", json_integer(r->cfg.T));
@@ -795,7 +799,7 @@ int cmd_headline(int argc, char **argv)
            "addition mse < 0.05, temporal_order and 3bit_memorization accuracy > 0.90", total, jobs);
     if (o.f && cli_out_commit(&o) != 0) rc = CLI_EXIT_WORK;
     free(csvp);
-    json_t *j = json_object();
+    json_t *j = cli_with_schema("headline", NULL);
     json_object_set_new(j, "seed", json_integer((json_int_t)base.seed));
     json_object_set_new(j, "jobs", json_integer(jobs));
     json_object_set_new(j, "wall_seconds", json_real(total));

@@ -266,7 +266,7 @@ static json_t *measure_json(const measure_request *rq, const measure_taken *mt, 
     const rnn_measurement *res = &mt->res;
     dmd_counts tot;
     dmd_engine_total(e, &tot);
-    json_t *j = json_object();
+    json_t *j = cli_with_schema("measure", NULL);
     json_t *jc = json_object();
     json_object_set_new(jc, "task", json_string(task_get(cfg->task)->name));
     json_object_set_new(jc, "cell", json_string(m->cell->name));
@@ -473,7 +473,7 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     json_int_t per_step = (json_int_t)mt.res.step_cost[1];
     json_int_t per_reads = (json_int_t)mt.res.step_reads[1];
     json_int_t per_bytes = (json_int_t)mt.res.step_bytes_read[1];
-    json_t *out = json_object();
+    json_t *out = cli_with_schema("to_solution", NULL);
     json_object_set_new(out, "run_dir", json_string(run_dir));
     json_object_set_new(out, "task", json_string(task));
     json_object_set_new(out, "T", json_integer(rq.cfg.T));
