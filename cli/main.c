@@ -55,7 +55,7 @@ static int run_script(const char *name, char **argv)
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: dmdprof SUBCOMMAND [options]   (dmdprof SUBCOMMAND --help for its options)\n"
+            "usage: dmdprof SUBCOMMAND [options]   (dmdprof SUBCOMMAND --help or dmdprof help SUBCOMMAND for its options)\n"
             "\n"
             "Measures how much data a vanilla tanh RNN's BPTT training moves: trains the\n"
             "Hochreiter & Schmidhuber long-term-dependency tasks, prices every array access\n"
@@ -75,7 +75,18 @@ int main(int argc, char **argv)
         usage(stderr);
         return CLI_EXIT_USAGE;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    static char *help_argv[4]; /* NULL-terminated like argv */
+    if (!strcmp(argv[1], "help") && argc == 3) { /* dmdprof help SUB = dmdprof SUB --help */
+        help_argv[0] = argv[0];
+        help_argv[1] = argv[2];
+        help_argv[2] = "--help";
+        argc = 3;
+        argv = help_argv;
+    } else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        if (argc > 2) {
+            fprintf(stderr, "dmdprof: help takes one subcommand name (dmdprof help SUB)\n");
+            return CLI_EXIT_USAGE;
+        }
         usage(stdout);
         return CLI_EXIT_OK;
     }

@@ -142,5 +142,13 @@ rc=$?
 [ $rc = 2 ] && [ "$(wc -l < bad.err)" = 1 ] && pass "bad input (output dir not writable): exit 2: $(cat bad.err)" \
   || fail "unwritable output dir: rc $rc"
 
+# dmdprof help SUB prints SUB's --help text (exit 0); an unknown SUB exits 2
+cmp -s <("$bin" help measure) <("$bin" measure --help) && "$bin" help measure | grep -q '^usage: dmdprof measure' \
+  && pass "dmdprof help measure == dmdprof measure --help" || fail "dmdprof help measure"
+"$bin" help nosuch > /dev/null 2> bad.err
+rc=$?
+[ $rc = 2 ] && [ "$(wc -l < bad.err)" = 1 ] && pass "dmdprof help of an unknown subcommand: exit 2" \
+  || fail "dmdprof help nosuch: rc $rc"
+
 echo "$fails failure(s)"
 [ $fails = 0 ]
