@@ -1,7 +1,7 @@
 # solve_rate.gp -- fraction of seeds that solved the task against T, per init.
 # Data: solve_rate.dat (per (panel, init): T rate solved runs); variables: solve_rate_meta.gp.
 load "solve_rate_meta.gp"
-NAME = "solve_rate"; W = 480 * NP + 80; HT = 440
+NAME = "solve_rate"; W = NP > 1 ? 480 * NP + 80 : 760; HT = 480
 load "style.gp"
 set multiplot layout 1, NP title "Solve rate over seeds against T (labels: solved/runs)"
 set logscale x
@@ -9,7 +9,7 @@ set xlabel "T (sequence length, timesteps)"
 set ylabel "fraction of seeds solved"
 set yrange [-0.05:1.15]
 set ytics 0, 0.25, 1
-set key top right
+set key outside below center horizontal
 set offsets graph 0.05, graph 0.08, 0, 0
 do for [p = 1:NP] {
     B = value(sprintf("BLK_%d", p)); I = value(sprintf("INI_%d", p))

@@ -34,6 +34,28 @@ done
 # the figure without data names what would produce it
 grep -q 'Not drawn: a regress history store' "$tmp/r/index.html" && [ ! -e "$tmp/r/regress.png" ] && ok ||
   bad "the regress figure is not reported as missing with a hint"
+# a regress store (the SQLite layout of docs/regress.md, written here by hand): the history figure
+python3 - "$tmp/store.sqlite" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executescript("""create table meta(key text primary key, value text);
+insert into meta values('schema', 'dmdprof.regress-store/1');
+create table runs(id integer primary key, recorded_at text, commit_sha text);
+create table metrics(run_id integer, benchmark text, metric text, phase text, region text, kind text, unit text,
+                     value real, better text);""")
+for i, (t, wall) in enumerate([("2026-12-01T20:00:00Z", 1.0), ("2026-12-01T21:00:00Z", 1.21)], start=1):
+    c.execute("insert into runs values (?, ?, ?)", (i, t, f"{i}" * 12))
+    c.execute("insert into metrics values (?, 'measure-x', 'cost', 'all', 'all', 'exact', 'bytedmd', 1234, 'lower')", (i,))
+    c.execute("insert into metrics values (?, 'measure-x', 'cost', 'forward', 'W_hh', 'exact', 'bytedmd', 99, 'lower')", (i,))
+    c.execute("insert into metrics values (?, 'train-x', 'wall_s', 'all', 'all', 'noisy', 's', ?, 'lower')", (i, wall))
+c.commit()
+PY
+"$report" "$tmp/store.sqlite" --out "$tmp/rs" 2>"$tmp/rs.log" && head -c 4 "$tmp/rs/regress.png" | grep -q PNG &&
+  [ "$(grep -c '^dmdprof.report_regress/1,' "$tmp/rs/regress.csv")" = 4 ] &&
+  grep -q ',train-x wall_s,noisy,s,1.21$' "$tmp/rs/regress.csv" && ok || bad "regress store not drawn: $(cat "$tmp/rs.log")"
+printf 'not a database' >"$tmp/broken.sqlite"
+"$report" "$tmp/broken.sqlite" --out "$tmp/rs2" 2>"$tmp/rs2.log"
+[ $? = 2 ] && grep -q "broken.sqlite: not a readable regress store" "$tmp/rs2.log" && ok || bad "a broken store: $(cat "$tmp/rs2.log")"
 # a figure redrawn by hand from its script and data
 (cd "$tmp/r" && rm -f cost_T.png && gnuplot cost_T.gp 2>/dev/null && [ -s cost_T.png ]) && ok || bad "cost_T.gp does not redraw by hand"
 # the page is static: no script, no network address
