@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A sweep killed with SIGKILL (its whole session: parallel, the job
 # runners, train and measure, as a crashed machine would) at several moments,
-# then re-run to the end: every job done exactly once (one row each, no
+# then re-run to the end (a killed training resumes from its periodic checkpoint):
+# every job done exactly once (one row each, no
 # pending, no unreadable row), the runs identical to an uninterrupted sweep,
 # and one more re-run does nothing.  usage: sweep_kill.sh SWEEP DMDPROF
 set -u
@@ -57,10 +58,11 @@ for r in kr:
     for f in ("history.csv", "run.json"):
         a = open(os.path.join(ref, "runs", r["name"], f)).read()
         b = open(os.path.join(k, "runs", r["name"], f)).read()
-        if f == "run.json":   # wall clock and speed differ; everything else must not
-            drop = lambda s: [l for l in s.splitlines() if "seconds" not in l and "gflops" not in l]
+        if f == "run.json":   # wall clock, speed and the resume record differ; everything else must not
+            skip = ("seconds", "gflop", "resumed_from", "steps_this_invocation")   # gflop: this invocation's work
+            drop = lambda s: [l for l in s.splitlines() if not any(k in l for k in skip)]
             a, b = drop(a), drop(b)
-        assert a == b, (r["name"], f)
+        assert a == b, (r["name"], f, [x for x in zip(a, b) if x[0] != x[1]][:4] if f == "run.json" else "")
 PY
 stat -c '%n %Y' "$tmp"/k/runs/*/job.json | sort >"$tmp/before"
 sleep 1
