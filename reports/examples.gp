@@ -5,10 +5,11 @@ NAME = "examples"; W = 1100; HT = 200 * NP + 80
 load "style.gp"
 set multiplot layout NP, 1 title "One example input per task (rows: input channels; colour: value)"
 set palette defined (0 "#ffffff", 0.5 "#9ecae1", 1 "#08306b")
-set cbrange [0:1]
+set cbrange [*:*]   # one-hot inputs span 0..1; multiplication's start/end markers are -1
+set lmargin 12
 set cblabel "input value"
 set xlabel "timestep t"
-set ylabel "input channel" offset 1
+set ylabel "input channel"
 unset grid
 do for [p = 1:NP] {
     set title value(sprintf("TITLE_%d", p)) noenhanced
