@@ -5,6 +5,7 @@ renamed, so it is never half-written.  Exit 1 when a job is still pending."""
 import os
 import sys
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dmdresults as R  # noqa: E402
 
