@@ -49,7 +49,7 @@ grep -q "update the baseline in the same commit, from the top of the tree: scrip
 python3 - "$tmp/v1.json" "$tmp/bmf.json" "$tmp/base.json" <<'PY' && ok || bad "verdict file / BMF content"
 import json, sys
 v = json.load(open(sys.argv[1]))
-assert v["schema"] == "dmdprof.regress-verdict/1" and v["exit_code"] == 1 and v["status"] == "regression", v["status"]
+assert v["schema"] == "dmdprof.regress/1" and v["exit_code"] == 1 and v["status"] == "regression", v["status"]
 fails = [(m["benchmark"], m["phase"], m["region"], m["delta"]) for m in v["metrics"] if m["verdict"] == "fail"]
 b = "measure-addition-T16-H8-B1-S1-live"
 assert sorted(fails) == sorted([(b, "all", "all", 1), (b, "backward", "all", 1), (b, "backward", "W_hh", 1)]), fails
