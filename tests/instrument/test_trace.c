@@ -191,20 +191,34 @@ static void limits(void)
     }
     s = grow_cat(s, &len, &cap, "read v0\n");
     bad(s, ":32767:", "at most 32767 distinct regions");
-    /* 32,766 regions fit, and finding them is not quadratic (it took 4.7 s) */
-    len = 0;
-    s = grow_cat(s, &len, &cap, "store v0 1 r0\nread v0\n");
-    for (int i = 1; i < 32766; i++) {
-        snprintf(line, sizeof line, "store v%d 1 r%d\n", i, i);
-        s = grow_cat(s, &len, &cap, line);
+    /* 32,766 regions fit, and finding them is not quadratic (it took 4.7 s).
+     * No wall-clock limit (the machines are shared and noisy): the time for
+     * 32,766 regions is compared with the time for 4,096 in the same run,
+     * best of 3 each.  Linear or n log n lookup gives a ratio near 8-10, the
+     * old quadratic lookup 64. */
+    double best[2] = {1e30, 1e30};
+    const int nreg[2] = {4096, 32766};
+    for (int k = 0; k < 2; k++) {
+        len = 0;
+        s = grow_cat(s, &len, &cap, "store v0 1 r0\nread v0\n");
+        for (int i = 1; i < nreg[k]; i++) {
+            snprintf(line, sizeof line, "store v%d 1 r%d\n", i, i);
+            s = grow_cat(s, &len, &cap, line);
+        }
+        for (int rep = 0; rep < 3; rep++) {
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            good(s, 1); /* one read, of the only value on the stack */
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+            if (secs < best[k])
+                best[k] = secs;
+        }
     }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    good(s, 1); /* one read, of the only value on the stack */
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    printf("32,766 regions priced twice in %.3f s (limit 2 s)%s\n", secs, secs < 2 ? "" : "   <-- FAIL");
-    if (secs >= 2) failures++;
+    double ratio = best[1] / (best[0] > 1e-9 ? best[0] : 1e-9);
+    printf("regions 4,096 -> 32,766 (8x): time x %.1f (limit 30: quadratic lookup gives 64)%s\n", ratio,
+           ratio < 30 ? "" : "   <-- FAIL");
+    if (ratio >= 30) failures++;
     free(s);
     /* region names longer than 255 bytes stay distinct (they were cut and merged) */
     char a[302], b[302], text[700];
