@@ -533,9 +533,11 @@ int cmd_train(int argc, char **argv)
              m->cfg.T);
     /* probes: timers per phase always, PAPI when asked for, Callgrind toggles
      * when running under Valgrind (dmdprof callgrind -- train ...); the
-     * loop's counters as SDEs first, so that they are counted per phase */
-    train_register_sdes(m);
-    dmdp *pr = dmdp_start(papi_events ? papi_events : getenv("PAPI_EVENTS") ? NULL : "none", quiet);
+     * loop's counters as SDEs first, so that they are counted per phase
+     * (only when PAPI is asked for: libsde is not touched otherwise) */
+    const char *pev = papi_events ? papi_events : getenv("PAPI_EVENTS") ? NULL : "none";
+    if (!pev || strcmp(pev, "none")) train_register_sdes(m);
+    dmdp *pr = dmdp_start(pev, quiet);
     int rc = run_and_write(m, out, max_steps, quiet, label, resume, 0, ckpt_every);
     if (pr && rc == CLI_EXIT_WORK && m->status != RNN_DIVERGED) { /* an output failed (said once): no more writes */
         dmdp_stop(pr);
