@@ -216,9 +216,15 @@ static void limits(void)
         }
     }
     double ratio = best[1] / (best[0] > 1e-9 ? best[0] : 1e-9);
+#ifdef __SANITIZE_ADDRESS__
+    /* ASan's allocator and shadow checks grow with the heap: the ratio means
+     * nothing there (measured 107x for code that gives 13x plain) */
+    printf("regions 4,096 -> 32,766 (8x): time x %.1f -- not judged under AddressSanitizer\n", ratio);
+#else
     printf("regions 4,096 -> 32,766 (8x): time x %.1f (limit 30: quadratic lookup gives 64)%s\n", ratio,
            ratio < 30 ? "" : "   <-- FAIL");
     if (ratio >= 30) failures++;
+#endif
     free(s);
     /* region names longer than 255 bytes stay distinct (they were cut and merged) */
     char a[302], b[302], text[700];
