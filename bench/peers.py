@@ -4,7 +4,7 @@ bench/peers: the seed's NumPy algorithm or PyTorch, float64, one thread.
 
   peers.py numpy|torch TASK INIT T [--epochs N] [--seed S] [--batches-per-epoch N]
 
-The seed (/work/wt/shared/seeds/004_*): vanilla tanh RNN, H 64, batch 50,
+The seed (the seed document 004_*, shared/seeds/): vanilla tanh RNN, H 64, batch 50,
 30 batches per epoch, 80 epochs, SGD with heavy-ball momentum 0.9, lr 0.01,
 global gradient-norm clipping at 1.0, a fresh batch every step, one output
 at the last step (0.5 * MSE for addition, softmax cross-entropy otherwise).

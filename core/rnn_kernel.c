@@ -175,12 +175,15 @@
 enum { RT = RNN_TILE_ROWS, VT = RNN_TILE_COLS };
 
 /* Plain-build tiles, per instruction set.  A tile is TR broadcast rows by TC
- * vector columns; rows go in blocks of TR while at least TR remain, then
- * single rows; columns in blocks of TC while at least TC remain, then at most
- * one block each of 8, 4, 2, 1 (TC <= 16).  The shape is chosen so that the
- * TR*TC accumulators, the TR broadcast values and one vector operand fit the
- * register file:
- *   AVX-512 (32 zmm, 8 doubles):   4 x 16  =  8 zmm accumulators
+ * vector columns; rows go in blocks of TR while at least TR remain, then (if
+ * TR2 != TR) blocks of TR2, then single rows; columns in blocks of TC while
+ * at least TC remain, then at most one block each of 8, 4, 2, 1 (TC <= 16).
+ * The shape is chosen so that the TR*TC accumulators, the TR broadcast
+ * values and one vector operand fit the register file, with more
+ * independent accumulators than FMA latency x FMA pipes:
+ *   AVX-512 (32 zmm, 8 doubles):   8 x 16  = 16 zmm accumulators, then 4-row
+ *     blocks (the C tile, 8 zmm) for the edges (B = 50 rows: 6 x 8 + 2; I
+ *     rows of dW_ih); 4 x 16 everywhere ran at 52 GFLOP/s, 8 x 16 at 70
  *   AVX2+FMA (16 ymm, 4 doubles):  3 x 16  = 12 ymm accumulators + 3 broadcasts + 1
  *     (4 x 16 needs 16 ymm for the accumulators alone: the compiler spilled
  *     them to the stack and the clone ran at 25% of peak)
@@ -193,27 +196,45 @@ enum { RT = RNN_TILE_ROWS, VT = RNN_TILE_COLS };
  * build does not observe.  (A new kernel reusing these tiles keeps that
  * rule: tile shape free, each accumulator's chain over k fixed.) */
 #if defined(DMD_INSTRUMENT)
-enum { TR = RT, TC = VT };
+enum { TR = RT, TC = VT, TR2 = RT };
 #elif defined(__AVX512F__)
-enum { TR = 4, TC = 16 };
+enum { TR = 8, TC = 16, TR2 = 4 };
 #elif defined(RNN_TR) && defined(RNN_TC) /* experiments: -DRNN_TR=.. -DRNN_TC=.. */
-enum { TR = RNN_TR, TC = RNN_TC };
+enum { TR = RNN_TR, TC = RNN_TC, TR2 = TR };
 #elif defined(__AVX2__)
-enum { TR = 3, TC = 16 };
+enum { TR = 3, TC = 16, TR2 = TR };
 #else
-enum { TR = 4, TC = 16 };
+enum { TR = 4, TC = 16, TR2 = TR };
 #endif
 
 typedef dmd_real tile_t[TR][TC];
 
-/* AVX2 clone, full tiles: the same FMA chains spelled with intrinsics
- * (_mm256_fmadd_* is fma(), one rounding; FMA(u, a, c) == FMA(a, u, c)
- * exactly, so ufirst does not matter for the bits).  GCC's SLP vectoriser
- * did not keep the C tile's 12 ymm accumulators in registers (it spilled
- * them on every k); explicit vector variables are kept.  Plain build only:
- * it prices nothing. */
-#if !defined(DMD_INSTRUMENT) && defined(__AVX2__) && defined(__FMA__) && !defined(__AVX512F__) &&               \
-    !defined(RNN_NO_VEC_TILE)
+/* AVX-512 and AVX2 clones, full TR x TC tiles: the same FMA chains spelled
+ * with intrinsics (_mm512/_mm256_fmadd_* is fma(), one rounding;
+ * FMA(u, a, c) == FMA(a, u, c) exactly, so ufirst does not matter for the
+ * bits).  GCC's SLP vectoriser did not keep the C tile's 12 ymm (AVX2) or
+ * 16 zmm (AVX-512, 8 x 16) accumulators in registers (it spilled them on
+ * every k); explicit vector variables are kept.  Plain build only: it prices
+ * nothing. */
+#if !defined(DMD_INSTRUMENT) && defined(__AVX512F__) && !defined(RNN_NO_VEC_TILE)
+#include <immintrin.h>
+#define RNN_VEC_TILE 1
+#ifdef DMD_FLOAT32
+typedef __m512 rnn_vec;
+#define RNN_VW 16
+#define RNN_VBCAST(p) _mm512_set1_ps(*(p))
+#define RNN_VLOAD _mm512_loadu_ps
+#define RNN_VSTORE _mm512_storeu_ps
+#define RNN_VFMA _mm512_fmadd_ps
+#else
+typedef __m512d rnn_vec;
+#define RNN_VW 8
+#define RNN_VBCAST(p) _mm512_set1_pd(*(p))
+#define RNN_VLOAD _mm512_loadu_pd
+#define RNN_VSTORE _mm512_storeu_pd
+#define RNN_VFMA _mm512_fmadd_pd
+#endif
+#elif !defined(DMD_INSTRUMENT) && defined(__AVX2__) && defined(__FMA__) && !defined(RNN_NO_VEC_TILE)
 #include <immintrin.h>
 #define RNN_VEC_TILE 1
 #ifdef DMD_FLOAT32
@@ -231,6 +252,8 @@ typedef __m256d rnn_vec;
 #define RNN_VSTORE _mm256_storeu_pd
 #define RNN_VFMA _mm256_fmadd_pd
 #endif
+#endif
+#ifdef RNN_VEC_TILE
 RNN_INLINE void rnn_vec_tile_fma(tile_t acc, const dmd_num *A, ptrdiff_t ars, ptrdiff_t aks, const dmd_num *U,
                                  ptrdiff_t uks, int nk)
 {
@@ -368,7 +391,8 @@ RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t g
 
 /* Loop over the tiles of a rows x cols product.  Every tile has constant
  * sizes, so the compiler keeps its accumulators in registers: rows in blocks
- * of TR while at least TR remain, then single rows; within a row block,
+ * of TR while at least TR remain, then blocks of TR2 (if TR2 != TR), then
+ * single rows; within a row block,
  * columns in blocks of TC while at least TC remain, then at most one block
  * each of 8, 4, 2 and 1 columns (the binary digits of the remainder,
  * largest first).  BODY uses rn, vn, r0, c0.  (Instrumented: TR = RT,
@@ -416,6 +440,9 @@ RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t g
         if ((rows)-r0 >= TR) {                                                                                     \
             RNN__COLS(TR, cols, BODY);                                                                             \
             r0 += TR;                                                                                              \
+        } else if (TR2 != TR && (rows)-r0 >= TR2) {                                                                \
+            RNN__COLS(TR2, cols, BODY);                                                                            \
+            r0 += TR2;                                                                                             \
         } else {                                                                                                   \
             RNN__COLS(1, cols, BODY);                                                                              \
             r0 += 1;                                                                                               \
