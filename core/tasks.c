@@ -1,5 +1,5 @@
 /*
- * tasks.c -- generators, chance baselines and solve thresholds of the eight
+ * tasks.c -- generators, chance baselines and solve thresholds of the nine
  * long-term-dependency tasks.  The exact definitions (channels, what each
  * timestep holds, ranges of the cued positions) are in docs/tasks.md; the
  * comments on each generator below are the short form.
@@ -54,6 +54,7 @@ static const task_info task__table[TASK_COUNT] = {
     [TASK_NOISELESS_MEMORIZATION_20] = {"noiseless_memorization_20bit", TASK_NM_A20 + 2,
                                         TASK_NM_A20 + 1, 0, 2 * TASK_NM_N20 + 1, "accuracy", 1,
                                         0.95, 1},
+    [TASK_TEMPORAL_ORDER_DENSE] = {"temporal_order_dense", 6, 4, 0, 10, "accuracy", 1, 0.90, 1},
 };
 
 static int task__id_ok(task_id t)
@@ -93,7 +94,7 @@ int task_parse(const char *name)
 const char *task_names(void)
 {
     return "addition,multiplication,xor,temporal_order,3bit_memorization,"
-           "noiseless_memorization,random_permutation,noiseless_memorization_20bit";
+           "noiseless_memorization,random_permutation,noiseless_memorization_20bit,temporal_order_dense";
 }
 
 int task_out_steps(task_id t, int T)
@@ -204,19 +205,28 @@ static void task__multiplication(int T, double *xs /* (T, 2) */, rng_t *r, doubl
 /* temporal_order.  I = 6, one-hot symbols A..F = channels 0..5.  Every step a
  * distractor C..F; at p1 (first window, 10-20% of T) symbol s1 in {A, B}, at
  * p2 (second window, 50-60% of T) symbol s2 in {A, B}.  Label 2*s1 + s2:
- * AA 0, AB 1, BA 2, BB 3.  Draws per sample: 4 + T. */
-static void task__temporal_order(int T, double *xs /* (T, 6) */, rng_t *r, int *label)
+ * AA 0, AB 1, BA 2, BB 3.  Draws per sample: 4 + T.
+ * temporal_order_dense (dense = 1): the same draws and symbols, each symbol
+ * k written as its dense code (channels k, k+1, k+3 mod 6 set), so no channel
+ * belongs to the cued symbols alone (docs/tasks.md). */
+static void task__temporal_order(int T, int dense, double *xs /* (T, 6) */, rng_t *r, int *label)
 {
+    static const int off[3] = TASK_TO_DENSE_OFFSETS;
     int p1 = task__pick_in(r, task__ceil_frac(T, 1), task__ceil_frac(T, 2) - 1);
     int p2 = task__pick_in(r, task__ceil_frac(T, 5), task__ceil_frac(T, 6) - 1);
     int s1 = task__pick(r, 2), s2 = task__pick(r, 2);
-    for (int s = 0; s < T; s++)
-        xs[6 * s + 2 + task__pick(r, 4)] = 1.0;
-    /* replace the distractor at the cued positions */
-    memset(xs + 6 * p1, 0, 6 * sizeof *xs);
-    memset(xs + 6 * p2, 0, 6 * sizeof *xs);
-    xs[6 * p1 + s1] = 1.0;
-    xs[6 * p2 + s2] = 1.0;
+    for (int s = 0; s < T; s++) {
+        int k = s == p1 ? s1 : s == p2 ? s2 : 2 + task__pick(r, 4);
+        /* the cued positions draw a distractor too (then discarded): the
+         * draw count stays 4 + T, as in encoding 1 of temporal_order */
+        if (s == p1 || s == p2)
+            (void)task__pick(r, 4);
+        if (dense)
+            for (int j = 0; j < 3; j++)
+                xs[6 * s + (k + off[j]) % 6] = 1.0;
+        else
+            xs[6 * s + k] = 1.0;
+    }
     *label = 2 * s1 + s2;
 }
 
@@ -309,7 +319,8 @@ void task_batch(task_id t, int T, int B, rng_t *rng, double *x, double *y, int *
             task__multiplication(T, xs, rng, yb);
             break;
         case TASK_TEMPORAL_ORDER:
-            task__temporal_order(T, xs, rng, lab);
+        case TASK_TEMPORAL_ORDER_DENSE:
+            task__temporal_order(T, t == TASK_TEMPORAL_ORDER_DENSE, xs, rng, lab);
             break;
         case TASK_3BIT_MEMORIZATION:
             task__3bit(T, xs, rng, lab);
@@ -342,6 +353,7 @@ double task_chance(task_id t, int T)
     case TASK_XOR:
         return 0.5;
     case TASK_TEMPORAL_ORDER:
+    case TASK_TEMPORAL_ORDER_DENSE:
         return 0.25;
     case TASK_3BIT_MEMORIZATION:
         return 0.125;

@@ -20,8 +20,15 @@ typedef enum {
     TASK_NOISELESS_MEMORIZATION,
     TASK_RANDOM_PERMUTATION,
     TASK_NOISELESS_MEMORIZATION_20, /* appended: the ids above are stored in checkpoints */
+    TASK_TEMPORAL_ORDER_DENSE,      /* temporal_order with dense (not one-hot) symbol codes */
     TASK_COUNT
 } task_id;
+
+/* temporal_order_dense's code of symbol k (A..F = 0..5) sets the channels
+ * (k + o) mod 6 to 1 for the three offsets o below; the six codes are linearly
+ * independent (the circulant's eigenvalues 1 + w^j + w^3j, w = e^(2 pi i/6), are
+ * all nonzero), so the dense input carries the same information. */
+#define TASK_TO_DENSE_OFFSETS {0, 1, 3}
 
 typedef struct {
     const char *name;       /* CLI name, e.g. "3bit_memorization" */

@@ -28,6 +28,21 @@ static int onehot(const double *row, int n)
     return hot;
 }
 
+/* Decode a temporal_order_dense row: the symbol k whose code (channels
+ * k, k+1, k+3 mod 6, written out here from docs/tasks.md) the row is, or -1. */
+static int dense_symbol(const double *row)
+{
+    static const char *codes[6] = {"110100", "011010", "001101", "100110", "010011", "101001"};
+    for (int k = 0; k < 6; k++) {
+        int ok = 1;
+        for (int c = 0; c < 6; c++)
+            ok &= row[c] == (codes[k][c] == '1' ? 1.0 : 0.0);
+        if (ok)
+            return k;
+    }
+    return -1;
+}
+
 /* multiplication's shortest length for an input of T steps, from its
  * definition: the largest T0 with T0 + floor(T0/10) <= T */
 static int mult_T0(int T)
@@ -140,12 +155,13 @@ static int check_sample(batch_view *v, int b)
             BAD("multiplication target %.17g != %.17g * %.17g", v->y[b], a, c);
         break;
     }
-    case TASK_TEMPORAL_ORDER: {
-        int cue[3], sym[3], nc = 0;
+    case TASK_TEMPORAL_ORDER:
+    case TASK_TEMPORAL_ORDER_DENSE: {
+        int cue[3], sym[3], nc = 0, dense = v->t == TASK_TEMPORAL_ORDER_DENSE;
         for (int s = 0; s < T; s++) {
-            int h = onehot(xs + 6 * s, 6);
+            int h = dense ? dense_symbol(xs + 6 * s) : onehot(xs + 6 * s, 6);
             if (h < 0)
-                BAD("temporal_order T=%d b=%d t=%d: row not one-hot", T, b, s);
+                BAD("temporal_order T=%d b=%d t=%d: row not a symbol code", T, b, s);
             else if (h < 2) {
                 if (nc < 3)
                     cue[nc] = s, sym[nc] = h;
@@ -233,6 +249,7 @@ static long draws_per_sample(task_id t, int T)
     case TASK_MULTIPLICATION:
         return T + 3;
     case TASK_TEMPORAL_ORDER:
+    case TASK_TEMPORAL_ORDER_DENSE:
         return T + 4;
     case TASK_3BIT_MEMORIZATION:
         return T - 1;
@@ -313,9 +330,10 @@ static void check_task_at(task_id t, int T, int B)
 
     /* coverage: when B is large against the window, every admissible cued
      * position occurs (first/second half; the temporal-order windows) */
-    if (T <= 200 && (t == TASK_ADDITION || t == TASK_XOR || t == TASK_TEMPORAL_ORDER)) {
+    int to = t == TASK_TEMPORAL_ORDER || t == TASK_TEMPORAL_ORDER_DENSE;
+    if (T <= 200 && (t == TASK_ADDITION || t == TASK_XOR || to)) {
         int lo0, hi0, lo1, hi1;
-        if (t == TASK_TEMPORAL_ORDER)
+        if (to)
             lo0 = (T + 9) / 10, hi0 = (2 * T + 9) / 10, lo1 = (5 * T + 9) / 10, hi1 = (6 * T + 9) / 10;
         else
             lo0 = 0, hi0 = T / 2, lo1 = T / 2, hi1 = T;
@@ -536,6 +554,7 @@ static void check_chance(void)
     } cls[] = {
         {TASK_XOR, 30, -1, 2},
         {TASK_TEMPORAL_ORDER, 60, 0.25, 4},
+        {TASK_TEMPORAL_ORDER_DENSE, 60, 0.25, 4},
         {TASK_3BIT_MEMORIZATION, 60, 0.125, 8},
         {TASK_NOISELESS_MEMORIZATION, 30, -1, 2},
         {TASK_RANDOM_PERMUTATION, 30, -1, 2},
@@ -600,6 +619,35 @@ static int aborts_on(task_id t, int T, int B)
     if (waitpid(pid, &st, 0) < 0)
         return -1;
     return WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT;
+}
+
+/* temporal_order_dense is temporal_order re-coded: from one stream state
+ * both present the same symbol at every step and the same labels, and leave
+ * the stream at the same place. */
+static void check_dense_pairs(void)
+{
+    const int T = 60, B = 500;
+    rng_t r1, r2;
+    rng_seed(&r1, 4242);
+    r2 = r1;
+    batch_buf a = gen(TASK_TEMPORAL_ORDER, T, B, &r1, 0);
+    batch_buf d = gen(TASK_TEMPORAL_ORDER_DENSE, T, B, &r2, 0);
+    long diff = 0, exclusive = 0;
+    for (long i = 0; i < (long)B * T; i++) {
+        int k = onehot(a.x + 6 * i, 6);
+        diff += k < 0 || k != dense_symbol(d.x + 6 * i);
+        /* channels 0 and 1 (A's and B's one-hot channels) fire at distractor steps too */
+        exclusive += k >= 2 && (d.x[6 * i] != 0 || d.x[6 * i + 1] != 0);
+    }
+    for (int b = 0; b < B; b++)
+        diff += a.lab[b] != d.lab[b];
+    CHECK(diff == 0, "temporal_order_dense: %ld steps or labels differ from temporal_order", diff);
+    CHECK(memcmp(&r1, &r2, sizeof r1) == 0, "temporal_order_dense: stream position differs");
+    CHECK(exclusive > (long)B * T / 2, "temporal_order_dense: channels 0/1 on at only %ld distractor steps",
+          exclusive);
+    batch_free(&a);
+    batch_free(&d);
+    printf("%-4s %-58s\n", check_failures ? "?" : "ok", "temporal_order_dense = temporal_order re-coded");
 }
 
 static void check_validity_and_names(void)
@@ -698,9 +746,12 @@ int main(void)
         check_task_at((task_id)t, 1000, big);
         check_task_at((task_id)t, 4099, 2); /* windows beyond 4096: no coverage map */
     }
-    /* temporal_order at every T from 10 to 120 (window rounding) */
-    for (int T = 10; T <= 120; T++)
+    /* temporal_order (both codes) at every T from 10 to 120 (window rounding) */
+    for (int T = 10; T <= 120; T++) {
         check_task_at(TASK_TEMPORAL_ORDER, T, 400);
+        check_task_at(TASK_TEMPORAL_ORDER_DENSE, T, 400);
+    }
+    check_dense_pairs();
     check_3bit_stats();
     check_mult_stats();
     check_chance();
