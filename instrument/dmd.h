@@ -21,6 +21,12 @@
  *         lru (memory model): LD prices the address it loads, ST moves the
  *           address to the top of the stack for free, arithmetic is free.
  *
+ * Names: every hook is spelled DMD_LD, DMD_ST, DMD_ADD, DMD_FMA, DMD_CONST, ...
+ * (the canonical names).  The short names LD, ST, ADD, FMA, CONST, ... are the
+ * same macros and are defined too unless DMD_NO_SHORT_NAMES is defined before
+ * this header (see "Short names" at the end); the text below uses them.
+ * Installed as <dmdprof/dmd.h>; the phase markers alone are <dmdprof/dmd_phase.h>.
+ *
  * Precision: dmd_num is double, or float when DMD_FLOAT32 is defined.
  *
  * Rules a kernel must follow so that both builds compute bit-identical
@@ -48,6 +54,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dmd_phase.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -70,32 +78,8 @@ typedef double dmd_num;
 #define DMD_EXP_FN DMD__FN(exp)
 #endif
 
-/* ------------------------------------------------------------------------
- * Phases (both builds).  Strictly nested begin/end pairs with the same name;
- * names are short leaves ("forward", "backward", "update").  Listeners (the
- * pricing engine, PAPI, Callgrind toggles, timers) subscribe at run time.
- * Defined in dmd_phase.c, which is tiny and has no dependencies.
- * ------------------------------------------------------------------------ */
-typedef void (*dmd_phase_listener)(void *ctx, const char *name, int begin);
-
-/* Enter / leave a phase.  A mismatched end (name differs from the innermost
- * open phase) or nesting deeper than DMD_PHASE_MAX_DEPTH aborts with both
- * names: it is a programming error, not a run-time condition. */
-void dmd_phase_begin(const char *name);
-void dmd_phase_end(const char *name);
-/* Subscribe fn(ctx, name, begin) to every phase transition; returns a handle
- * >= 0, or -1 when DMD_PHASE_MAX_LISTENERS are already subscribed. */
-int dmd_phase_listen(dmd_phase_listener fn, void *ctx);
-void dmd_phase_unlisten(int handle);
-/* Innermost open phase name, or NULL outside every phase. */
-const char *dmd_phase_current(void);
-/* Number of open phases (0 when all pairs are closed). */
-int dmd_phase_depth(void);
-#define DMD_PHASE_MAX_DEPTH 16
-#define DMD_PHASE_MAX_LISTENERS 8
-
-#define DMD_PHASE_BEGIN(name) dmd_phase_begin(name)
-#define DMD_PHASE_END(name) dmd_phase_end(name)
+/* Phases (both builds): DMD_PHASE_BEGIN / DMD_PHASE_END and the listener API
+ * live in dmd_phase.h, included above. */
 
 /* ------------------------------------------------------------------------
  * Call sites through inline helpers (both builds; instrumented only has an
@@ -120,29 +104,29 @@ typedef dmd_num dmd_real;
 #define DMD_SITE_HERE
 #define DMD_SITE_PASS
 
-#define LD(a, i) ((a)[i])
-#define ST(a, i, x) ((void)((a)[i] = (x)))
-#define CONST(c) ((dmd_num)(c))
-#define VAL(x) (x) /* the number inside a dmd_real */
+#define DMD_LD(a, i) ((a)[i])
+#define DMD_ST(a, i, x) ((void)((a)[i] = (x)))
+#define DMD_CONST(c) ((dmd_num)(c))
+#define DMD_VAL(x) (x) /* the number inside a dmd_real */
 
-#define ADD(a, b) ((a) + (b))
-#define SUB(a, b) ((a) - (b))
-#define MUL(a, b) ((a) * (b))
-#define DIV(a, b) ((a) / (b))
-#define NEG(a) (-(a))
-#define FMA(a, b, c) DMD__FN(fma)((a), (b), (c))
-#define TANH(a) DMD_TANH_FN(a)
-#define EXP(a) DMD_EXP_FN(a)
-#define LOG(a) DMD__FN(log)(a)
-#define SQRT(a) DMD__FN(sqrt)(a)
-#define MAX(a, b) DMD__FN(fmax)((a), (b))
-#define RELU(a) DMD__FN(fmax)((a), (dmd_num)0)
+#define DMD_ADD(a, b) ((a) + (b))
+#define DMD_SUB(a, b) ((a) - (b))
+#define DMD_MUL(a, b) ((a) * (b))
+#define DMD_DIV(a, b) ((a) / (b))
+#define DMD_NEG(a) (-(a))
+#define DMD_FMA(a, b, c) DMD__FN(fma)((a), (b), (c))
+#define DMD_TANH(a) DMD_TANH_FN(a)
+#define DMD_EXP(a) DMD_EXP_FN(a)
+#define DMD_LOG(a) DMD__FN(log)(a)
+#define DMD_SQRT(a) DMD__FN(sqrt)(a)
+#define DMD_MAX(a, b) DMD__FN(fmax)((a), (b))
+#define DMD_RELU(a) DMD__FN(fmax)((a), (dmd_num)0)
 /* d/dz of an activation, given its output y: (1 - y*y) for tanh, [y > 0] for
  * relu.  Spelled through hooks so that the instrumented build prices it. */
-#define DTANH(y) ((dmd_num)1 - (y) * (y))
-#define DRELU(y) ((y) > 0 ? (dmd_num)1 : (dmd_num)0)
+#define DMD_DTANH(y) ((dmd_num)1 - (y) * (y))
+#define DMD_DRELU(y) ((y) > 0 ? (dmd_num)1 : (dmd_num)0)
 /* A comparison of two values that produces a plain C int (e.g. argmax). */
-#define GT(a, b) ((a) > (b))
+#define DMD_GT(a, b) ((a) > (b))
 
 /* Statement hooks: arguments not evaluated. */
 #define DMD_REGION(name, ptr, n) ((void)0)
@@ -277,10 +261,10 @@ static inline int dmd__gt(dmd_real a, dmd_real b, DMD__SP)
     return a.v > b.v;
 }
 
-#define LD(a, i) dmd__ld_real(&(a)[i], DMD__SITE)
-#define ST(a, i, x) dmd__st_real(&(a)[i], (x), DMD__SITE)
-#define CONST(c) dmd__mk((dmd_num)(c), DMD_CONST_ID)
-#define VAL(x) ((x).v)
+#define DMD_LD(a, i) dmd__ld_real(&(a)[i], DMD__SITE)
+#define DMD_ST(a, i, x) dmd__st_real(&(a)[i], (x), DMD__SITE)
+#define DMD_CONST(c) dmd__mk((dmd_num)(c), DMD_CONST_ID)
+#define DMD_VAL(x) ((x).v)
 
 /* Operands are evaluated left to right (GNU statement expressions), so the
  * order of the recorded events is the order written in the source, not the
@@ -293,27 +277,27 @@ static inline int dmd__gt(dmd_real a, dmd_real b, DMD__SP)
         dmd_real dmd_y_ = (b);                                                                             \
         fn(dmd_x_, dmd_y_, DMD__SITE);                                                                     \
     })
-#define ADD(a, b) DMD__B(dmd__add, a, b)
-#define SUB(a, b) DMD__B(dmd__sub, a, b)
-#define MUL(a, b) DMD__B(dmd__mul, a, b)
-#define DIV(a, b) DMD__B(dmd__div, a, b)
-#define NEG(a) dmd__neg((a), DMD__SITE)
-#define FMA(a, b, c)                                                                                       \
+#define DMD_ADD(a, b) DMD__B(dmd__add, a, b)
+#define DMD_SUB(a, b) DMD__B(dmd__sub, a, b)
+#define DMD_MUL(a, b) DMD__B(dmd__mul, a, b)
+#define DMD_DIV(a, b) DMD__B(dmd__div, a, b)
+#define DMD_NEG(a) dmd__neg((a), DMD__SITE)
+#define DMD_FMA(a, b, c)                                                                                       \
     __extension__({                                                                                        \
         dmd_real dmd_x_ = (a);                                                                             \
         dmd_real dmd_y_ = (b);                                                                             \
         dmd_real dmd_z_ = (c);                                                                             \
         dmd__fma(dmd_x_, dmd_y_, dmd_z_, DMD__SITE);                                                       \
     })
-#define TANH(a) dmd__tanh((a), DMD__SITE)
-#define EXP(a) dmd__exp((a), DMD__SITE)
-#define LOG(a) dmd__log((a), DMD__SITE)
-#define SQRT(a) dmd__sqrt((a), DMD__SITE)
-#define MAX(a, b) DMD__B(dmd__max, a, b)
-#define RELU(a) dmd__relu((a), DMD__SITE)
-#define DTANH(y) dmd__dtanh((y), DMD__SITE)
-#define DRELU(y) dmd__drelu((y), DMD__SITE)
-#define GT(a, b) DMD__B(dmd__gt, a, b)
+#define DMD_TANH(a) dmd__tanh((a), DMD__SITE)
+#define DMD_EXP(a) dmd__exp((a), DMD__SITE)
+#define DMD_LOG(a) dmd__log((a), DMD__SITE)
+#define DMD_SQRT(a) dmd__sqrt((a), DMD__SITE)
+#define DMD_MAX(a, b) DMD__B(dmd__max, a, b)
+#define DMD_RELU(a) dmd__relu((a), DMD__SITE)
+#define DMD_DTANH(y) dmd__dtanh((y), DMD__SITE)
+#define DMD_DRELU(y) dmd__drelu((y), DMD__SITE)
+#define DMD_GT(a, b) DMD__B(dmd__gt, a, b)
 
 #define DMD_REGION(name, ptr, n) dmd__region((name), (ptr), (n), sizeof(dmd_num))
 #define DMD_INPUT(ptr, n) dmd__input((ptr), (n))
@@ -321,6 +305,36 @@ static inline int dmd__gt(dmd_real a, dmd_real b, DMD__SP)
 #define DMD_DROP(ptr, n) dmd__drop((ptr), (n))
 
 #endif /* DMD_INSTRUMENT */
+
+/* ------------------------------------------------------------------------
+ * Short names (the default): LD, ST, CONST, VAL, ADD, SUB, MUL, DIV, NEG,
+ * FMA, TANH, EXP, LOG, SQRT, MAX, RELU, DTANH, DRELU, GT, each the DMD_ name
+ * above.  They collide with other headers (<sys/param.h> defines MAX and MIN):
+ * a translation unit that includes such a header, or any library code,
+ * defines DMD_NO_SHORT_NAMES before including dmd.h and writes the DMD_
+ * names (stb_ds's STBDS_NO_SHORT_NAMES pattern).
+ * ------------------------------------------------------------------------ */
+#ifndef DMD_NO_SHORT_NAMES
+#define LD(a, i) DMD_LD(a, i)
+#define ST(a, i, x) DMD_ST(a, i, x)
+#define CONST(c) DMD_CONST(c)
+#define VAL(x) DMD_VAL(x)
+#define ADD(a, b) DMD_ADD(a, b)
+#define SUB(a, b) DMD_SUB(a, b)
+#define MUL(a, b) DMD_MUL(a, b)
+#define DIV(a, b) DMD_DIV(a, b)
+#define NEG(a) DMD_NEG(a)
+#define FMA(a, b, c) DMD_FMA(a, b, c)
+#define TANH(a) DMD_TANH(a)
+#define EXP(a) DMD_EXP(a)
+#define LOG(a) DMD_LOG(a)
+#define SQRT(a) DMD_SQRT(a)
+#define MAX(a, b) DMD_MAX(a, b)
+#define RELU(a) DMD_RELU(a)
+#define DTANH(y) DMD_DTANH(y)
+#define DRELU(y) DMD_DRELU(y)
+#define GT(a, b) DMD_GT(a, b)
+#endif /* DMD_NO_SHORT_NAMES */
 
 #ifdef __cplusplus
 }

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #define DMD_INSTRUMENT /* the dmd__ hook prototypes */
+#define DMD_NO_SHORT_NAMES
 #include "dmd.h"
 
 #define UNBOUND 0xFFFFFFFFu   /* value-model slot never stored */

@@ -7,7 +7,7 @@
  * reverse order on end, so that the innermost probe measures the least of the
  * others' overhead.  Not thread-safe: one training step runs on one thread.
  */
-#include "dmd.h"
+#include "dmd_phase.h"
 
 #include <stdio.h>
 #include <stdlib.h>

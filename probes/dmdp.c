@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dmd.h"
+#include "dmd_phase.h"
 #include "dmdp_int.h"
 
 #ifdef DMDPROF_HAVE_VALGRIND

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "dmd.h"
+#include "dmd_phase.h"
 #include "check.h"
 #include "dmdp.h"
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dmd.h"
+#include "dmd_phase.h"
 #include "dmdp.h"
 
 int main(int argc, char **argv)
