@@ -4,7 +4,9 @@
 usage: experiments/analyze.py RUNS_DIR [SPEC.jobs...] [--dmdprof PATH] [--cost-cache FILE]
                               [--json FILE] [--failures]
 
-Without SPEC files, every experiments/*.jobs.
+Without SPEC files, every experiments/*.jobs.  A job file's "# compare: ARM
+..." lines name arms of other job files to show beside its own (e.g. the
+orthogonal-init arms beside the identity ones).
 
 RUNS_DIR holds one directory per job line (NAME/run.json, written by
 experiments/run).  An arm is a job name without its trailing _sN (seed).
@@ -43,11 +45,16 @@ def die(msg):
     sys.exit(2)
 
 
-def read_jobs(path):
+def read_jobs(path, compare=None):
+    """The (name, args) lines of a job file; its "# compare: ARM ..." lines
+    (arms of other files shown beside this file's) go to compare."""
     jobs = []
     with open(path) as f:
         for n, line in enumerate(f, 1):
             line = line.rstrip("\n")
+            m = re.match(r"#\s*compare:\s*(.*)", line)
+            if m and compare is not None:
+                compare.extend(m.group(1).split())
             if not line or line.startswith("#"):
                 continue
             if "\t" not in line:
@@ -223,13 +230,14 @@ def main():
     # arms across every spec: an arm's seeds may be spread over several files
     # (q2's seeds 0..4 and q4's 5..9 of one cell); it is reported under the
     # first spec that names it
-    order, arm_jobs, arm_spec = [], {}, {}
+    order, arm_jobs, arm_spec, compare = [], {}, {}, {}
     for spec_path in specs:
         if not os.path.isfile(spec_path):
             die(f"{spec_path}: no such job file")
         spec = os.path.basename(spec_path)[:-5]
         order.append(spec)
-        for name, _ in read_jobs(spec_path):
+        compare[spec] = []
+        for name, _ in read_jobs(spec_path, compare[spec]):
             m = re.match(r"(.*)_s(\d+)$", name)
             arm, seed = (m.group(1), int(m.group(2))) if m else (name, 0)
             arm_spec.setdefault(arm, spec)
@@ -237,7 +245,8 @@ def main():
     records = []
     for spec in order:
         arms, missing = {}, []
-        for arm in (a for a in arm_jobs if arm_spec[a] == spec):
+        own = [a for a in arm_jobs if arm_spec[a] == spec]
+        for arm in own + [a for a in compare[spec] if a in arm_jobs and a not in own]:
             for seed, name in arm_jobs[arm]:
                 p = os.path.join(runs_dir, name, "run.json")
                 if not os.path.exists(p):

@@ -19,7 +19,7 @@ KNOWN = {
     "run": {0, 1}, "history": {0, 1}, "to_solution": {0, 1}, "measure": {0, 1},
     "headline": {0, 1}, "sweep": {0, 1}, "sweepjob": {1}, "example": {1},
     "side_by_side": {0, 1}, "regress": {0, 1}, "probes": {0, 1},
-    "regress-history": {1}, "regress-store": {1}, "price": {1},
+    "regress-history": {1}, "regress-store": {1}, "price": {1}, "arms": {1},
 }
 # our key -> other spellings seen (the first one present wins)
 ALIASES = {
