@@ -34,7 +34,10 @@
  * sets the next time; retiring clears it.  When the time axis (C slots) is
  * used up, the live keys are renumbered 1..n in order and the tree is rebuilt
  * in O(C) with C between 4n+1024 and 8n+2048: amortised O(1) per event.
- * Every read is O(log C); nothing is allocated per event.
+ * Every read is O(log C); nothing is allocated per event.  The stack is its
+ * own struct (dmd__stack, "the stack" below: push, move to top, remove, bytes
+ * above a position, renumbering); the engine owns one and maps values or
+ * addresses to its keys, so another stack discipline can sit beside it.
  */
 #include "dmd_engine.h"
 
@@ -88,6 +91,23 @@ typedef struct {
     uint32_t owner, wt;
 } dmd__pt;
 
+/* The LRU stack of keys (values under the value models, array elements under
+ * lru), each weighing its bytes: a Fenwick tree over "time of last touch"
+ * (see "the stack" below).  The engine owns one; the stack knows nothing of
+ * values, regions or counts.  Each key's owner keeps the key's position (0 =
+ * not on the stack) at kpos[key * kstride], which the stack updates when it
+ * moves or renumbers keys. */
+typedef struct {
+    uint32_t *fw;    /* [C + 1] Fenwick tree of the weights, valid below t */
+    dmd__pt *pt;     /* [C + 1] key and weight at each position (weight 0 = empty) */
+    uint32_t C, t;   /* capacity; next free time (the top is at t - 1) */
+    uint64_t total;  /* bytes on the stack */
+    uint32_t nlive;  /* keys on the stack */
+    int overflow;    /* total went above MAX_LIVE_BYTES since the last reset */
+    uint32_t *kpos;  /* the owners' position records (stack_bind) */
+    size_t kstride;
+} dmd__stack;
+
 struct dmd_engine {
     dmd_options o;
     int mode, pass, npasses;
@@ -99,14 +119,8 @@ struct dmd_engine {
     dmd__val *val;   /* [vcap] per value id */
     uint64_t max_values;
 
-    /* the stack: Fenwick tree over time */
-    uint32_t *kpos;  /* position of key k at kpos[k * kstride]: &val->pos (value models) or slots (lru) */
-    size_t kstride;
-    uint32_t *fw;    /* [C + 1] */
-    dmd__pt *pt;     /* [C + 1] key and weight at each position (weight 0 = empty) */
-    uint32_t C, t;   /* capacity; next free time */
-    uint64_t total;  /* bytes on the stack */
-    uint32_t nlive;  /* keys on the stack */
+    /* the stack; its keys' positions are val[id].pos (value models) or slots[gs] (lru) */
+    dmd__stack stk;
 
     /* regions */
     char **rname;
@@ -324,6 +338,151 @@ static int phase_index(dmd_engine *e, const char *name)
     return e->nph++;
 }
 
+/* ---------------------------------------------------------------- the stack */
+/*
+ * Fenwick tree over positions 1 .. t-1 (t = next free time), built lazily:
+ * node j (covering (j - lowbit(j), j]) is only valid for j < t.  Appending at
+ * t computes fw[t] from its children, which all lie below t (amortised O(1)).
+ * Changing a weight at p < t walks up only while below t.  The bytes above p
+ * are prefix(t-1) - prefix(p); both chains share the nodes of the common
+ * high bits of p and t-1, so only about 2 log2(t - p) nodes are read: reads
+ * near the top of the stack (the common case) touch a few hot nodes.
+ *
+ * The stack's operations (a key is a uint32 chosen by the owner; p is the
+ * key's current position, read from the owner's record):
+ *   stack_room(s, n)          make room for n more touches (may renumber: call
+ *                             it before reading positions for those touches)
+ *   stack_push(s, key, w)     push a key of w bytes on top (room ensured)
+ *   stack_top(s, key, p)      move the key at p to the top (room ensured)
+ *   stack_remove(s, key, p)   take the key at p off the stack
+ *   stack_above(s, p)         bytes above position p (the depth D of a read)
+ *   stack_weight(s, p)        bytes of the key at p
+ *   stack_time(s)             next free time: a key at p >= an earlier
+ *                             stack_time was touched since (p == time - 1: top)
+ */
+static inline uint32_t tree_above(const uint32_t *fw, uint32_t t, uint32_t p)
+{
+    uint32_t a = t - 1, b = p, s = 0;
+    if (a == b) return 0;
+    uint32_t c = a & ~(0xFFFFFFFFu >> __builtin_clz(a ^ b)); /* common high bits */
+    for (; a > c; a &= a - 1) s += fw[a];
+    for (; b > c; b &= b - 1) s -= fw[b];
+    return s;
+}
+static inline void tree_sub(uint32_t *fw, uint32_t t, uint32_t p, uint32_t w)
+{
+    for (; p < t; p += p & (0u - p)) fw[p] -= w;
+}
+static inline void tree_append(uint32_t *fw, uint32_t t, uint32_t w)
+{
+    uint32_t stop = t - (t & (0u - t));
+    for (uint32_t c = t - 1; c > stop; c &= c - 1) w += fw[c];
+    fw[t] = w;
+}
+
+static int stack_init(dmd__stack *s)
+{
+    memset(s, 0, sizeof *s);
+    s->C = TREE_MIN;
+    s->t = 1;
+    s->fw = calloc(TREE_MIN + 1, sizeof(uint32_t));
+    s->pt = calloc(TREE_MIN + 1, sizeof(dmd__pt));
+    return s->fw && s->pt ? 0 : -1;
+}
+static void stack_free(dmd__stack *s)
+{
+    free(s->fw);
+    free(s->pt);
+}
+/* Empty (the capacity stays). */
+static void stack_reset(dmd__stack *s)
+{
+    s->t = 1;
+    s->total = 0;
+    s->nlive = 0;
+    s->overflow = 0;
+    memset(s->fw, 0, (s->C + 1) * sizeof(uint32_t));
+    memset(s->pt, 0, (s->C + 1) * sizeof(dmd__pt));
+}
+/* Where the owners record their keys' positions (after every reallocation
+ * of that record). */
+static inline void stack_bind(dmd__stack *s, uint32_t *kpos, size_t kstride)
+{
+    s->kpos = kpos;
+    s->kstride = kstride;
+}
+static inline void stack_setpos(dmd__stack *s, uint32_t key, uint32_t p) { s->kpos[(size_t)key * s->kstride] = p; }
+
+/* Renumber the live keys 1..n and size the axis for at least `room` more
+ * touches. */
+static void stack_compact(dmd__stack *s, uint32_t room)
+{
+    uint32_t q = 0;
+    for (uint32_t p = 1; p < s->t; p++)
+        if (s->pt[p].wt) {
+            q++;
+            s->pt[q] = s->pt[p];
+            stack_setpos(s, s->pt[q].owner, q);
+        }
+    if (q != s->nlive) dmd__panic("internal: %u keys found on the stack, %u expected", q, s->nlive);
+    uint64_t want = 4 * (uint64_t)q + room + TREE_MIN;
+    uint64_t nc = TREE_MIN;
+    while (nc < want) nc *= 2;
+    if (nc > 0x7FFFFFFFull) dmd__panic("stack of %u keys is too large", q);
+    if (nc > s->C) {
+        s->fw = xrealloc(s->fw, (nc + 1) * sizeof(uint32_t));
+        s->pt = xrealloc(s->pt, (nc + 1) * sizeof(dmd__pt));
+    }
+    s->C = (uint32_t)nc;
+    s->fw[0] = 0;
+    for (uint32_t i = 1; i <= q; i++) s->fw[i] = s->pt[i].wt;
+    for (uint32_t i = 1; i <= q; i++) {
+        uint32_t j = i + (i & (0u - i));
+        if (j <= q) s->fw[j] += s->fw[i];
+    }
+    s->t = q + 1;
+}
+
+static inline void stack_room(dmd__stack *s, uint32_t n)
+{
+    if (s->t + n > s->C) stack_compact(s, n);
+}
+static inline uint32_t stack_time(const dmd__stack *s) { return s->t; }
+static inline uint32_t stack_weight(const dmd__stack *s, uint32_t p) { return s->pt[p].wt; }
+static inline uint64_t stack_above(const dmd__stack *s, uint32_t p) { return tree_above(s->fw, s->t, p); }
+
+/* The caller has ensured room. */
+static inline void stack_push(dmd__stack *s, uint32_t key, uint32_t w)
+{
+    uint32_t t = s->t++;
+    s->pt[t].owner = key;
+    s->pt[t].wt = w;
+    tree_append(s->fw, t, w);
+    stack_setpos(s, key, t);
+    s->total += w;
+    if (__builtin_expect(s->total > MAX_LIVE_BYTES, 0)) s->overflow = 1; /* the hooks cannot refuse */
+    s->nlive++;
+}
+static inline void stack_top(dmd__stack *s, uint32_t key, uint32_t p)
+{
+    uint32_t w = s->pt[p].wt;
+    s->pt[p].wt = 0;
+    tree_sub(s->fw, s->t, p, w);
+    uint32_t t = s->t++;
+    s->pt[t].owner = key;
+    s->pt[t].wt = w;
+    tree_append(s->fw, t, w);
+    stack_setpos(s, key, t);
+}
+static inline void stack_remove(dmd__stack *s, uint32_t key, uint32_t p)
+{
+    uint32_t w = s->pt[p].wt;
+    s->pt[p].wt = 0;
+    tree_sub(s->fw, s->t, p, w);
+    stack_setpos(s, key, 0);
+    s->total -= w;
+    s->nlive--;
+}
 /* ---------------------------------------------------------------- sites */
 /* The per-site cell of (file, line, current phase, region). */
 static uint64_t site_hash(const char *file, int line, int phase, int reg)
@@ -448,109 +607,10 @@ static void tw_pending(dmd_engine *e)
     if (e->tw_pend) {
         uint32_t id = e->tw_pend;
         e->tw_pend = 0;
-        tw_store(e, id, e->pt[e->val[id].pos].wt, vregion(e, id));
+        tw_store(e, id, stack_weight(&e->stk, e->val[id].pos), vregion(e, id));
     }
 }
 
-/* ---------------------------------------------------------------- the tree */
-/*
- * Fenwick tree over positions 1 .. t-1 (t = next free time), built lazily:
- * node j (covering (j - lowbit(j), j]) is only valid for j < t.  Appending at
- * t computes fw[t] from its children, which all lie below t (amortised O(1)).
- * Changing a weight at p < t walks up only while below t.  The bytes above p
- * are prefix(t-1) - prefix(p); both chains share the nodes of the common
- * high bits of p and t-1, so only about 2 log2(t - p) nodes are read: reads
- * near the top of the stack (the common case) touch a few hot nodes.
- */
-static inline uint32_t tree_above(const uint32_t *fw, uint32_t t, uint32_t p)
-{
-    uint32_t a = t - 1, b = p, s = 0;
-    if (a == b) return 0;
-    uint32_t c = a & ~(0xFFFFFFFFu >> __builtin_clz(a ^ b)); /* common high bits */
-    for (; a > c; a &= a - 1) s += fw[a];
-    for (; b > c; b &= b - 1) s -= fw[b];
-    return s;
-}
-static inline void tree_sub(uint32_t *fw, uint32_t t, uint32_t p, uint32_t w)
-{
-    for (; p < t; p += p & (0u - p)) fw[p] -= w;
-}
-static inline void tree_append(uint32_t *fw, uint32_t t, uint32_t w)
-{
-    uint32_t stop = t - (t & (0u - t));
-    for (uint32_t c = t - 1; c > stop; c &= c - 1) w += fw[c];
-    fw[t] = w;
-}
-
-/* Renumber the live keys 1..n and size the axis for at least `room` more
- * touches. */
-static void compact(dmd_engine *e, uint32_t room)
-{
-    uint32_t q = 0;
-    for (uint32_t p = 1; p < e->t; p++)
-        if (e->pt[p].wt) {
-            q++;
-            e->pt[q] = e->pt[p];
-            e->kpos[(size_t)e->pt[q].owner * e->kstride] = q;
-        }
-    if (q != e->nlive) dmd__panic("internal: %u keys found on the stack, %u expected", q, e->nlive);
-    uint64_t want = 4 * (uint64_t)q + room + TREE_MIN;
-    uint64_t nc = TREE_MIN;
-    while (nc < want) nc *= 2;
-    if (nc > 0x7FFFFFFFull) dmd__panic("stack of %u keys is too large", q);
-    if (nc > e->C) {
-        e->fw = xrealloc(e->fw, (nc + 1) * sizeof(uint32_t));
-        e->pt = xrealloc(e->pt, (nc + 1) * sizeof(dmd__pt));
-    }
-    e->C = (uint32_t)nc;
-    e->fw[0] = 0;
-    for (uint32_t i = 1; i <= q; i++) e->fw[i] = e->pt[i].wt;
-    for (uint32_t i = 1; i <= q; i++) {
-        uint32_t j = i + (i & (0u - i));
-        if (j <= q) e->fw[j] += e->fw[i];
-    }
-    e->t = q + 1;
-}
-
-static inline void ensure_room(dmd_engine *e, uint32_t n)
-{
-    if (e->t + n > e->C) compact(e, n);
-}
-
-/* The caller has ensured room. */
-static inline void key_push(dmd_engine *e, uint32_t key, uint32_t w)
-{
-    uint32_t t = e->t++;
-    e->pt[t].owner = key;
-    e->pt[t].wt = w;
-    tree_append(e->fw, t, w);
-    e->kpos[(size_t)(key) * e->kstride] = t;
-    e->total += w;
-    if (__builtin_expect(e->total > MAX_LIVE_BYTES, 0)) /* the hooks cannot refuse: remembered, results void */
-        e->err = "more than 4 GiB of live data on the stack (the engine's limit; the results are void): price "
-                 "a smaller run";
-    e->nlive++;
-}
-static inline void key_top(dmd_engine *e, uint32_t key, uint32_t p)
-{
-    uint32_t w = e->pt[p].wt;
-    e->pt[p].wt = 0;
-    tree_sub(e->fw, e->t, p, w);
-    uint32_t t = e->t++;
-    e->pt[t].owner = key;
-    e->pt[t].wt = w;
-    tree_append(e->fw, t, w);
-    e->kpos[(size_t)(key) * e->kstride] = t;
-}
-static inline void key_remove(dmd_engine *e, uint32_t key, uint32_t p)
-{
-    uint32_t w = e->pt[p].wt;
-    e->pt[p].wt = 0;
-    tree_sub(e->fw, e->t, p, w);
-    e->kpos[(size_t)(key) * e->kstride] = 0;
-    e->total -= w;
-    e->nlive--;
-}
 /* U(n) for n <= UTAB_N, filled once (near the top of the stack most reads
  * straddle shells, whose width there is only 2 ceil(sqrt(n)) - 1 bytes). */
 #define UTAB_N 4096
@@ -577,21 +637,12 @@ uint64_t dmd_read_cost(uint64_t D, uint64_t w)
     return read_cost(D, w);
 }
 
-/* Price the key at position p: returns the cost, sets *depth = D + w. */
-static inline uint64_t key_price(const dmd_engine *e, uint32_t p, uint32_t w, uint64_t *depth)
+/* Price the key at position p of the stack: returns the cost, sets *depth = D + w. */
+static inline uint64_t key_price(const dmd__stack *s, uint32_t p, uint32_t w, uint64_t *depth)
 {
-    uint64_t D = tree_above(e->fw, e->t, p);
+    uint64_t D = stack_above(s, p);
     *depth = D + w;
     return read_cost(D, w);
-}
-
-static void reset_tree(dmd_engine *e)
-{
-    e->t = 1;
-    e->total = 0;
-    e->nlive = 0;
-    memset(e->fw, 0, (e->C + 1) * sizeof(uint32_t));
-    memset(e->pt, 0, (e->C + 1) * sizeof(dmd__pt));
 }
 
 /* ---------------------------------------------------------------- values */
@@ -603,7 +654,7 @@ static void grow_values(dmd_engine *e)
     size_t nc = e->vcap ? 2 * e->vcap : 4096;
     e->val = xrealloc(e->val, nc * sizeof *e->val);
     e->vcap = nc;
-    if (e->mode != M_LRU) e->kpos = &e->val[0].pos;
+    if (e->mode != M_LRU) stack_bind(&e->stk, &e->val[0].pos, sizeof(dmd__val) / sizeof(uint32_t));
 }
 
 /* A new value id; pass 0 initialises its bookkeeping. */
@@ -646,8 +697,8 @@ static uint32_t push_value(dmd_engine *e, uint32_t w, int reg, int is_write, con
         reg = e->val[id].reg;
         if (is_write) count_write(e, reg, w, file, line);
         if (e->val[id].left) {
-            ensure_room(e, 1);
-            key_push(e, id, w);
+            stack_room(&e->stk, 1);
+            stack_push(&e->stk, id, w);
         }
         if (e->tw) tw_store(e, id, w, reg);
         if (e->has_obs) {
@@ -662,8 +713,8 @@ static uint32_t push_value(dmd_engine *e, uint32_t w, int reg, int is_write, con
         } else
             e->val[id].reg = (uint16_t)reg;
         if (is_write) count_write(e, reg, w, file, line);
-        ensure_room(e, 1);
-        key_push(e, id, w);
+        stack_room(&e->stk, 1);
+        stack_push(&e->stk, id, w);
         if (e->tw) {
             tw_pending(e);
             if (e->val[id].reg & REG_PENDING)
@@ -699,7 +750,7 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
         }
         return 1;
     }
-    ensure_room(e, (uint32_t)n + 1);
+    stack_room(&e->stk, (uint32_t)n + 1);
     uint32_t w0 = 0;
     /* 1. price every operand against the stack before the instruction */
     for (int k = 0; k < n; k++) {
@@ -707,9 +758,9 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
         if (id == 0 || id > e->nvals) bad_value(e, id, file, line);
         uint32_t p = e->val[id].pos;
         if (!p) bad_value(e, id, file, line);
-        uint32_t w = e->pt[p].wt;
+        uint32_t w = stack_weight(&e->stk, p);
         if (k == 0) w0 = w;
-        uint64_t depth, cost = key_price(e, p, w, &depth);
+        uint64_t depth, cost = key_price(&e->stk, p, w, &depth);
         int rg = vregion(e, id);
         count_read(&e->row[rg], depth, w, cost);
         if (e->o.per_site) count_read(site_cell(e, file, line, rg), depth, w, cost);
@@ -717,20 +768,20 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
     }
     /* 2. distinct operands to the top in first-occurrence order; a key
      * already moved in this instruction sits at or above t0 */
-    uint32_t t0 = e->t;
+    uint32_t t0 = stack_time(&e->stk);
     if (e->mode == M_LIVE) {
         for (int k = 0; k < n; k++) {
             uint32_t id = ids[k], p = e->val[id].pos;
             if (--e->val[id].left == 0) {
-                key_remove(e, id, p);
+                stack_remove(&e->stk, id, p);
                 if (e->has_obs && e->obs.retire) e->obs.retire(e->obs.ctx, id);
             } else if (p < t0)
-                key_top(e, id, p);
+                stack_top(&e->stk, id, p);
         }
     } else {
         for (int k = 0; k < n; k++) {
             uint32_t id = ids[k], p = e->val[id].pos;
-            if (p < t0) key_top(e, id, p);
+            if (p < t0) stack_top(&e->stk, id, p);
         }
     }
     if (e->tw) {
@@ -762,17 +813,24 @@ uint32_t dmd_engine_push(dmd_engine *e, uint32_t bytes, int region, int is_write
     if ((uint64_t)e->nvals + 1 > e->max_values)
         return refuse(e, "more than %llu values (the value budget)", (unsigned long long)e->max_values);
     int stacked = e->mode == M_CLASSIC || (e->mode == M_LIVE && e->nvals < e->nvals_pass0 && e->val[e->nvals + 1].left);
-    if (stacked && e->total + bytes > MAX_LIVE_BYTES)
+    if (stacked && e->stk.total + bytes > MAX_LIVE_BYTES)
         return refuse(e, "more than 4 GiB of live data on the stack (%llu bytes before this value; the engine's "
                          "limit): price a smaller trace",
-                      (unsigned long long)e->total);
-    if (stacked && e->nlive >= MAX_LIVE_KEYS)
+                      (unsigned long long)e->stk.total);
+    if (stacked && e->stk.nlive >= MAX_LIVE_KEYS)
         return refuse(e, "more than %llu values live on the stack (the engine's limit): price a smaller trace",
                       (unsigned long long)MAX_LIVE_KEYS);
     return push_value(e, bytes, region, is_write, NULL, 0);
 }
 
-const char *dmd_engine_error(const dmd_engine *e) { return e->err; }
+const char *dmd_engine_error(const dmd_engine *e)
+{
+    if (e->err) return e->err;
+    if (e->stk.overflow)
+        return "more than 4 GiB of live data on the stack (the engine's limit; the results are void): price a "
+               "smaller run";
+    return NULL;
+}
 int dmd_engine_trace_error(const dmd_engine *e) { return e->tw_err; }
 
 void dmd_engine_read(dmd_engine *e, const uint32_t *ids, int n)
@@ -862,17 +920,14 @@ dmd_engine *dmd_engine_new(const dmd_options *o)
     e->sitetab = malloc(256 * sizeof(int));
     e->rmask = 63;
     e->rtab = calloc(64, sizeof(int));
-    e->C = TREE_MIN;
-    e->fw = calloc(TREE_MIN + 1, sizeof(uint32_t));
-    e->pt = calloc(TREE_MIN + 1, sizeof(dmd__pt));
+    int stk_ok = stack_init(&e->stk) == 0;
     e->twbuf = malloc(TWBUF);
-    if (!e->sitetab || !e->rtab || !e->fw || !e->pt || !e->twbuf) {
+    if (!e->sitetab || !e->rtab || !stk_ok || !e->twbuf) {
         dmd_engine_free(e);
         return NULL;
     }
     memset(e->sitetab, -1, 256 * sizeof(int));
     utab_init();
-    e->t = 1;
     phase_index(e, "(none)");
     grow_rows(e, 8);
     dmd_engine_region(e, "temp");
@@ -913,8 +968,7 @@ void dmd_engine_free(dmd_engine *e)
     free(e->tw_tmp);
     free(e->twbuf);
     free(e->val);
-    free(e->fw);
-    free(e->pt);
+    stack_free(&e->stk);
     for (int r = 0; r < e->nreg; r++) free(e->rname[r]);
     free(e->rname);
     free(e->rtab);
@@ -960,7 +1014,7 @@ void dmd_engine_attach(dmd_engine *e, int pass)
     e->nrng = 0;
     e->nslots = 0;
     memset(e->cache, 0, sizeof e->cache);
-    reset_tree(e);
+    stack_reset(&e->stk);
     e->phdepth = 0;
     e->phstack[0] = 0;
     e->phase = 0;
@@ -971,8 +1025,10 @@ void dmd_engine_attach(dmd_engine *e, int pass)
     }
     e->row = e->rows[e->phase];
     e->lastsite = -1;
-    e->kpos = e->mode == M_LRU ? e->slots : e->val ? &e->val[0].pos : NULL;
-    e->kstride = e->mode == M_LRU ? 1 : sizeof(dmd__val) / sizeof(uint32_t);
+    if (e->mode == M_LRU)
+        stack_bind(&e->stk, e->slots, 1);
+    else
+        stack_bind(&e->stk, e->val ? &e->val[0].pos : NULL, sizeof(dmd__val) / sizeof(uint32_t));
     e->plain = !e->has_obs && !e->tw && !e->o.per_site;
     e->listen = dmd_phase_listen(on_phase, e);
     if (e->listen < 0) dmd__panic("dmd_engine_attach: too many phase listeners");
@@ -1162,7 +1218,7 @@ void dmd__region(const char *name, const void *ptr, size_t n, size_t elem_bytes)
         while (nc < e->nslots + n) nc *= 2;
         e->slots = xrealloc(e->slots, nc * sizeof *e->slots);
         e->slotcap = nc;
-        if (e->mode == M_LRU) e->kpos = e->slots;
+        if (e->mode == M_LRU) stack_bind(&e->stk, e->slots, 1);
     }
     memset(e->slots + e->nslots, e->mode == M_LRU ? 0 : 0xFF, n * sizeof *e->slots);
     e->nslots += n;
@@ -1189,12 +1245,12 @@ static void each_slot(dmd_engine *e, const void *ptr, size_t n, const char *what
 /* lru: move the address of slot gs to the top, or push it (w bytes). */
 static void lru_touch(dmd_engine *e, uint32_t gs, uint32_t w)
 {
-    ensure_room(e, 1);
+    stack_room(&e->stk, 1);
     uint32_t p = e->slots[gs];
     if (p)
-        key_top(e, gs, p);
+        stack_top(&e->stk, gs, p);
     else
-        key_push(e, gs, w);
+        stack_push(&e->stk, gs, w);
 }
 
 static void input_slot(dmd_engine *e, const dmd__range *r, uint32_t gs)
@@ -1214,7 +1270,7 @@ static void drop_slot(dmd_engine *e, const dmd__range *r, uint32_t gs)
 {
     (void)r;
     uint32_t p = e->slots[gs];
-    if (p) key_remove(e, gs, p);
+    if (p) stack_remove(&e->stk, gs, p);
 }
 
 void dmd__input(const void *ptr, size_t n) { each_slot(need_engine("DMD_INPUT", NULL, 0), ptr, n, "DMD_INPUT", input_slot); }
@@ -1261,13 +1317,13 @@ static dmd_vid __attribute__((noinline))
 ld_lru(dmd_engine *e, const dmd__range *r, uint32_t gs, uint32_t v, const char *file, int line)
 {
     if (__builtin_expect(!v, 0)) ld_fail(e, r, gs, file, line);
-    uint32_t w = e->pt[v].wt;
-    uint64_t depth, cost = key_price(e, v, w, &depth);
+    uint32_t w = stack_weight(&e->stk, v);
+    uint64_t depth, cost = key_price(&e->stk, v, w, &depth);
     count_read(&e->row[r->reg], depth, w, cost);
     if (e->o.per_site) count_read(site_cell(e, file, line, r->reg), depth, w, cost);
-    if (v != e->t - 1) { /* not already on top */
-        ensure_room(e, 1);
-        key_top(e, gs, e->slots[gs]);
+    if (v != stack_time(&e->stk) - 1) { /* not already on top */
+        stack_room(&e->stk, 1);
+        stack_top(&e->stk, gs, e->slots[gs]);
     }
     return DMD_CONST_ID;
 }
@@ -1289,7 +1345,7 @@ void dmd__st(const void *addr, dmd_vid id, const char *file, int line)
     /* first store of a value: it joins this region */
     if (e->mode == M_CLASSIC) {
         int ph = e->val[id].reg & ~REG_PENDING;
-        uint32_t w = e->pt[e->val[id].pos].wt;
+        uint32_t w = stack_weight(&e->stk, e->val[id].pos);
         dmd_counts *from = &e->rows[ph][0], *to = &e->rows[ph][r->reg];
         from->writes--;
         from->bytes_written -= w;
@@ -1306,7 +1362,7 @@ void dmd__st(const void *addr, dmd_vid id, const char *file, int line)
  * (engine_random runs both). */
 static dmd_vid op_fast(dmd_engine *e, const dmd_vid *ids, int n, const char *file, int line)
 {
-    ensure_room(e, (uint32_t)n + 1);
+    stack_room(&e->stk, (uint32_t)n + 1);
     const int live = e->mode == M_LIVE;
     dmd__val *V = e->val;
     dmd_counts *row = e->row;
@@ -1316,20 +1372,20 @@ static dmd_vid op_fast(dmd_engine *e, const dmd_vid *ids, int n, const char *fil
         if (__builtin_expect(id - 1 >= nv, 0)) bad_value(e, id, file, line);
         uint32_t p = V[id].pos;
         if (__builtin_expect(!p, 0)) bad_value(e, id, file, line);
-        uint32_t w = e->pt[p].wt;
+        uint32_t w = stack_weight(&e->stk, p);
         if (k == 0) w0 = w;
-        uint64_t D = tree_above(e->fw, e->t, p);
+        uint64_t D = stack_above(&e->stk, p);
         uint32_t r = V[id].reg;
         if (r & REG_PENDING) r = 0;
         count_read(&row[r], D + w, w, read_cost(D, w));
     }
-    uint32_t t0 = e->t;
+    uint32_t t0 = stack_time(&e->stk);
     for (int k = 0; k < n; k++) {
         uint32_t id = ids[k], p = V[id].pos;
         if (live && --V[id].left == 0)
-            key_remove(e, id, p);
+            stack_remove(&e->stk, id, p);
         else if (p < t0)
-            key_top(e, id, p);
+            stack_top(&e->stk, id, p);
     }
     if (e->o.bytes_per_element) w0 = e->o.bytes_per_element;
     uint32_t id = new_value(e);
@@ -1342,12 +1398,12 @@ static dmd_vid op_fast(dmd_engine *e, const dmd_vid *ids, int n, const char *fil
         dmd_counts *c = &row[V[id].reg];
         c->writes++;
         c->bytes_written += w0;
-        if (V[id].left) key_push(e, id, w0);
+        if (V[id].left) stack_push(&e->stk, id, w0);
     } else {
         V[id].reg = REG_PENDING | (unsigned)e->phase;
         row[0].writes++;
         row[0].bytes_written += w0;
-        key_push(e, id, w0);
+        stack_push(&e->stk, id, w0);
     }
     return id;
 }

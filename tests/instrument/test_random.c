@@ -535,6 +535,34 @@ static void run_hooks(dmd_engine *e)
     }
 }
 
+/* The hooks cannot refuse an element: over 4 GiB of live data on the stack
+ * the run goes on and dmd_engine_error says the results are void.  n inputs
+ * of 2^20 bytes each (bytes_per_element), then one addition (classic pushes
+ * its 1 MiB result): 4094 inputs fit, 4096 are 2^32 bytes (the limit is
+ * 2^32 - 1). */
+static dmd_num big[4096];
+static void check_live_bytes_limit(dmd_model m, size_t n, int want_error)
+{
+    dmd_options o = {0};
+    o.model = m;
+    o.bytes_per_element = 1u << 20;
+    dmd_engine *e = dmd_engine_new(&o);
+    for (int p = 0; p < dmd_engine_passes(e); p++) {
+        dmd_engine_attach(e, p);
+        DMD_REGION("big", big, n);
+        DMD_INPUT(big, n);
+        ST(big, 0, ADD(LD(big, n - 1), LD(big, 0)));
+        DMD_OUTPUT(big, 1);
+        dmd_engine_detach(e);
+    }
+    const char *err = dmd_engine_error(e);
+    int bad = want_error ? !(err && strstr(err, "4 GiB")) : err != NULL;
+    printf("%s, %zu elements of 1 MiB: engine error %s%s\n", dmd_model_name(m), n, err ? err : "(none)",
+           bad ? "  WRONG" : "");
+    failures += bad;
+    dmd_engine_free(e);
+}
+
 int main(int argc, char **argv)
 {
     int N = argc > 1 ? atoi(argv[1]) : 1500;
@@ -583,6 +611,10 @@ int main(int argc, char **argv)
             dmd_engine_free(e);
             programs++;
         }
+    for (dmd_model m = DMD_CLASSIC; m <= DMD_LRU; m++) {
+        check_live_bytes_limit(m, 4094, 0);
+        check_live_bytes_limit(m, 4096, 1);
+    }
     printf("test_random: %d programs priced by engine and naive pricer, %d failures, worst cost difference %llu\n",
            programs, failures, (unsigned long long)worst_cost_diff);
     return failures ? 1 : 0;
