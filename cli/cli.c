@@ -302,13 +302,11 @@ void cli_progress_done(cli_progress *p, const char *msg)
     fprintf(stderr, "%s: %s (%.1fs)\n", p->label, msg, cli_now() - p->t0);
 }
 
-json_t *cli_with_schema(const char *kind, json_t *body)
+json_t *cli_with_schema(const char *schema, json_t *body)
 {
-    char name[96];
-    snprintf(name, sizeof name, "dmdprof.%s/%d", kind, CLI_SCHEMA_VERSION);
     json_t *j = json_object();
-    if (!j || json_object_set_new(j, "schema", json_string(name)) != 0 || (body && json_object_update(j, body) != 0)) {
-        cli_warn("out of memory building the %s JSON", kind);
+    if (!j || json_object_set_new(j, "schema", json_string(schema)) != 0 || (body && json_object_update(j, body) != 0)) {
+        cli_warn("out of memory building the %s JSON", schema);
         exit(CLI_EXIT_WORK);
     }
     json_decref(body);

@@ -14,6 +14,8 @@
 
 #include <jansson.h>
 
+#include "dmd_csv.h"
+
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_WORK 1
 #define CLI_EXIT_USAGE 2
@@ -69,12 +71,22 @@ void cli_out_abort(cli_out *o);
  * Returns 0 or -1 after printing why. */
 int cli_write_json(const char *path, json_t *j);
 
-/* Result schema (docs/schema.md): every JSON result starts with
- * "schema": "dmdprof.<kind>/<CLI_SCHEMA_VERSION>".  Returns a new object
- * holding that key first, then the keys of body (stolen; NULL = none), or
- * exits 1 on out-of-memory. */
-#define CLI_SCHEMA_VERSION 1
-json_t *cli_with_schema(const char *kind, json_t *body);
+/* Result schema (docs/schema.md): every result names its layout,
+ * "dmdprof.<kind>/<N>"; N is bumped when a key is renamed or re-meant.  The
+ * command's kinds, one place (history CSVs: core/rnn.h; probe CSVs:
+ * probes/dmdp.h). */
+#define CLI_SCHEMA_RUN "dmdprof.run/1"
+#define CLI_SCHEMA_PROBES "dmdprof.probes/1"
+#define CLI_SCHEMA_HEADLINE "dmdprof.headline/1"
+#define CLI_SCHEMA_HEADLINE_CSV "dmdprof.headline_runs/1"
+#define CLI_SCHEMA_MEASURE "dmdprof.measure/2"
+#define CLI_SCHEMA_MEASURE_CSV "dmdprof.measure_cells/1"
+#define CLI_SCHEMA_TO_SOLUTION "dmdprof.to_solution/1"
+#define CLI_SCHEMA_PRICE "dmdprof.price/2"
+#define CLI_SCHEMA_EXAMPLE "dmdprof.example/1"
+/* A new object holding "schema": schema first, then the keys of body
+ * (stolen; NULL = none), or exits 1 on out-of-memory. */
+json_t *cli_with_schema(const char *schema, json_t *body);
 
 /* Monotonic seconds. */
 double cli_now(void);

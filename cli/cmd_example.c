@@ -58,8 +58,7 @@ int cmd_example(int argc, char **argv)
     rng_seed_stream(&rng, (uint64_t)seed, 1);
     task_batch((task_id)t, (int)T, 1, &rng, x, ti->regression ? y : NULL, ti->regression ? NULL : labels);
 
-    json_t *j = json_object();
-    json_object_set_new(j, "schema", json_string("dmdprof.example/1"));
+    json_t *j = cli_with_schema(CLI_SCHEMA_EXAMPLE, NULL);
     json_object_set_new(j, "task", json_string(ti->name));
     json_object_set_new(j, "T", json_integer(T));
     json_object_set_new(j, "I", json_integer(I));

@@ -118,7 +118,7 @@ int cmd_price(int argc, char **argv)
     if (a.json) {
         json_t *j = dmd_engine_json(e);
         if (!j) cli_fail("out of memory building the JSON report");
-        j = cli_with_schema("price", j);
+        j = cli_with_schema(CLI_SCHEMA_PRICE, j);
         if (cli_write_json("-", j) != 0) rc = CLI_EXIT_WORK;
         json_decref(j);
     } else

@@ -106,6 +106,23 @@ static json_t *config_json(const rnn_config *c)
     return j;
 }
 
+/* DIR/NAME written atomically by fn; 0, or -1 after saying why. */
+static int write_history(const rnn_model *m, const char *dir, const char *name, int (*fn)(const rnn_model *, FILE *))
+{
+    char *p = cli_path(dir, name);
+    cli_out o;
+    int rc = cli_out_open(&o, p);
+    if (rc == 0 && fn(m, o.f) != 0) {
+        cli_warn("cannot write '%s': %s", p, strerror(errno));
+        cli_out_abort(&o);
+        rc = -1;
+    } else if (rc == 0) {
+        rc = cli_out_commit(&o);
+    }
+    free(p);
+    return rc;
+}
+
 /* Train (or continue) m, write DIR/history.csv, DIR/model.ckpt (not for a
  * diverged run) and DIR/run.json last.  Returns the exit code. */
 static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quiet, const char *label,
@@ -139,15 +156,11 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
     }
 
     int rc = CLI_EXIT_OK; /* a file that cannot be written is a failure of the work: exit 1, one line */
-    /* history.csv */
-    char *p = cli_path(dir, "history.csv");
-    cli_out o;
-    if (cli_out_open(&o, p) != 0) rc = CLI_EXIT_WORK;
-    if (rc == CLI_EXIT_OK) {
-        rnn_history_csv(m, o.f);
-        if (cli_out_commit(&o) != 0) rc = CLI_EXIT_WORK;
-    }
-    free(p);
+    /* history.csv (wide) and history_long.csv (tidy) */
+    if (write_history(m, dir, "history.csv", rnn_history_csv) != 0 ||
+        write_history(m, dir, "history_long.csv", rnn_history_long_csv) != 0)
+        rc = CLI_EXIT_WORK;
+    char *p;
     /* model.ckpt; a diverged run keeps none (a periodic one would only diverge again) */
     if (rc == CLI_EXIT_OK && st != RNN_DIVERGED && write_ckpt(m, dir) != 0) rc = CLI_EXIT_WORK;
     if (st == RNN_DIVERGED && ctx.last_ckpt != 0) {
@@ -159,7 +172,7 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
 
     /* run.json */
     const task_info *ti = task_get(m->cfg.task);
-    json_t *j = cli_with_schema("run", NULL);
+    json_t *j = cli_with_schema(CLI_SCHEMA_RUN, NULL);
     json_object_set_new(j, "task", json_string(ti->name));
     json_object_set_new(j, "init", json_string(rnn_init_names[m->cfg.init]));
     json_object_set_new(j, "activation", json_string(rnn_activation_names[m->cfg.activation]));
@@ -391,7 +404,7 @@ static int in_dir(const char *path, const char *dir)
 
 /* The files a run writes into its directory (dmd_to_solution_*.json are
  * derived from them by measure --run). */
-static const char *const run_files[] = {"run.json", "history.csv", "model.ckpt", "probes.csv", "probes.json", NULL};
+static const char *const run_files[] = {"run.json", "history.csv", "history_long.csv", "model.ckpt", "probes.csv", "probes.json", NULL};
 
 static int same_config(const rnn_config *a, const rnn_config *b)
 {
@@ -553,7 +566,7 @@ int cmd_train(int argc, char **argv)
             if (rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
         free(pp);
         json_t *pj = dmdp_json(pr); /* the same figures as JSON, next to run.json */
-        if (pj) pj = cli_with_schema("probes", pj);
+        if (pj) pj = cli_with_schema(CLI_SCHEMA_PROBES, pj);
         pp = cli_path(out, "probes.json");
         if (pj && cli_write_json(pp, pj) != 0 && rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
         json_decref(pj);
@@ -755,9 +768,14 @@ int cmd_headline(int argc, char **argv)
     cli_out o;
     int rc = CLI_EXIT_OK;
     if (cli_out_open(&o, csvp) != 0) rc = CLI_EXIT_WORK;
-    if (o.f)
-        fprintf(o.f, "task,T,init,metric,chance,final_metric,solved_epoch,status,wall_seconds,gflops_per_second,"
-                     "cpu_seconds,gflops_per_cpu_second,kernel_isa\n");
+    dmd_csv w;
+    static const char *const head[] = {"task", "T", "init", "metric", "chance", "final_metric", "solved_epoch", "status",
+                                       "wall_seconds", "gflops_per_second", "cpu_seconds", "gflops_per_cpu_second",
+                                       "kernel_isa", NULL};
+    if (o.f) {
+        dmd_csv_init(&w, o.f, CLI_SCHEMA_HEADLINE_CSV);
+        dmd_csv_header(&w, head);
+    }
     json_t *jr = json_array();
     for (int row = 0; row < 3; row++) {
         hl_run *a = &runs[2 * row], *b = &runs[2 * row + 1];
@@ -772,11 +790,23 @@ int cmd_headline(int argc, char **argv)
         for (int s = 0; s < 2; s++) {
             hl_run *r = s ? b : a;
             if (o.f) { /* never solved: solved_epoch empty (missing is empty, never 0) */
-                char se[16] = "";
-                if (r->solved_epoch) snprintf(se, sizeof se, "%d", r->solved_epoch);
-                fprintf(o.f, "%s,%d,%s,%s,%.17g,%.17g,%s,%s,%.3f,%.3f,%.3f,%.3f,%s\n", ti->name, r->cfg.T,
-                        rnn_init_names[r->cfg.init], ti->metric, chance, r->final_metric, se,
-                        r->ok ? r->status : "failed", r->wall, r->gflops, r->cpu, r->gflops_cpu, r->isa);
+                dmd_csv_str(&w, ti->name);
+                dmd_csv_int(&w, r->cfg.T);
+                dmd_csv_str(&w, rnn_init_names[r->cfg.init]);
+                dmd_csv_str(&w, ti->metric);
+                dmd_csv_real(&w, "%.17g", chance);
+                dmd_csv_real(&w, "%.17g", r->final_metric);
+                if (r->solved_epoch)
+                    dmd_csv_int(&w, r->solved_epoch);
+                else
+                    dmd_csv_empty(&w);
+                dmd_csv_str(&w, r->ok ? r->status : "failed");
+                dmd_csv_real(&w, "%.3f", r->wall);
+                dmd_csv_real(&w, "%.3f", r->gflops);
+                dmd_csv_real(&w, "%.3f", r->cpu);
+                dmd_csv_real(&w, "%.3f", r->gflops_cpu);
+                dmd_csv_str(&w, r->isa[0] ? r->isa : NULL);
+                dmd_csv_end(&w);
             }
             json_t *e = json_object();
             json_object_set_new(e, "task", json_string(ti->name));
@@ -801,7 +831,7 @@ int cmd_headline(int argc, char **argv)
            "addition mse < 0.05, temporal_order and 3bit_memorization accuracy > 0.90", total, jobs);
     if (o.f && cli_out_commit(&o) != 0) rc = CLI_EXIT_WORK;
     free(csvp);
-    json_t *j = cli_with_schema("headline", NULL);
+    json_t *j = cli_with_schema(CLI_SCHEMA_HEADLINE, NULL);
     json_object_set_new(j, "seed", json_integer((json_int_t)base.seed));
     json_object_set_new(j, "jobs", json_integer(jobs));
     json_object_set_new(j, "wall_seconds", json_real(total));

@@ -85,12 +85,6 @@ static void register_sdes(void)
 
 /* --------------------------------------------------------------- JSON -- */
 
-static void set_row_keys(json_t *o, const char *phase, const char *region)
-{
-    if (phase) json_object_set_new(o, "phase", json_string(phase));
-    if (region) json_object_set_new(o, "region", json_string(region));
-}
-
 static const char *prec_name(rnn_precision p) { return p == RNN_F64 ? "float64" : "float32"; }
 
 static void default_run_id(char *buf, size_t n, const rnn_config *c, dmd_model model)
@@ -103,22 +97,41 @@ static void default_run_id(char *buf, size_t n, const rnn_config *c, dmd_model m
 
 static int write_csv(const char *path, const dmd_engine *e, const rnn_config *c, const char *run_id, dmd_model model)
 {
+    static const char *const head[] = {"run_id", "task", "init", "T", "H", "batch", "precision", "model", "phase",
+                                       "region", "reads", "bytes_read", "writes", "bytes_written", "cost",
+                                       "mean_depth", "max_depth", NULL};
     cli_out o;
     if (cli_out_open(&o, path) != 0) return -1;
-    fprintf(o.f, "run_id,task,init,T,H,batch,precision,model,phase,region,reads,bytes_read,writes,bytes_written,"
-                 "cost,mean_depth,max_depth\n");
+    dmd_csv w;
+    dmd_csv_init(&w, o.f, CLI_SCHEMA_MEASURE_CSV);
+    dmd_csv_header(&w, head);
     for (int p = 0; p < dmd_engine_nphases(e); p++)
         for (int r = 0; r < dmd_engine_nregions(e); r++) {
             const dmd_counts *k = dmd_engine_counts(e, p, r);
             if (!k->reads && !k->writes) continue;
-            fprintf(o.f, "%s,%s,%s,%d,%d,%d,%s,%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
-                    run_id, task_get(c->task)->name, rnn_init_names[c->init], c->T, c->H, c->batch,
-                    prec_name(c->precision), dmd_model_name(model), dmd_engine_phase_name(e, p),
-                    dmd_engine_region_name(e, r), k->reads, k->bytes_read, k->writes, k->bytes_written, k->cost);
-            if (k->reads)
-                fprintf(o.f, "%.6g,%" PRIu64 "\n", k->sum_depth / (double)k->reads, k->max_depth);
-            else
-                fprintf(o.f, ",\n"); /* no read: depth is missing, not 0 */
+            dmd_csv_str(&w, run_id);
+            dmd_csv_str(&w, task_get(c->task)->name);
+            dmd_csv_str(&w, rnn_init_names[c->init]);
+            dmd_csv_int(&w, c->T);
+            dmd_csv_int(&w, c->H);
+            dmd_csv_int(&w, c->batch);
+            dmd_csv_str(&w, prec_name(c->precision));
+            dmd_csv_str(&w, dmd_model_name(model));
+            dmd_csv_str(&w, dmd_engine_phase_name(e, p));
+            dmd_csv_str(&w, dmd_engine_region_name(e, r));
+            dmd_csv_u64(&w, k->reads);
+            dmd_csv_u64(&w, k->bytes_read);
+            dmd_csv_u64(&w, k->writes);
+            dmd_csv_u64(&w, k->bytes_written);
+            dmd_csv_u64(&w, k->cost);
+            if (k->reads) { /* no read: depth is missing, not 0 */
+                dmd_csv_real(&w, "%.6g", k->sum_depth / (double)k->reads);
+                dmd_csv_u64(&w, k->max_depth);
+            } else {
+                dmd_csv_empty(&w);
+                dmd_csv_empty(&w);
+            }
+            dmd_csv_end(&w);
         }
     return cli_out_commit(&o);
 }
@@ -266,7 +279,7 @@ static json_t *measure_json(const measure_request *rq, const measure_taken *mt, 
     const rnn_measurement *res = &mt->res;
     dmd_counts tot;
     dmd_engine_total(e, &tot);
-    json_t *j = cli_with_schema("measure", NULL);
+    json_t *j = cli_with_schema(CLI_SCHEMA_MEASURE, NULL);
     json_t *jc = json_object();
     json_object_set_new(jc, "task", json_string(task_get(cfg->task)->name));
     json_object_set_new(jc, "cell", json_string(m->cell->name));
@@ -285,15 +298,13 @@ static json_t *measure_json(const measure_request *rq, const measure_taken *mt, 
     json_object_set_new(jc, "checkpoint", rq->checkpoint ? json_string(rq->checkpoint) : json_null());
     json_object_set_new(j, "run_id", json_string(run_id));
     json_object_set_new(j, "config", jc);
-    json_object_set_new(j, "model", json_string(dmd_model_name(rq->model)));
-    json_object_set_new(j, "bytes_per_element", json_integer(res->bytes_per_element));
-    json_object_set_new(j, "total_cost", json_integer((json_int_t)tot.cost));
-    json_object_set_new(j, "total_reads", json_integer((json_int_t)tot.reads));
-    json_object_set_new(j, "total_bytes_read", json_integer((json_int_t)tot.bytes_read));
-    json_object_set_new(j, "total_writes", json_integer((json_int_t)tot.writes));
-    json_object_set_new(j, "total_bytes_written", json_integer((json_int_t)tot.bytes_written));
-    json_object_set_new(j, "mean_depth", tot.reads ? json_real(tot.sum_depth / (double)tot.reads) : json_null());
-    json_object_set_new(j, "max_depth", tot.reads ? json_integer((json_int_t)tot.max_depth) : json_null());
+    json_t *ej = dmd_engine_json(e); /* model, bytes_per_element, total, regions, phases, cells (, sites) */
+    if (!ej || json_object_update(j, ej) != 0) {
+        json_decref(ej);
+        json_decref(j);
+        return NULL;
+    }
+    json_decref(ej);
     json_object_set_new(j, "loss", isfinite(res->first_loss) ? json_real(res->first_loss) : json_null());
     json_object_set_new(j, "clipped_last_step", json_boolean(res->clipped_last));
     json_object_set_new(j, "wall_seconds", json_real(res->wall_seconds));
@@ -307,33 +318,6 @@ static json_t *measure_json(const measure_request *rq, const measure_taken *mt, 
         json_array_append_new(js, x);
     }
     json_object_set_new(j, "steps", js);
-    json_t *jp = json_array(), *jr = json_array(), *jrt = json_array();
-    for (int p = 0; p < dmd_engine_nphases(e); p++) {
-        dmd_counts x;
-        dmd_engine_phase_total(e, p, &x);
-        if (!x.reads && !x.writes) continue;
-        json_t *o2 = dmd_counts_json(&x);
-        set_row_keys(o2, dmd_engine_phase_name(e, p), NULL);
-        json_array_append_new(jp, o2);
-        for (int rr = 0; rr < dmd_engine_nregions(e); rr++) {
-            const dmd_counts *k = dmd_engine_counts(e, p, rr);
-            if (!k->reads && !k->writes) continue;
-            json_t *o3 = dmd_counts_json(k);
-            set_row_keys(o3, dmd_engine_phase_name(e, p), dmd_engine_region_name(e, rr));
-            json_array_append_new(jr, o3);
-        }
-    }
-    for (int rr = 0; rr < dmd_engine_nregions(e); rr++) {
-        dmd_counts x;
-        dmd_engine_region_total(e, rr, &x);
-        if (!x.reads && !x.writes) continue;
-        json_t *o2 = dmd_counts_json(&x);
-        set_row_keys(o2, NULL, dmd_engine_region_name(e, rr));
-        json_array_append_new(jrt, o2);
-    }
-    json_object_set_new(j, "phases", jp);
-    json_object_set_new(j, "regions", jr);
-    json_object_set_new(j, "region_totals", jrt);
     json_object_set_new(j, "split", split_json(e, &tot));
     if (rq->analytic) json_object_set_new(j, "analytic", analytic_json(e, res));
     if (mt->pr) {
@@ -396,9 +380,14 @@ int measure_run(const measure_request *rq)
     if (rc == CLI_EXIT_OK) {
         if (rq->json) {
             json_t *j = measure_json(rq, &mt, run_id);
-            json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-            fputc('\n', stdout);
-            json_decref(j);
+            if (!j) {
+                cli_warn("out of memory building the measure JSON");
+                rc = CLI_EXIT_WORK;
+            } else {
+                json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+                fputc('\n', stdout);
+                json_decref(j);
+            }
         } else {
             print_table(rq, &mt);
         }
@@ -473,7 +462,7 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     json_int_t per_step = (json_int_t)mt.res.step_cost[1];
     json_int_t per_reads = (json_int_t)mt.res.step_reads[1];
     json_int_t per_bytes = (json_int_t)mt.res.step_bytes_read[1];
-    json_t *out = cli_with_schema("to_solution", NULL);
+    json_t *out = cli_with_schema(CLI_SCHEMA_TO_SOLUTION, NULL);
     json_object_set_new(out, "run_dir", json_string(run_dir));
     json_object_set_new(out, "task", json_string(task));
     json_object_set_new(out, "T", json_integer(rq.cfg.T));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dmd_csv.h"
 #include "linalg.h"
 #include "rnn_kernel.h"
 
@@ -527,16 +528,68 @@ rnn_status rnn_train(rnn_model *m, long max_steps, rnn_epoch_cb cb, void *ctx)
     return m->status = m->solved_epoch ? RNN_SOLVED : RNN_UNSOLVED;
 }
 
-void rnn_history_csv(const rnn_model *m, FILE *f)
+/* The history's columns after epoch: loss, the task's metric, ..., dh_norm_tN. */
+static int history_names(const rnn_model *m, const char **names, char (*dh)[24])
 {
-    fprintf(f, "epoch,loss,%s,grad_norm,clip_frac,lr,mu,sat_frac", task_get(m->cfg.task)->metric);
-    for (int k = 0; k < m->ndh; k++) fprintf(f, ",dh_norm_t%d", m->dh_t[k]);
-    fputc('\n', f);
+    int n = 0;
+    names[n++] = "loss";
+    names[n++] = task_get(m->cfg.task)->metric;
+    names[n++] = "grad_norm";
+    names[n++] = "clip_frac";
+    names[n++] = "lr";
+    names[n++] = "mu";
+    names[n++] = "sat_frac";
+    for (int k = 0; k < m->ndh; k++) {
+        snprintf(dh[k], sizeof dh[k], "dh_norm_t%d", m->dh_t[k]);
+        names[n++] = dh[k];
+    }
+    return n;
+}
+
+static int history_values(const rnn_epoch_rec *r, int ndh, double *v)
+{
+    int n = 0;
+    v[n++] = r->loss;
+    v[n++] = r->metric;
+    v[n++] = r->grad_norm;
+    v[n++] = r->clip_frac;
+    v[n++] = r->lr;
+    v[n++] = r->mu;
+    v[n++] = r->sat_frac;
+    for (int k = 0; k < ndh; k++) v[n++] = r->dh_norm[k];
+    return n;
+}
+
+#define HIST_MAXCOLS (7 + RNN_MAX_DH)
+
+/* The history, wide (one row per epoch) or long (one row per epoch and metric). */
+static int history_csv(const rnn_model *m, FILE *f, int long_form)
+{
+    const char *names[HIST_MAXCOLS];
+    char dh[RNN_MAX_DH][24];
+    double v[HIST_MAXCOLS];
+    int n = history_names(m, names, dh), bad = 0;
+    dmd_csv w;
+    dmd_csv_init(&w, f, long_form ? RNN_HISTORY_LONG_SCHEMA : RNN_HISTORY_SCHEMA);
+    dmd_csv_head(&w, "epoch");
+    for (int i = 0; i < (long_form ? 0 : n); i++) dmd_csv_head(&w, names[i]);
+    if (long_form) {
+        dmd_csv_head(&w, "metric");
+        dmd_csv_head(&w, "value");
+    }
+    bad |= dmd_csv_end(&w);
     for (int e = 0; e < m->nhist; e++) {
         const rnn_epoch_rec *r = &m->hist[e];
-        fprintf(f, "%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g", r->epoch, r->loss, r->metric, r->grad_norm,
-                r->clip_frac, r->lr, r->mu, r->sat_frac);
-        for (int k = 0; k < m->ndh; k++) fprintf(f, ",%.17g", r->dh_norm[k]);
-        fputc('\n', f);
+        history_values(r, m->ndh, v);
+        for (int i = 0; i < n; i++) {
+            if (long_form || i == 0) dmd_csv_int(&w, r->epoch);
+            if (long_form) dmd_csv_str(&w, names[i]);
+            dmd_csv_real(&w, "%.17g", v[i]);
+            if (long_form || i == n - 1) bad |= dmd_csv_end(&w);
+        }
     }
+    return bad ? -1 : 0;
 }
+
+int rnn_history_csv(const rnn_model *m, FILE *f) { return history_csv(m, f, 0); }
+int rnn_history_long_csv(const rnn_model *m, FILE *f) { return history_csv(m, f, 1); }

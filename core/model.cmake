@@ -45,7 +45,7 @@ endforeach()
 
 add_library(dmdcore STATIC ${_core}/model.c ${_core}/cells.c ${_core}/ckpt.c ${_core}/rnn_isa.c ${_kobjs})
 target_include_directories(dmdcore PUBLIC ${_core})
-target_link_libraries(dmdcore PUBLIC dmdbase dmd_phase m)
+target_link_libraries(dmdcore PUBLIC dmdbase dmd_phase dmd_csv m)
 if(_multi_isa)
   target_compile_definitions(dmdcore PRIVATE RNN_MULTI_ISA)
 endif()

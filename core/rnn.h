@@ -206,8 +206,15 @@ rnn_status rnn_train(rnn_model *m, long max_steps, rnn_epoch_cb cb, void *ctx);
 
 /* Singular values (H) of the current W_hh, descending.  0 or -1. */
 int rnn_whh_singular_values(const rnn_model *m, double *s);
-/* History as CSV (header + one row per epoch; deterministic text). */
-void rnn_history_csv(const rnn_model *m, FILE *f);
+/* History as CSV (docs/schema.md; deterministic text; a NaN value is an
+ * empty field).  Wide: a header and one row per epoch (schema, epoch, loss,
+ * METRIC, grad_norm, clip_frac, lr, mu, sat_frac, dh_norm_tN...).  Long
+ * (tidy): one row per (epoch, metric) with its value.  Return 0, or -1 on
+ * a write error of f. */
+#define RNN_HISTORY_SCHEMA "dmdprof.history/1"
+#define RNN_HISTORY_LONG_SCHEMA "dmdprof.history_long/1"
+int rnn_history_csv(const rnn_model *m, FILE *f);
+int rnn_history_long_csv(const rnn_model *m, FILE *f);
 
 /* Checkpoint (format in ckpt.c): write to f; returns 0 or -1. */
 int rnn_ckpt_write(const rnn_model *m, FILE *f);

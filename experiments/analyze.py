@@ -37,6 +37,10 @@ import statistics
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reports"))
+import dmdresults as R  # noqa: E402  the results reader (schemas)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -82,9 +86,11 @@ def step_cost(dmdprof, cache, run):
         print(f"analyze: {' '.join(cmd)} failed: {out.stderr.strip()}", file=sys.stderr)
         return None
     j = json.loads(out.stdout)
+    ver = int(str(j.get("schema", "/0")).rsplit("/", 1)[-1])
+    j = R.upgrade("measure", ver, j)   # older layouts read as the current one
     steps = j.get("steps") or []
     # the second step is the steady state (W_hh from the previous update)
-    c = steps[-1].get("cost", steps[-1].get("total_cost")) if steps else j.get("total_cost")
+    c = steps[-1]["cost"] if steps else R.total(j)
     cache[key] = c
     return c
 

@@ -56,7 +56,8 @@ json_t *dmd_engine_json(const dmd_engine *e)
         bad |= json_object_set_new(o, "model", json_string(dmd_model_name(opt->model)));
         bad |= json_object_set_new(o, "bytes_per_element", json_integer(opt->bytes_per_element));
         dmd_engine_total(e, &c);
-        bad |= add_fields(o, &c);
+        json_t *t = dmd_counts_json(&c);
+        bad |= !t || json_object_set_new(o, "total", t);
     }
     int nr = dmd_engine_nregions(e), np = dmd_engine_nphases(e);
     for (int r = 0; r < nr && !bad; r++) {
@@ -86,7 +87,7 @@ json_t *dmd_engine_json(const dmd_engine *e)
     if (!bad) {
         bad |= json_object_set_new(o, "regions", regions);
         bad |= json_object_set_new(o, "phases", phases);
-        bad |= json_object_set_new(o, "rows", rows);
+        bad |= json_object_set_new(o, "cells", rows);
         regions = phases = rows = NULL;
     }
     if (!bad && opt->per_site) {

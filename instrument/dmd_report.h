@@ -22,14 +22,16 @@ extern "C" {
  * Returns a new reference (NULL on out-of-memory). */
 json_t *dmd_counts_json(const dmd_counts *c);
 
-/* The whole result as a new JSON object:
+/* The whole result as a new JSON object (docs/schema.md, the engine keys
+ * shared by `price` and `measure`):
  *   model, bytes_per_element (the option: 0 = each element's own size),
- *   the total's fields (as dmd_counts_json, flattened),
- *   regions: [{region, <fields>}]  one per region with reads or writes,
- *   phases:  [{phase, <fields>}]   one per phase with reads or writes,
- *   rows:    [{phase, region, <fields>}]  every non-empty cell,
+ *   total:   {<fields>}            the whole run (as dmd_counts_json),
+ *   regions: [{region, <fields>}]  per region over all phases, one per region
+ *                                  with reads or writes,
+ *   phases:  [{phase, <fields>}]   per phase over all regions, likewise,
+ *   cells:   [{phase, region, <fields>}]  every non-empty (phase, region),
  *   sites:   [{file, line, phase, <fields>}]  only with per_site.
- * The totals equal the sums of regions, of phases and of rows exactly.
+ * total equals the sums of regions, of phases and of cells exactly.
  * Returns a new reference (NULL on out-of-memory). */
 json_t *dmd_engine_json(const dmd_engine *e);
 

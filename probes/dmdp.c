@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dmd_csv.h"
 #include "dmd_phase.h"
 #include "dmdp_int.h"
 
@@ -555,25 +556,50 @@ static long long dmdp__sum_energy(const dmdp *p, int k, int z)
 }
 static const char *dmdp__source(const dmdp *p, int e) { return p->papi.source[e] == 's' ? "sde" : "papi"; }
 
+static void dmdp__row(dmd_csv *w, const char *run_id, const char *ph, const char *source, const char *event)
+{
+    dmd_csv_str(w, run_id);
+    dmd_csv_str(w, ph);
+    dmd_csv_str(w, source);
+    dmd_csv_str(w, event);
+}
+
 int dmdp_write_csv(const dmdp *p, FILE *f, const char *run_id, int header)
 {
-    if (header) fprintf(f, "run_id,phase,source,event,value\n");
+    static const char *const head[] = {"run_id", "phase", "source", "event", "value", NULL};
+    dmd_csv w;
+    dmd_csv_init(&w, f, DMDP_CSV_SCHEMA);
+    if (header) dmd_csv_header(&w, head);
     for (int k = 0; k <= p->nphases + 1; k++) {
         const char *ph = dmdp__row_name(p, k);
-        fprintf(f, "%s,%s,timer,seconds,%.9f\n", run_id, ph, dmdp__sum_ns(p, k) * 1e-9);
-        if (k != p->nphases) fprintf(f, "%s,%s,timer,calls,%lld\n", run_id, ph, dmdp__sum_calls(p, k));
+        dmdp__row(&w, run_id, ph, "timer", "seconds");
+        dmd_csv_real(&w, "%.9f", dmdp__sum_ns(p, k) * 1e-9);
+        dmd_csv_end(&w);
+        if (k != p->nphases) {
+            dmdp__row(&w, run_id, ph, "timer", "calls");
+            dmd_csv_int(&w, dmdp__sum_calls(p, k));
+            dmd_csv_end(&w);
+        }
         for (int e = 0; e < p->papi.nev; e++) {
             if (p->papi.skipped[e]) continue;
+            dmdp__row(&w, run_id, ph, dmdp__source(p, e), p->papi.names[e]);
             if (dmdp__event_counted(p, e))
-                fprintf(f, "%s,%s,%s,%s,%lld\n", run_id, ph, dmdp__source(p, e), p->papi.names[e], dmdp__sum_papi(p, k, e));
+                dmd_csv_int(&w, dmdp__sum_papi(p, k, e));
             else
-                fprintf(f, "%s,%s,%s,%s,\n", run_id, ph, dmdp__source(p, e), p->papi.names[e]);
+                dmd_csv_empty(&w);
+            dmd_csv_end(&w);
         }
         if (p->energy_wanted && dmdp__energy_ok(p))
-            for (int z = 0; z < p->energy.nzones; z++)
-                fprintf(f, "%s,%s,energy,%s,%lld\n", run_id, ph, p->energy.names[z], dmdp__sum_energy(p, k, z));
-        else if (p->energy_wanted)
-            fprintf(f, "%s,%s,energy,energy_uj,\n", run_id, ph);
+            for (int z = 0; z < p->energy.nzones; z++) {
+                dmdp__row(&w, run_id, ph, "energy", p->energy.names[z]);
+                dmd_csv_int(&w, dmdp__sum_energy(p, k, z));
+                dmd_csv_end(&w);
+            }
+        else if (p->energy_wanted) {
+            dmdp__row(&w, run_id, ph, "energy", "energy_uj");
+            dmd_csv_empty(&w);
+            dmd_csv_end(&w);
+        }
     }
     return ferror(f) ? -1 : 0;
 }

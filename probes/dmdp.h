@@ -71,10 +71,12 @@ void dmdp_free(dmdp *p);
 /* 1 when every requested measurement was taken, 0 when something is missing. */
 int dmdp_complete(const dmdp *p);
 
-/* Rows "run_id,phase,source,event,value" (source timer | papi | sde); the header
- * line first when header != 0; a missing value is an empty field.  Phases in
- * order of first appearance, then "outside" and "total".  run_id must not
- * contain commas, quotes or newlines.  Returns 0, or -1 on a write error. */
+/* CSV rows (dmd_csv.h: RFC 4180, schema column first, DMDP_CSV_SCHEMA)
+ * "schema,run_id,phase,source,event,value" (source timer | papi | sde |
+ * energy); the header line first when header != 0; a missing value is an
+ * empty field.  Phases in order of first appearance, then "outside" and
+ * "total".  Returns 0, or -1 on a write error. */
+#define DMDP_CSV_SCHEMA "dmdprof.probe_values/1"
 int dmdp_write_csv(const dmdp *p, FILE *f, const char *run_id, int header);
 /* {"phases":[..], "timer":{phase:{"seconds":s,"calls":n}},
  *  "papi":{"events":[..], "values":{phase:{event:value|null}}},
@@ -137,8 +139,10 @@ typedef struct {
  * the file, the line and what is wrong in err (size errlen): unreadable file,
  * no "events:" line, events differing between dumps, a malformed summary. */
 int dmdp_cg_parse(const char *const *files, int nfiles, dmdp_cg_sums *out, char *err, size_t errlen);
-/* Rows "run_id,phase,callgrind,EVENT,value" (all events), then phase
- * "total".  Returns 0, or -1 on a write error. */
+/* The same CSV layout (DMDP_CSV_SCHEMA): rows "run_id,phase,callgrind,EVENT,
+ * value" (all events), then phase "total"; s NULL: the header alone
+ * (nothing measured: no rows, never zeros).  Returns 0, or -1 on a write
+ * error. */
 int dmdp_cg_write_csv(const dmdp_cg_sums *s, FILE *f, const char *run_id, int header);
 /* {"events":[..], "caches":[..], "phases":{name:{"dumps":n, EVENT:v..}}, "total":{..}} */
 json_t *dmdp_cg_json(const dmdp_cg_sums *s);

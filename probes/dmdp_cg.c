@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dmdp.h"
+#include "dmd_csv.h"
 
 static void dmdp__errf(char *err, size_t n, const char *file, long line, const char *what)
 {
@@ -176,12 +177,20 @@ static void dmdp__cg_total(const dmdp_cg_sums *s, unsigned long long *t)
 int dmdp_cg_write_csv(const dmdp_cg_sums *s, FILE *f, const char *run_id, int header)
 {
     unsigned long long tot[DMDP_CG_MAX_EVENTS];
-    dmdp__cg_total(s, tot);
-    if (header) fprintf(f, "run_id,phase,source,event,value\n");
-    for (int i = 0; i <= s->nphases; i++)
-        for (int e = 0; e < s->nevents; e++)
-            fprintf(f, "%s,%s,callgrind,%s,%llu\n", run_id, i < s->nphases ? s->phases[i].name : "total", s->events[e],
-                    i < s->nphases ? s->phases[i].v[e] : tot[e]);
+    if (s) dmdp__cg_total(s, tot);
+    static const char *const head[] = {"run_id", "phase", "source", "event", "value", NULL};
+    dmd_csv w;
+    dmd_csv_init(&w, f, DMDP_CSV_SCHEMA);
+    if (header) dmd_csv_header(&w, head);
+    for (int i = 0; s && i <= s->nphases; i++)
+        for (int e = 0; e < s->nevents; e++) {
+            dmd_csv_str(&w, run_id);
+            dmd_csv_str(&w, i < s->nphases ? s->phases[i].name : "total");
+            dmd_csv_str(&w, "callgrind");
+            dmd_csv_str(&w, s->events[e]);
+            dmd_csv_u64(&w, i < s->nphases ? s->phases[i].v[e] : tot[e]);
+            dmd_csv_end(&w);
+        }
     return ferror(f) ? -1 : 0;
 }
 

@@ -9,7 +9,8 @@ sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dmdresults as R  # noqa: E402
 
-COLS = ["schema", "id", "name", "task", "cell", "T", "H", "init", "seed", "epochs", "batches_per_epoch",
+SCHEMA = "dmdprof.sweep/1"
+COLS = ["id", "name", "task", "cell", "T", "H", "init", "seed", "epochs", "batches_per_epoch",
         "batch", "lr", "model", "status", "solved_epoch", "final_metric", "epochs_run", "cost_per_step",
         "bytes_read_per_step", "steps_to_solution", "cost_to_solution", "cost_of_run", "host", "run_dir"]
 
@@ -21,7 +22,7 @@ def main(jobs, store, out):
             continue
         jid, name, model, *kv = line.split()
         row = dict(kv.split("=", 1) for kv in kv)
-        row.update(schema="dmdprof.sweep/1", id=jid, name=name, model=model, status="pending")
+        row.update(id=jid, name=name, model=model, status="pending")
         d = os.path.abspath(os.path.join(store, name))
         row["run_dir"] = d
         if os.path.exists(os.path.join(d, "job.json")):
@@ -39,12 +40,7 @@ def main(jobs, store, out):
                 bad.append(f"{d}: {e}")
                 row["status"] = "unreadable"
         rows.append(row)
-    tmp = f"{out}.tmp.{os.getpid()}"
-    with open(tmp, "w") as f:
-        f.write(",".join(COLS) + "\n")
-        for r in rows:
-            f.write(",".join("" if r.get(c) is None else str(r.get(c)) for c in COLS) + "\n")
-    os.replace(tmp, out)
+    R.write_csv(out, SCHEMA, COLS, rows)
     pending = sum(r["status"] in ("pending", "unreadable") for r in rows)
     solved = sum(r["status"] == "solved" for r in rows)
     for b in bad:

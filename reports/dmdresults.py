@@ -1,11 +1,16 @@
-"""dmdresults -- the one place that reads dmdprof's result files (stdlib only).
+"""dmdresults -- the one place that reads and writes dmdprof's result files
+from Python (stdlib only).
 
-Every JSON or CSV result names its schema, "dmdprof.<kind>/<N>" (a "schema"
-key in JSON; in CSV a "schema" column or a first line "# schema: ...").
+Every JSON or CSV result names its schema, "dmdprof.<kind>/<N>"
+(docs/schema.md): a "schema" key in JSON; in CSV a first "schema" column on
+every row (the C writer instrument/dmd_csv.h and write_csv below write
+that), and, for files of older scripts, a first line "# schema: ...".
 Files written before the schema existed are recognised by name and keys
 (version 0).  A reader asks for a kind and gets plain dicts whose keys are
-this module's names (ALIASES maps other spellings onto them), so a renamed key
-is fixed here and nowhere else.  Anything unreadable raises BadInput with one
+this module's names: older layouts are upgraded to the current one here
+(upgrade: measure/0-1 and price/1 to the /2 engine keys total, regions,
+phases, cells; ALIASES maps other spellings onto ours), so a renamed key is
+fixed here and nowhere else.  Anything unreadable raises BadInput with one
 line naming the file and what is wrong.
 """
 import csv
@@ -16,19 +21,19 @@ import re
 
 # kinds this reader understands and the schema versions of each
 KNOWN = {
-    "run": {0, 1}, "history": {0, 1}, "to_solution": {0, 1}, "measure": {0, 1},
-    "headline": {0, 1}, "sweep": {0, 1}, "sweepjob": {1}, "example": {1},
-    "side_by_side": {0, 1}, "regress": {0, 1}, "probes": {0, 1},
-    "regress-history": {1}, "regress-store": {1}, "price": {1}, "arms": {1},
+    "run": {0, 1}, "history": {0, 1}, "history_long": {1}, "to_solution": {0, 1}, "measure": {0, 1, 2},
+    "measure_cells": {1}, "headline": {0, 1}, "headline_runs": {1}, "sweep": {0, 1}, "sweepjob": {1},
+    "example": {1}, "side_by_side": {0, 1}, "regress": {0, 1}, "probes": {0, 1}, "probe_values": {0, 1},
+    "regress-history": {1}, "regress-store": {1}, "price": {1, 2}, "arms": {1},
 }
 # our key -> other spellings seen (the first one present wins)
 ALIASES = {
     "cost_per_step": ("cost_per_step", "bytedmd_per_step"),
     "cost_to_solution": ("cost_to_solution", "bytedmd_to_solution"),
-    "total_cost": ("total_cost", "cost"),
     "model": ("model", "dmd_model"),
     "cell": ("cell", "cell_type"),
 }
+COUNT_KEYS = ("reads", "bytes_read", "writes", "bytes_written", "cost", "mean_depth", "max_depth", "hist")
 SCHEMA_RE = re.compile(r"^dmdprof\.([a-z_-]+)/([0-9]+)$")
 
 
@@ -66,7 +71,7 @@ def _legacy_json_kind(path, obj):
     if base == "headline.json":
         return "headline"
     if "total_cost" in obj and "regions" in obj:
-        return "measure"
+        return "measure"   # before schema existed: the measure/1 keys
     if base.startswith("regress") and isinstance(obj, dict):
         return "regress"
     return None
@@ -86,9 +91,62 @@ def read_json(path):
         return None
     if "schema" in obj:
         kind, ver = parse_schema(obj["schema"], path)
-        return kind, ver, obj
+        return kind, ver, upgrade(kind, ver, obj)
     kind = _legacy_json_kind(path, obj)
-    return (kind, 0, obj) if kind else None
+    return (kind, 0, upgrade(kind, 0, obj)) if kind else None
+
+
+def upgrade(kind, ver, obj):
+    """The engine keys of measure/0-1 and price/1 in the /2 layout (in place):
+    total {counts}, regions[] per region, phases[] per phase, cells[] per
+    (phase, region)."""
+    if kind == "measure" and ver < 2 and "total" not in obj:
+        obj["total"] = {k: obj.get("total_" + k, obj.get(k)) for k in COUNT_KEYS
+                        if ("total_" + k) in obj or k in ("mean_depth", "max_depth")}
+        obj["cells"] = obj.get("regions") or []
+        obj["regions"] = obj.pop("region_totals", None) or []
+    elif kind == "price" and ver < 2 and "total" not in obj:
+        obj["total"] = {k: obj[k] for k in COUNT_KEYS if k in obj}
+        obj["cells"] = obj.pop("rows", None) or []
+    return obj
+
+
+def total(obj, key="cost"):
+    """A count of the whole measurement (measure or price, any version)."""
+    return (obj.get("total") or {}).get(key)
+
+
+def _field(v):
+    """One CSV field per RFC 4180 (as instrument/dmd_csv.c): quoted when it
+    holds a comma, a double quote, CR or LF; None is empty (missing)."""
+    s = "" if v is None else str(v)
+    return '"' + s.replace('"', '""') + '"' if any(c in s for c in ',"\r\n') else s
+
+
+def csv_text(schema, header, rows):
+    """The CSV text of rows (sequences in header order, or dicts keyed by
+    header) with the schema column first on every line."""
+    out = ["schema," + ",".join(_field(h) for h in header)]
+    for r in rows:
+        vals = [r.get(h) for h in header] if isinstance(r, dict) else list(r)
+        if len(vals) != len(header):
+            raise ValueError(f"{schema}: a row of {len(vals)} fields, the header has {len(header)}")
+        out.append(",".join([_field(schema)] + [_field(v) for v in vals]))
+    return "\n".join(out) + "\n"
+
+
+def write_csv(path, schema, header, rows):
+    """Write csv_text(...) to path atomically (a temporary name, then a
+    rename), or to stdout for '-'."""
+    text = csv_text(schema, header, rows)
+    if path == "-":
+        import sys
+        sys.stdout.write(text)
+        return
+    tmp = f"{path}.tmp.{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    os.replace(tmp, path)
 
 
 def _legacy_csv_kind(path, header):
@@ -101,7 +159,7 @@ def _legacy_csv_kind(path, header):
     if {"T", "bytedmd_cost"} <= h:
         return "side_by_side"
     if {"run_id", "phase", "source", "event", "value"} <= h:
-        return "probes"
+        return "probe_values"
     return None
 
 
@@ -117,7 +175,8 @@ def _number(s):
 
 def read_csv(path):
     """(kind, version, header, rows) of a result CSV, rows as dicts of numbers
-    (None for an empty field), or BadInput; None for a CSV that is not ours."""
+    (None for an empty field), or BadInput; None for a CSV that is not ours.
+    The schema column is not part of header nor of the rows."""
     try:
         with open(path, encoding="utf-8", newline="") as f:
             text = f.read()
@@ -149,6 +208,9 @@ def read_csv(path):
         if len(vals) > 1:
             raise BadInput(f"{path}: rows of several schemas ({', '.join(sorted(map(str, vals)))})")
         schema = vals.pop() if vals else schema
+        header = [h for h in header if h != "schema"]   # the carrier, not data: readers see the data columns
+        for r in rows:
+            del r["schema"]
     if schema:
         kind, ver = parse_schema(schema, path)
     else:
@@ -169,3 +231,43 @@ def find(dirs):
             for f in sorted(files):
                 if f.endswith((".json", ".csv", ".sqlite", ".db")) and ".tmp" not in f:
                     yield os.path.join(d, f)
+
+
+def _main(argv):
+    """For shell scripts (reports/side_by_side.sh), so that they neither parse
+    JSON with sed nor write CSV by hand:
+      dmdresults.py total FILE [KEY]         a total count of a measure/price JSON
+      dmdresults.py value CSV PHASE EVENT    the value of a probe_values CSV row ('' if missing)
+      dmdresults.py tsv2csv SCHEMA COLS OUT  tab-separated rows on stdin -> CSV OUT (COLS: a,b,c)
+    Exit 2 with one line on bad input."""
+    import sys
+    try:
+        if len(argv) in (2, 3) and argv[0] == "total":
+            got = read_json(argv[1])
+            if not got or got[0] not in ("measure", "price") or total(got[2], *argv[2:]) is None:
+                raise BadInput(f"{argv[1]}: not a measure or price JSON with a total")
+            print(total(got[2], *argv[2:]))
+        elif len(argv) == 4 and argv[0] == "value":
+            got = read_csv(argv[1])
+            if not got or got[0] != "probe_values":
+                raise BadInput(f"{argv[1]}: not a probes CSV (dmdprof.probe_values)")
+            v = [r["value"] for r in got[3] if r["phase"] == argv[2] and r["event"] == argv[3]]
+            print("" if not v or v[-1] is None else v[-1])
+        elif len(argv) == 4 and argv[0] == "tsv2csv":
+            cols = argv[2].split(",")
+            rows = [line.rstrip("\n").split("\t") for line in sys.stdin if line.strip()]
+            write_csv(argv[3], argv[1], cols, [[x if x != "" else None for x in r] for r in rows])
+        else:
+            print("usage: dmdresults.py total FILE [KEY] | value CSV PHASE EVENT | tsv2csv SCHEMA COLS OUT",
+                  file=sys.stderr)
+            return 2
+    except (BadInput, ValueError) as e:
+        print(f"dmdresults: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.dont_write_bytecode = True
+    sys.exit(_main(sys.argv[1:]))

@@ -42,7 +42,7 @@ command -v gnuplot >/dev/null || die "gnuplot not found: apt-get install gnuplot
 csv=$OUT/side_by_side.csv
 if [ $PLOT_ONLY = 1 ]; then
   [ -s "$csv" ] || die "--plot-only: no $csv to plot"
-  TS=$(awk -F, 'NR > 1 { printf "%s ", $1 }' "$csv")
+  TS=$(awk -F, 'NR > 1 { printf "%s ", $2 }' "$csv")  # $1 is the schema column
 else
 [ -x "$DMDPROF" ] || die "no dmdprof at '$DMDPROF': build it (scripts/build build) or pass --dmdprof PATH"
 "$DMDPROF" train --help 2>/dev/null | grep -q -- --max-steps ||
@@ -52,18 +52,19 @@ train_papi=0
 if "$DMDPROF" train --help 2>/dev/null | grep -q -- --probes-out; then train_papi=1
 else echo "side_by_side: 'dmdprof train' has no --papi-events/--probes-out: PAPI columns left empty" >&2; fi
 
+# the results reader/writer (reports/dmdresults.py): no JSON parsed with sed, no CSV written by hand
+R() { /usr/bin/env python3 "$here/dmdresults.py" "$@"; }
 # value EVENT PHASE FILE: the value of a probes CSV row, empty when missing.
-value() { awk -F, -v e="$1" -v p="$2" '$4 == e && $2 == p { v = $5 } END { print v }' "$3"; }
+value() { R value "$3" "$2" "$1"; }
 
-tmp=$csv.tmp.$$
-echo "T,bytedmd_cost,cg_D1_misses,cg_LL_misses,cg_Ir,papi_L1_DCM,papi_L2_DCM,papi_L3_TCM" >"$tmp"
+tmp=$csv.tsv.$$
+: >"$tmp"
 for T in $TS; do
   echo "side_by_side: T=$T" >&2
   common=(--task "$TASK" -T "$T" -H "$H" --batch "$B" --seed 1)
   "$DMDPROF" measure "${common[@]}" --steps 1 --model "$MODEL" --json --quiet >"$OUT/measure_T$T.json" ||
     die "dmdprof measure failed for T=$T"
-  cost=$(sed -n 's/^ *"total_cost": *\([0-9]*\).*/\1/p' "$OUT/measure_T$T.json" | head -1)
-  [ -n "$cost" ] || die "no total_cost in $OUT/measure_T$T.json"
+  cost=$(R total "$OUT/measure_T$T.json") || die "no total cost in $OUT/measure_T$T.json"
 
   "$DMDPROF" callgrind --out "$OUT/cg_T$T" --run-id "T$T" -- \
     train "${common[@]}" --max-steps 1 --out "$OUT/cg_T$T/train" --quiet >/dev/null ||
@@ -74,21 +75,23 @@ for T in $TS; do
   ir=$(value Ir total "$cg")
 
   # PAPI: missing values stay empty (never 0); the run itself must succeed.
-  papi=",,"
+  papi="		"
   if [ $train_papi = 1 ]; then
     "$DMDPROF" train "${common[@]}" --max-steps 1 --out "$OUT/papi_T$T" --papi-events "$PAPI_EV" \
       --probes-out "$OUT/papi_T$T/probes.csv" --quiet >/dev/null 2>"$OUT/papi_T$T.log" ||
       die "train with PAPI failed (see $OUT/papi_T$T.log)"
     pr=$OUT/papi_T$T/probes.csv
-    papi="$(value PAPI_L1_DCM total "$pr"),$(value PAPI_L2_DCM total "$pr"),$(value PAPI_L3_TCM total "$pr")"
+    papi="$(value PAPI_L1_DCM total "$pr")	$(value PAPI_L2_DCM total "$pr")	$(value PAPI_L3_TCM total "$pr")"
   fi
-  echo "$T,$cost,$d1,$ll,$ir,$papi" >>"$tmp"
+  printf '%s\t%s\t%s\t%s\t%s\t%b\n' "$T" "$cost" "$d1" "$ll" "$ir" "$papi" >>"$tmp"
 done
-mv "$tmp" "$csv"
+R tsv2csv dmdprof.side_by_side/1 T,bytedmd_cost,cg_D1_misses,cg_LL_misses,cg_Ir,papi_L1_DCM,papi_L2_DCM,papi_L3_TCM \
+  "$csv" <"$tmp" || die "cannot write $csv"
+rm -f "$tmp"
 fi
 
 T0=$(echo "$TS" | awk '{ print $1 }')
-papi_cols=$(awk -F, 'NR > 1 && $6 != "" { n++ } END { print n + 0 }' "$csv")
+papi_cols=$(awk -F, 'NR > 1 && $7 != "" { n++ } END { print n + 0 }' "$csv")
 gnuplot <<EOF
 set terminal pngcairo size 1200,500 font ",10"
 set output "$OUT/side_by_side.png"
@@ -104,24 +107,24 @@ set y2label "misses"
 set logscale y2
 set ytics nomirror
 set y2tics
-plot "$csv" using 1:2 skip 1 with linespoints lw 2 title "ByteDMD cost (left)", \
-     "" using 1:3 skip 1 axes x1y2 with linespoints title "D1 misses (Callgrind, right)", \
-     "" using 1:4 skip 1 axes x1y2 with linespoints title "LL misses (Callgrind, right)"$( [ "$papi_cols" -gt 0 ] && echo ', \
-     "" using 1:6 skip 1 axes x1y2 with linespoints title "PAPI L1 DCM (right)", \
-     "" using 1:8 skip 1 axes x1y2 with linespoints title "PAPI L3 TCM (right)"' )
+plot "$csv" using 2:3 skip 1 with linespoints lw 2 title "ByteDMD cost (left)", \
+     "" using 2:4 skip 1 axes x1y2 with linespoints title "D1 misses (Callgrind, right)", \
+     "" using 2:5 skip 1 axes x1y2 with linespoints title "LL misses (Callgrind, right)"$( [ "$papi_cols" -gt 0 ] && echo ', \
+     "" using 2:7 skip 1 axes x1y2 with linespoints title "PAPI L1 DCM (right)", \
+     "" using 2:9 skip 1 axes x1y2 with linespoints title "PAPI L3 TCM (right)"' )
 unset y2label
 unset y2tics
 set ytics mirror
 set ylabel "relative to T = $T0"
-stats "$csv" using 2 skip 1 nooutput name "C"
-stats "$csv" using 3 skip 1 nooutput name "D"
-stats "$csv" using 4 skip 1 nooutput name "L"
-plot "$csv" using 1:(\$2/C_min) skip 1 with linespoints lw 2 title "ByteDMD cost", \
-     "" using 1:(\$3/D_min) skip 1 with linespoints title "D1 misses", \
-     "" using 1:(\$4/L_min) skip 1 with linespoints title "LL misses", \
-     "" using 1:(\$1/$T0) skip 1 with lines dt 2 title "proportional to T"
+stats "$csv" using 3 skip 1 nooutput name "C"
+stats "$csv" using 4 skip 1 nooutput name "D"
+stats "$csv" using 5 skip 1 nooutput name "L"
+plot "$csv" using 2:(\$3/C_min) skip 1 with linespoints lw 2 title "ByteDMD cost", \
+     "" using 2:(\$4/D_min) skip 1 with linespoints title "D1 misses", \
+     "" using 2:(\$5/L_min) skip 1 with linespoints title "LL misses", \
+     "" using 2:(\$2/$T0) skip 1 with lines dt 2 title "proportional to T"
 unset multiplot
 EOF
 echo "wrote $csv and $OUT/side_by_side.png"
 [ "$papi_cols" -gt 0 ] || echo "PAPI cache misses: not countable on this machine (see dmdprof probes); columns left empty"
-column -s, -t "$csv"
+cut -d, -f2- "$csv" | column -s, -t

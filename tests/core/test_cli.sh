@@ -26,6 +26,17 @@ else fail "same seed gave different outputs"; fi
 "$bin" train --task 3bit_memorization "${small[@]}" --epochs 4 --seed 8 --out d3 || fail "train d3"
 if cmp -s d1/history.csv d3/history.csv; then fail "another seed gave the same history"; else pass "another seed -> another history"; fi
 [ "$(wc -l < d1/history.csv)" = 5 ] && pass "history has a header and 4 epochs" || fail "history length $(wc -l < d1/history.csv)"
+# both histories name their schema on every row, and the long one holds exactly the wide one's numbers
+/usr/bin/python3 - d1/history.csv d1/history_long.csv <<'PY' && pass "history_long.csv = history.csv, schema on every row" || fail "history_long.csv"
+import csv, sys
+wide, long_ = (list(csv.DictReader(open(p, newline=""))) for p in sys.argv[1:3])
+assert {r["schema"] for r in wide} == {"dmdprof.history/1"} and {r["schema"] for r in long_} == {"dmdprof.history_long/1"}
+assert len(wide) == 4 and list(long_[0]) == ["schema", "epoch", "metric", "value"], long_[0]
+cols = [c for c in wide[0] if c not in ("schema", "epoch")]
+assert "accuracy" in cols and len(long_) == 4 * len(cols), (cols, len(long_))
+got = {(r["epoch"], r["metric"]): r["value"] for r in long_}
+assert all(got[(w["epoch"], c)] == w[c] for w in wide for c in cols)
+PY
 grep -q '"status": "' d1/run.json && grep -q '"final_metric"' d1/run.json && grep -q '"solved_epoch"' d1/run.json \
   && grep -q '"wall_seconds"' d1/run.json && grep -q '"config"' d1/run.json && pass "run.json has the required keys" \
   || fail "run.json keys"

@@ -15,8 +15,9 @@ check() { # description, condition result
 out=$("$P" price "$T/abc.trace"); check "price abc.trace prints cost 6" $(grep -qx 'cost 6' <<<"$out"; echo $?)
 out=$("$P" price - < "$T/matvec2.trace"); check "price - (stdin) matvec N=2 prints cost 26" $(grep -qx 'cost 26' <<<"$out"; echo $?)
 out=$("$P" price "$T/abc.trace" --bytes-per-element 2 --json)
-check "price --json has cost 14 at 2 bytes" $(grep -q '"cost": 14,' <<<"$out"; echo $?)
-for f in model bytes_per_element reads bytes_read writes bytes_written mean_depth max_depth hist regions phases rows; do
+check "price --json has total cost 14 at 2 bytes" $(/usr/bin/python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)["total"]["cost"] != 14)' <<<"$out"; echo $?)
+check "price --json names its schema dmdprof.price/2" $(grep -q '"schema": "dmdprof.price/2"' <<<"$out"; echo $?)
+for f in model bytes_per_element total reads bytes_read writes bytes_written mean_depth max_depth hist regions phases cells; do
   check "price --json has field $f" $(grep -q "\"$f\":" <<<"$out"; echo $?)
 done
 out=$("$P" price "$T/abc.trace" --model classic --json); check "price --model classic" $(grep -q '"model": "classic"' <<<"$out"; echo $?)

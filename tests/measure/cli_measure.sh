@@ -5,14 +5,17 @@
 set -u
 dmdprof=$1
 . "$(dirname "$0")/../lib.sh"
-# jget FILE KEY...: the values of top-level keys, space-separated (fails on a missing key)
-jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(*[d[k] for k in sys.argv[2:]])' "$@"; }
+# jget FILE KEY...: the values of keys (a.b = d["a"]["b"]), space-separated (fails on a missing key)
+jget() { python3 -c '
+import functools, json, sys
+d = json.load(open(sys.argv[1]))
+print(*[functools.reduce(lambda o, k: o[k], k.split("."), d) for k in sys.argv[2:]])' "$@"; }
 
 # 1. the hand-computed lru step (tests/measure/lru_hand_trace.md)
 "$dmdprof" measure --task addition -T 2 -H 1 --model lru --bytes-per-element 1 --json -q >"$tmp/hand.json"
 got=$(python3 -c "
 import json; d=json.load(open('$tmp/hand.json'))
-print(d['total_cost'], d['total_reads'], *[p['cost'] for p in d['phases']])")
+print(d['total']['cost'], d['total']['reads'], *[p['cost'] for p in d['phases']])")
 [ "$got" = "242 65 54 75 113" ] && ok || bad "hand-computed lru: expected '242 65 54 75 113', got '$got'"
 
 # 2. the trace of what was priced, re-priced from the file, equals the in-process total
@@ -21,8 +24,8 @@ for model in live classic; do
     "$dmdprof" measure --task 3bit_memorization -T 5 -H 3 --batch 2 --model $model --bytes-per-element $w \
       --trace-out "$tmp/t.trace" --json -q >"$tmp/m.json" || bad "measure --trace-out ($model) failed"
     "$dmdprof" price "$tmp/t.trace" --model $model --json >"$tmp/p.json" || bad "price of the trace failed"
-    a=$(jget "$tmp/m.json" total_cost total_reads total_bytes_read)
-    b=$(jget "$tmp/p.json" cost reads bytes_read)
+    a=$(jget "$tmp/m.json" total.cost total.reads total.bytes_read)
+    b=$(jget "$tmp/p.json" total.cost total.reads total.bytes_read)
     [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "trace round trip ($model, w=$w): in-process $a, from the file $b"
   done
 done
@@ -30,17 +33,18 @@ done
 # 3. the CSV: the architecture's columns, and its rows add up to the JSON totals
 "$dmdprof" measure -T 6 -H 5 --model classic --csv "$tmp/m.csv" --json -q >"$tmp/m.json"
 hdr=$(head -1 "$tmp/m.csv")
-[ "$hdr" = "run_id,task,init,T,H,batch,precision,model,phase,region,reads,bytes_read,writes,bytes_written,cost,mean_depth,max_depth" ] \
+[ "$hdr" = "schema,run_id,task,init,T,H,batch,precision,model,phase,region,reads,bytes_read,writes,bytes_written,cost,mean_depth,max_depth" ] \
   && ok || bad "CSV header: $hdr"
-sum=$(awk -F, 'NR > 1 {c += $15; r += $11} END {print c, r}' "$tmp/m.csv")
-tot=$(jget "$tmp/m.json" total_cost total_reads)
+[ "$(awk -F, 'NR > 1 && $1 != "dmdprof.measure_cells/1"' "$tmp/m.csv" | wc -l)" = 0 ] && ok || bad "CSV rows without the schema"
+sum=$(awk -F, 'NR > 1 {c += $16; r += $12} END {print c, r}' "$tmp/m.csv")
+tot=$(jget "$tmp/m.json" total.cost total.reads)
 [ -n "$tot" ] && [ "$sum" = "$tot" ] && ok || bad "CSV rows sum to '$sum', JSON totals '$tot'"
 
 # 4. the Callgrind-format profile: callgrind_annotate reads it; its total is the cost
 if command -v callgrind_annotate >/dev/null; then
   "$dmdprof" measure -T 8 -H 6 --callgrind-out "$tmp/dmd.cg" --json -q >"$tmp/m.json"
   callgrind_annotate "$tmp/dmd.cg" >"$tmp/ann.txt" 2>&1 || bad "callgrind_annotate failed on the profile"
-  tot=$(jget "$tmp/m.json" total_cost)
+  tot=$(jget "$tmp/m.json" total.cost)
   grep -q "rnn_kernel.c" "$tmp/ann.txt" && ok || bad "annotation does not name core/rnn_kernel.c"
   grep -Eq "rnn_kernel.c:(forward|backward) W_hh" "$tmp/ann.txt" && ok || bad "annotation does not show W_hh's reads"
   cgt=$(awk '/^summary:/ {print $2}' "$tmp/dmd.cg")

@@ -369,18 +369,18 @@ def main():
                     cost, reads, per = price_lru(pg)
                 else:
                     cost, reads, per = price_values(pg, model)
-                mine = {r["region"]: r["cost"] for r in got["region_totals"] if r["reads"]}
+                mine = {r["region"]: r["cost"] for r in got["regions"] if r["reads"]}
                 per = {k: v for k, v in per.items() if v}
                 mine = {k: v for k, v in mine.items() if v}
-                ok = got["total_cost"] == cost and got["total_reads"] == reads and mine == per
+                ok = got["total"]["cost"] == cost and got["total"]["reads"] == reads and mine == per
                 checked += 1
                 tag = f"T={T} H={H} B={B} w={w} steps={steps} {model}"
                 if ok:
                     print(f"ok   {tag}: cost {cost} reads {reads}")
                 else:
                     bad += 1
-                    print(f"FAIL {tag}: reference cost {cost} reads {reads}, dmdprof {got['total_cost']} "
-                          f"{got['total_reads']}")
+                    print(f"FAIL {tag}: reference cost {cost} reads {reads}, dmdprof {got['total']['cost']} "
+                          f"{got['total']['reads']}")
                     for r in sorted(set(per) | set(mine)):
                         if per.get(r) != mine.get(r):
                             print(f"     region {r}: reference {per.get(r)} dmdprof {mine.get(r)}")

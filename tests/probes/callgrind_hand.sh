@@ -60,7 +60,7 @@ cmp_sums "$tmp/on/sums" "$tmp/off/sums" "default vs --collect-atstart=no" && ok 
 cmp_sums "$tmp/on/sums" "$tmp/env/sums" "default vs VALGRIND_OPTS" && ok || bad "per-phase counts depend on VALGRIND_OPTS"
 cmp_sums "$tmp/on/sums" "$tmp/rc/sums" "default vs ~/.valgrindrc" && ok || bad "per-phase counts depend on ~/.valgrindrc"
 "$dmdprof" callgrind --out "$tmp/dc" --run-id x --exe "$work" -- 3 20000 >/dev/null 2>&1 || bad "dmdprof callgrind failed"
-awk -F, '$2 != "total" && NR > 1 {v[$2] = v[$2] " " $5} END {for (p in v) if (p != "outside") print p v[p]}' \
+awk -F, '$3 != "total" && NR > 1 {v[$3] = v[$3] " " $6} END {for (p in v) if (p != "outside") print p v[p]}' \
   "$tmp/dc/probes_callgrind.csv" | sort >"$tmp/dc/sums"
 cmp_sums "$tmp/off/sums" "$tmp/dc/sums" "hand run vs dmdprof callgrind" && ok || bad "hand run differs from dmdprof callgrind"
 

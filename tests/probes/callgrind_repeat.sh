@@ -15,10 +15,11 @@ for r in 1 2; do
     { cat "$D/err$r"; fail "run $r exited with $?"; }
 done
 cat "$D/out1"
-# Worst difference between the two runs, row by row (same rows in the same order).
+# Worst difference between the two runs, row by row (same rows in the same order;
+# column 1 is the schema).
 worst=$(paste -d, "$D/r1/probes_callgrind.csv" "$D/r2/probes_callgrind.csv" | awk -F, '
-  NR > 1 { if ($1 != $6 || $2 != $7 || $4 != $9) { print "rows differ"; exit }
-           d = $5 - $10; if (d < 0) d = -d; if (d > w) w = d } END { if (w == "") w = 0; print w }')
+  NR > 1 { if ($1 != $7 || $2 != $8 || $3 != $9 || $5 != $11) { print "rows differ"; exit }
+           d = $6 - $12; if (d < 0) d = -d; if (d > w) w = d } END { if (w == "") w = 0; print w }')
 echo "two runs: worst per-phase count difference = $worst"
 [ "$worst" = 0 ] || fail "Callgrind counts differ between identical runs"
 cmp -s "$D/r1/probes_callgrind.csv" "$D/r2/probes_callgrind.csv" || fail "CSV files differ"
@@ -27,10 +28,10 @@ cmp -s "$D/r1/probes_callgrind.csv" "$D/r2/probes_callgrind.csv" || fail "CSV fi
 # reads per step, each on a new 64-byte line of a 160 KB array that a 32 KB
 # D1 cannot hold, so D1 read misses = 3 steps * 2500 = 7500 (+ a few for the
 # loop's own stack), and the phases forward, backward, update all appear.
-awk -F, '$2 == "update" && $4 == "D1mr" { v = $5 } END { if (v < 7500 || v > 7600) { print "update D1mr " v " not in [7500, 7600]"; exit 1 } }' \
+awk -F, '$3 == "update" && $5 == "D1mr" { v = $6 } END { if (v < 7500 || v > 7600) { print "update D1mr " v " not in [7500, 7600]"; exit 1 } }' \
   "$D/r1/probes_callgrind.csv" || fail "update D1mr off the hand estimate"
 for ph in forward backward update total; do
-  grep -q "^rep,$ph,callgrind,Ir," "$D/r1/probes_callgrind.csv" || fail "no $ph row"
+  grep -q "^dmdprof.probe_values/1,rep,$ph,callgrind,Ir," "$D/r1/probes_callgrind.csv" || fail "no $ph row"
 done
 
 # valgrind missing: exit 2, one line naming it and what to do.

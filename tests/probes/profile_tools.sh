@@ -26,7 +26,7 @@ l_dw=$(grep -n 'RNN_TILES(H, H, grad_tile(' "$src" | cut -d: -f1)
 python3 - "$tmp/p.cg" "$tmp/p.json" "$l_fwd" "$l_dh" "$l_dw" >"$tmp/lines.txt" <<'PY' || bad "profile check: $(cat "$tmp/lines.txt")"
 import json, re, sys
 cg, js, *want = sys.argv[1:]
-total = json.load(open(js))["total_cost"]
+total = json.load(open(js))["total"]["cost"]
 self_by_line, self_sum, skip_next, names = {}, 0, False, {}
 fn = None
 for ln in open(cg):
@@ -62,7 +62,7 @@ cat "$tmp/lines.txt"
 # inclusive per phase (callgrind_annotate --inclusive=yes) = the phase's rows in the CSV
 callgrind_annotate --inclusive=yes "$tmp/p.cg" >"$tmp/inc.txt" 2>&1 || bad "callgrind_annotate --inclusive=yes failed"
 for ph in forward backward update; do
-  want=$(awk -F, -v p=$ph 'NR > 1 && $9 == p {c += $15} END {print c}' "$tmp/p.csv")
+  want=$(awk -F, -v p=$ph 'NR > 1 && $10 == p {c += $16} END {print c}' "$tmp/p.csv")
   got=$(grep -E "rnn_kernel.c:$ph\$" "$tmp/inc.txt" | awk '{gsub(",", "", $1); print $1}')
   [ -n "$got" ] && [ "$got" = "$want" ] && ok || bad "inclusive $ph: callgrind_annotate '$got', CSV $want"
 done
@@ -76,13 +76,13 @@ for T in 30 60; do
   "$dmdprof" measure -T $T -H 8 --cachegrind-out "$tmp/c$T.out" --json -q >"$tmp/c$T.json" || bad "measure -T $T --cachegrind-out"
   cg_annotate "$tmp/c$T.out" >"$tmp/c$T.txt" 2>&1 || bad "cg_annotate rejected the T=$T profile: $(head -3 "$tmp/c$T.txt")"
   got=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}' "$tmp/c$T.txt")
-  want=$(python3 -c "import json; print(json.load(open('$tmp/c$T.json'))['total_cost'])")
+  want=$(python3 -c "import json; print(json.load(open('$tmp/c$T.json'))['total']['cost'])")
   [ -n "$got" ] && [ "$got" = "$want" ] && ok || bad "cg_annotate T=$T total '$got', measure $want"
 done
 cg_diff "$tmp/c30.out" "$tmp/c60.out" >"$tmp/diff.out" 2>"$tmp/diff.err" || bad "cg_diff failed: $(cat "$tmp/diff.err")"
 cg_annotate "$tmp/diff.out" >"$tmp/diff.txt" 2>&1 || bad "cg_annotate rejected cg_diff's output"
 got=$(awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}' "$tmp/diff.txt")
-want=$(python3 -c "import json; print(json.load(open('$tmp/c60.json'))['total_cost'] - json.load(open('$tmp/c30.json'))['total_cost'])")
+want=$(python3 -c "import json; print(json.load(open('$tmp/c60.json'))['total']['cost'] - json.load(open('$tmp/c30.json'))['total']['cost'])")
 [ -n "$got" ] && [ "$got" = "$want" ] && ok || bad "cg_diff total '$got', want T60 - T30 = $want"
 grep -q "forward W_hh" "$tmp/diff.txt" && ok || bad "cg_diff output does not list the forward W_hh product"
 finish

@@ -50,12 +50,12 @@ rows = {(r["phase"], r["source"], r["event"]): r["value"] for r in csv.DictReade
 j = json.load(open(sys.argv[2]))
 m = list(csv.DictReader(open(sys.argv[3])))
 def sde(ph, ev): return int(rows[(ph, "sde", ev)])
-want = {("total", "cost"): j["total_cost"], ("total", "reads"): j["total_reads"],
-        ("total", "bytes_read"): j["total_bytes_read"]}
+want = {("total", "cost"): j["total"]["cost"], ("total", "reads"): j["total"]["reads"],
+        ("total", "bytes_read"): j["total"]["bytes_read"]}
 for p in j["phases"]:
     want[("total", "cost::all::" + p["phase"])] = p["cost"]
     want[("total", "reads::all::" + p["phase"])] = p["reads"]
-for r in j["region_totals"]:
+for r in j["regions"]:
     want[("total", "cost::" + r["region"])] = r["cost"]
 bad = [f"{k}: {sde(*k)} != {v}" for k, v in want.items() if sde(*k) != v]
 wb = sum(int(r["cost"]) for r in m if r["phase"] == "backward" and r["region"] == "W_hh")

@@ -149,11 +149,13 @@ static void test_phases(void)
     FILE *f = open_memstream(&buf, &len);
     CHECK(dmdp_write_csv(p, f, "t1", 1) == 0, "write csv");
     fclose(f);
-    CHECK(!strncmp(buf, "run_id,phase,source,event,value\n", 32), "csv header");
-    CHECK(strstr(buf, "t1,forward,papi,NOT_AN_EVENT_XYZ,\n") != NULL, "missing value must be an empty field");
-    if (sde) CHECK(strstr(buf, "t1,backward,papi,sde:::dmdprof::test::per_phase,222\n") != NULL, "csv backward row");
-    if (sde) CHECK(strstr(buf, "t1,total,sde,test::per_phase,250\n") != NULL, "csv sde total row");
-    CHECK(strstr(buf, "t1,update,timer,calls,2\n") != NULL, "csv calls row");
+    CHECK(!strncmp(buf, "schema,run_id,phase,source,event,value\n", 39), "csv header");
+#define ROW "\n" DMDP_CSV_SCHEMA ",t1,"
+    CHECK(strstr(buf, ROW "forward,papi,NOT_AN_EVENT_XYZ,\n") != NULL, "missing value must be an empty field");
+    if (sde) CHECK(strstr(buf, ROW "backward,papi,sde:::dmdprof::test::per_phase,222\n") != NULL, "csv backward row");
+    if (sde) CHECK(strstr(buf, ROW "total,sde,test::per_phase,250\n") != NULL, "csv sde total row");
+    CHECK(strstr(buf, ROW "update,timer,calls,2\n") != NULL, "csv calls row");
+#undef ROW
     free(buf);
     json_decref(j);
     dmdp_free(p);

@@ -93,8 +93,9 @@ PY
 python3 - "$tmp/h.csv" "$tmp/h.json" "$c3" <<'PY' && ok || bad "history --csv / --json"
 import csv, json, sys
 lines = open(sys.argv[1]).read().splitlines()
-assert lines[0] == "# schema: dmdprof.regress-history/1", lines[0]
-rows = list(csv.DictReader(lines[1:]))
+assert lines[0].startswith("schema,benchmark,"), lines[0]
+rows = list(csv.DictReader(lines))
+assert {r["schema"] for r in rows} == {"dmdprof.regress-history/1"}, rows[0]
 j = json.load(open(sys.argv[2]))
 assert j["schema"] == "dmdprof.regress-history/1" and len(j["points"]) == len(rows) > 0
 steps = {(r["benchmark"], r["metric"], r["commit"][:8]) for r in rows if r["step"] != ""}
