@@ -1035,6 +1035,16 @@ void dmd_engine_attach(dmd_engine *e, int pass)
     g_cur = e;
 }
 
+int dmd_engine_run(dmd_engine *e, void (*run)(void *ctx, int pass), void *ctx)
+{
+    for (int p = 0; p < e->npasses; p++) {
+        dmd_engine_attach(e, p);
+        run(ctx, p);
+        dmd_engine_detach(e);
+    }
+    return e->npasses;
+}
+
 void dmd_engine_abandon(dmd_engine *e)
 {
     if (g_cur != e) dmd__panic("dmd_engine_abandon: engine not attached");

@@ -37,6 +37,8 @@
  *         ... dmd_engine_total(e, &t), dmd_engine_counts(e, phase, region) ...
  *         dmd_engine_free(e);
  *
+ *     dmd_engine_run(e, fn, ctx) does this loop (fn(ctx, pass) resets and
+ *     runs the kernel).
  *     The live model learns each value's last read in pass 0 and prices in
  *     pass 1; value ids are assigned in order, so both passes must perform the
  *     same hooks in the same order (checked: a read of a value that pass 0
@@ -121,6 +123,11 @@ void dmd_engine_detach(dmd_engine *e);
 void dmd_engine_abandon(dmd_engine *e);
 /* The engine currently attached, or NULL. */
 dmd_engine *dmd_engine_current(void);
+/* The whole pass protocol in one call: for each pass p of e, attach, call
+ * run(ctx, p), detach.  run must put the kernel's buffers back into the same
+ * initial state and do the same hooks in every pass.  Returns the number of
+ * passes run. */
+int dmd_engine_run(dmd_engine *e, void (*run)(void *ctx, int pass), void *ctx);
 
 typedef struct {
     uint64_t reads, bytes_read, writes, bytes_written, cost;
