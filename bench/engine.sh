@@ -6,7 +6,8 @@
 #    `dmdprof price` (wall clock of the whole process, parsing included), best of 5;
 # 2. the same in-process (engine_bench trace), with CPU time;
 # 3. hooks, no file: a BPTT-shaped tanh RNN kernel (T=60, B=25, H=64, I=8:
-#    about 10^5 live elements) under live, classic and lru.
+#    about 10^5 live elements) under live, classic and lru;
+# 4. hooks writing the dmdtrace v2 of what is priced (DMD_TRACE_OUT).
 set -euo pipefail
 B=${1:-build}
 EB=$B/tests/instrument/engine_bench
@@ -29,4 +30,8 @@ fi
 "$EB" hooks live 60 25 64
 "$EB" hooks classic 10 25 64   # classic keeps every value: smaller T
 "$EB" hooks lru 60 25 64
+# 4. the same kernel with the trace writer on (an observer of the pricing pass): dmdtrace v2 to a file
+DMD_TRACE_OUT=$tmp/h.trace "$EB" hooks live 10 5 64
+echo "  (trace written: $(stat -c %s "$tmp/h.trace") bytes)"
+DMD_TRACE_OUT=$tmp/h.trace "$EB" hooks lru 10 5 64
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (figures are wall and CPU time of this process)"

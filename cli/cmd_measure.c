@@ -56,7 +56,8 @@ static void usage(FILE *f)
             "  --csv FILE           tidy rows: run_id,task,init,T,H,batch,precision,model,phase,region,\n"
             "                       reads,bytes_read,writes,bytes_written,cost,mean_depth,max_depth\n"
             "  --run-id ID          run_id column of --csv and --probes-out (default derived from the flags)\n"
-            "  --trace-out FILE     the dmdtrace v1 of what was priced (live and classic only)\n"
+            "  --trace-out FILE     the dmdtrace v2 of what was priced, with its phases (values under live and\n"
+            "                       classic, addresses under lru; dmdprof price FILE --model M re-prices it)\n"
             "  --callgrind-out FILE ByteDMD cost, bytes read and reads per kernel source line, in\n"
             "                       Callgrind's format: one function per phase and source line,\n"
             "                       called by its phase (callgrind_annotate [--inclusive=yes] FILE,\n"
@@ -175,10 +176,6 @@ int cmd_measure(int argc, char **argv)
                      rnn_schedule_names(cell));
         rq.cfg.schedule = k;
     }
-    if (rq.run_id && strpbrk(rq.run_id, ",\"\n\r"))
-        cli_fail("--run-id: '%s' must not contain commas, quotes or newlines", rq.run_id);
-    if (rq.trace_out && rq.model == DMD_LRU)
-        cli_fail("--trace-out: the lru model prices addresses, not values; use --model live or classic");
     if (rq.sde_list && !dmdp_have_papi())
         cli_fail("--sde-list: this build has no PAPI (apt-get install libpapi-dev, rebuild)");
     if (rq.csv) cli_check_writable("--csv", rq.csv);

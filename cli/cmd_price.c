@@ -22,12 +22,13 @@ typedef struct {
 static void price_usage(FILE *f, const char *cmd)
 {
     if (strcmp(cmd, "price") == 0)
-        fprintf(f, "usage: dmdprof price FILE|- [--model live|classic] [--bytes-per-element N] [--json]\n"
+        fprintf(f, "usage: dmdprof price FILE|- [--model live|classic|lru] [--bytes-per-element N] [--json]\n"
                    "\n"
-                   "Prices a dmdtrace v1 file (docs/bytedmd.md) under the ByteDMD model and prints\n"
-                   "the total cost, reads, bytes read and a per-region table; with --json one JSON\n"
-                   "object (model, bytes_per_element, cost, reads, bytes_read, writes, bytes_written,\n"
-                   "mean_depth, max_depth, hist, regions[], phases[], rows[]).  FILE - reads stdin.\n");
+                   "Prices a dmdtrace file (v1 or v2, docs/engine.md) under the ByteDMD model and prints\n"
+                   "the total cost, reads, bytes read and per-region and per-phase tables; with --json one\n"
+                   "JSON object (schema dmdprof.price/2: model, bytes_per_element, total, regions[],\n"
+                   "phases[], cells[]).  Value traces (store, read, output) price under live or classic,\n"
+                   "address traces (ld, st, drop) under lru.  FILE - reads stdin.\n");
     else
         fprintf(f, "usage: dmdprof ir FILE|- [--model live|classic] [--bytes-per-element N]\n"
                    "\n"
@@ -36,7 +37,8 @@ static void price_usage(FILE *f, const char *cmd)
                    "FREE id (retired by liveness, live model), OUTPUT id, then # total cost = N.\n");
     fprintf(f, "\n"
                "options:\n"
-               "  --model M              live (default: values, liveness compaction) or classic\n"
+               "  --model M              live (default: values, liveness compaction), classic, or (price)\n"
+               "                         lru (an address trace)\n"
                "  --bytes-per-element N  size of a value whose store line has no BYTES field (1..1048576, default 1)\n");
     if (strcmp(cmd, "price") == 0) fprintf(f, "  --json                 print one JSON object instead of the table\n");
     fprintf(f, "\nexit codes: 0 priced (an empty trace prices as 0, with a note), 1 the machine failed (a full\n"
@@ -46,7 +48,7 @@ static void price_usage(FILE *f, const char *cmd)
 
 static void parse_args(int argc, char **argv, const char *cmd, price_args *a)
 {
-    static const char *const models[] = {"live", "classic", NULL};
+    static const char *const models[] = {"live", "classic", "lru", NULL}, *const vmodels[] = {"live", "classic", NULL};
     memset(a, 0, sizeof *a);
     a->model = DMD_LIVE;
     a->bytes = 1;
@@ -69,7 +71,7 @@ static void parse_args(int argc, char **argv, const char *cmd, price_args *a)
                 else
                     cli_fail("%.*s needs a value (run 'dmdprof %s --help')", (int)n, s, cmd);
                 if (n == 7)
-                    a->model = (dmd_model)cli_choice("--model", val, models);
+                    a->model = (dmd_model)cli_choice("--model", val, strcmp(cmd, "price") == 0 ? models : vmodels);
                 else
                     a->bytes = (unsigned)cli_long("--bytes-per-element", val, 1, 1 << 20);
             } else if (strcmp(s, "--json") == 0 && strcmp(cmd, "price") == 0)
@@ -187,7 +189,7 @@ int cmd_ir(int argc, char **argv)
     FILE *tmp = tmpfile();
     if (!tmp) cli_fail("cannot create a temporary file for the listing");
     ir_ctx c = {NULL, 0, tmp};
-    dmd_observer obs = {&c, ir_push, ir_read, ir_retire, ir_output};
+    dmd_observer obs = {.ctx = &c, .push = ir_push, .read = ir_read, .retire = ir_retire, .output = ir_output};
     char err[512];
     dmd_trace *t = dmd_trace_open(a.file, err, sizeof err);
     if (!t) cli_fail("%s", err);

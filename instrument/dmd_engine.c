@@ -40,6 +40,7 @@
  * addresses to its keys, so another stack discipline can sit beside it.
  */
 #include "dmd_engine.h"
+#include "dmd_trace.h"
 
 #include <errno.h>
 #include <math.h>
@@ -149,22 +150,21 @@ struct dmd_engine {
     uint32_t sitemask;
     int lastsite;
 
-    /* trace output */
-    FILE *tw;
-    int tw_own;
-    int tw_err; /* errno of the first failed trace write, 0 = none */
+    /* trace output: the dmdtrace writer, an observer (dmd_trace.h) */
+    dmd_trace_writer *tw;
+    FILE *tw_file;         /* DMD_TRACE_OUT's temporary file (owned), else NULL */
     char *tw_path, *tw_tmp;
-    char *twbuf;
-    size_t twlen;
-    uint32_t tw_pend; /* classic: result whose store line waits for its region */
+    int tw_err;            /* errno of the trace output's first failure, 0 = none */
 
     const char *err; /* why the event API refused the last event (static text) */
     char errbuf[160];
     int abandoned;   /* the current pass was cut short: its results are void */
 
-    dmd_observer obs;
-    int has_obs;
-    int plain; /* no observer, no trace output, no per-site rows: dmd__op's fast path */
+    dmd_observer user;           /* dmd_engine_set_observer's (has_user) */
+    int has_user;
+    dmd_observer obs[DMD_MAX_OBSERVERS]; /* the user's and the trace writer's, called in this order */
+    int nobs;
+    int plain; /* no observer, no per-site rows: dmd__op's fast path */
 };
 
 static dmd_engine *g_cur;
@@ -540,75 +540,19 @@ static dmd_counts *site_cell(dmd_engine *e, const char *file, int line, int reg)
     return &e->sites[e->nsites++].c;
 }
 
-/* ---------------------------------------------------------------- trace writer */
-/* A failed write (a full disk) is remembered, not fatal: the pricing goes on,
- * nothing more is written, and dmd_engine_trace_error reports it. */
-static void tw_flush(dmd_engine *e)
-{
-    if (e->twlen) {
-        if (!e->tw_err && fwrite(e->twbuf, 1, e->twlen, e->tw) != e->twlen) e->tw_err = errno ? errno : EIO;
-        e->twlen = 0;
-    }
-}
-#define TWBUF (1u << 16)
-static inline void tw_room(dmd_engine *e, size_t n)
-{
-    if (e->twlen + n > TWBUF) tw_flush(e);
-}
-static inline void tw_str(dmd_engine *e, const char *s)
-{
-    size_t n = strlen(s);
-    if (n > TWBUF / 2) {
-        tw_flush(e);
-        if (!e->tw_err && fwrite(s, 1, n, e->tw) != n) e->tw_err = errno ? errno : EIO;
-        return;
-    }
-    tw_room(e, n);
-    memcpy(e->twbuf + e->twlen, s, n);
-    e->twlen += n;
-}
-static inline void tw_u(dmd_engine *e, uint64_t v)
-{
-    char tmp[24];
-    int n = 0;
-    do tmp[n++] = (char)('0' + v % 10);
-    while ((v /= 10));
-    tw_room(e, 24);
-    while (n) e->twbuf[e->twlen++] = tmp[--n];
-}
-static inline void tw_c(dmd_engine *e, char c)
-{
-    tw_room(e, 1);
-    e->twbuf[e->twlen++] = c;
-}
-static void tw_name(dmd_engine *e, const char *s) /* region/phase names: blanks -> '_' */
-{
-    for (; *s; s++) tw_c(e, (*s == ' ' || *s == '\t' || *s == '\n' || *s == '#') ? '_' : *s);
-}
-static void tw_store(dmd_engine *e, uint32_t id, uint32_t w, int reg)
-{
-    tw_str(e, "store v");
-    tw_u(e, id);
-    tw_c(e, ' ');
-    tw_u(e, w);
-    if (reg > 0) {
-        tw_c(e, ' ');
-        tw_name(e, e->rname[reg]);
-    }
-    tw_c(e, '\n');
-}
+/* ---------------------------------------------------------------- observers */
+/* Call member fn of every observer (the trace writer is one): only off the
+ * fast path (e->plain is 0 whenever an observer is set). */
+#define OBS(e, fn, ...)                                                                                            \
+    do {                                                                                                           \
+        for (int o_ = 0; o_ < (e)->nobs; o_++)                                                                     \
+            if ((e)->obs[o_].fn) (e)->obs[o_].fn((e)->obs[o_].ctx, __VA_ARGS__);                                  \
+    } while (0)
+
 static inline int vregion(const dmd_engine *e, uint32_t id)
 {
     unsigned r = e->val[id].reg;
     return (r & REG_PENDING) ? 0 : (int)r;
-}
-static void tw_pending(dmd_engine *e)
-{
-    if (e->tw_pend) {
-        uint32_t id = e->tw_pend;
-        e->tw_pend = 0;
-        tw_store(e, id, stack_weight(&e->stk, e->val[id].pos), vregion(e, id));
-    }
 }
 
 /* U(n) for n <= UTAB_N, filled once (near the top of the stack most reads
@@ -700,10 +644,9 @@ static uint32_t push_value(dmd_engine *e, uint32_t w, int reg, int is_write, con
             stack_room(&e->stk, 1);
             stack_push(&e->stk, id, w);
         }
-        if (e->tw) tw_store(e, id, w, reg);
-        if (e->has_obs) {
-            if (e->obs.push) e->obs.push(e->obs.ctx, id, w, reg, is_write);
-            if (!e->val[id].left && e->obs.retire) e->obs.retire(e->obs.ctx, id);
+        if (e->nobs) {
+            OBS(e, push, id, w, reg, is_write);
+            if (!e->val[id].left) OBS(e, retire, id);
         }
         return id;
     default: /* M_CLASSIC */
@@ -715,14 +658,7 @@ static uint32_t push_value(dmd_engine *e, uint32_t w, int reg, int is_write, con
         if (is_write) count_write(e, reg, w, file, line);
         stack_room(&e->stk, 1);
         stack_push(&e->stk, id, w);
-        if (e->tw) {
-            tw_pending(e);
-            if (e->val[id].reg & REG_PENDING)
-                e->tw_pend = id;
-            else
-                tw_store(e, id, w, reg);
-        }
-        if (e->has_obs && e->obs.push) e->obs.push(e->obs.ctx, id, w, reg, is_write);
+        if (e->nobs) OBS(e, push, id, w, (e->val[id].reg & REG_PENDING) ? DMD_REGION_PENDING : reg, is_write);
         return id;
     }
 }
@@ -764,7 +700,7 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
         int rg = vregion(e, id);
         count_read(&e->row[rg], depth, w, cost);
         if (e->o.per_site) count_read(site_cell(e, file, line, rg), depth, w, cost);
-        if (e->has_obs && e->obs.read) e->obs.read(e->obs.ctx, id, depth, w, cost);
+        if (e->nobs) OBS(e, read, id, depth, w, cost);
     }
     /* 2. distinct operands to the top in first-occurrence order; a key
      * already moved in this instruction sits at or above t0 */
@@ -774,7 +710,7 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
             uint32_t id = ids[k], p = e->val[id].pos;
             if (--e->val[id].left == 0) {
                 stack_remove(&e->stk, id, p);
-                if (e->has_obs && e->obs.retire) e->obs.retire(e->obs.ctx, id);
+                if (e->nobs) OBS(e, retire, id);
             } else if (p < t0)
                 stack_top(&e->stk, id, p);
         }
@@ -784,15 +720,7 @@ static uint32_t price_instr(dmd_engine *e, const uint32_t *ids, int n, const cha
             if (p < t0) stack_top(&e->stk, id, p);
         }
     }
-    if (e->tw) {
-        if (e->mode == M_CLASSIC) tw_pending(e);
-        tw_str(e, "read");
-        for (int k = 0; k < n; k++) {
-            tw_str(e, " v");
-            tw_u(e, ids[k]);
-        }
-        tw_c(e, '\n');
-    }
+    if (e->nobs) OBS(e, instr, ids, n);
     return w0;
 }
 
@@ -831,7 +759,11 @@ const char *dmd_engine_error(const dmd_engine *e)
                "smaller run";
     return NULL;
 }
-int dmd_engine_trace_error(const dmd_engine *e) { return e->tw_err; }
+int dmd_engine_trace_error(const dmd_engine *e)
+{
+    if (e->tw_err) return e->tw_err;
+    return e->tw ? dmd_trace_writer_error(e->tw) : 0;
+}
 
 void dmd_engine_read(dmd_engine *e, const uint32_t *ids, int n)
 {
@@ -846,13 +778,7 @@ static void output_value(dmd_engine *e, uint32_t id)
     if (e->mode == M_COUNT)
         e->val[id].left |= LEFT_OUT;
     else if (e->mode == M_LIVE || e->mode == M_CLASSIC) {
-        if (e->tw) {
-            if (e->mode == M_CLASSIC) tw_pending(e);
-            tw_str(e, "output v");
-            tw_u(e, id);
-            tw_c(e, '\n');
-        }
-        if (e->has_obs && e->obs.output) e->obs.output(e->obs.ctx, id);
+        if (e->nobs) OBS(e, output, id);
     }
 }
 
@@ -865,16 +791,23 @@ void dmd_engine_output(dmd_engine *e, uint32_t id)
 
 uint32_t dmd_engine_nvalues(const dmd_engine *e) { return e->nvals; }
 
+/* The observer list: the user's, then the trace writer's. */
+static void obs_update(dmd_engine *e)
+{
+    e->nobs = 0;
+    if (e->has_user) e->obs[e->nobs++] = e->user;
+    if (e->tw) e->obs[e->nobs++] = dmd_trace_writer_observer(e->tw);
+    e->plain = !e->nobs && !e->o.per_site;
+}
+
 void dmd_engine_set_observer(dmd_engine *e, const dmd_observer *obs)
 {
-    if (obs) {
-        e->obs = *obs;
-        e->has_obs = 1;
-    } else {
-        memset(&e->obs, 0, sizeof e->obs);
-        e->has_obs = 0;
-    }
-    e->plain = !e->has_obs && !e->tw && !e->o.per_site;
+    if (obs)
+        e->user = *obs;
+    else
+        memset(&e->user, 0, sizeof e->user);
+    e->has_user = obs != NULL;
+    obs_update(e);
 }
 
 /* ---------------------------------------------------------------- phases */
@@ -891,12 +824,7 @@ static void on_phase(void *ctx, const char *name, int begin)
     }
     e->row = e->rows[e->phase];
     e->lastsite = -1;
-    if (e->tw && (e->mode == M_LIVE || e->mode == M_CLASSIC)) {
-        if (e->mode == M_CLASSIC) tw_pending(e);
-        tw_str(e, begin ? "# phase begin " : "# phase end ");
-        tw_name(e, name);
-        tw_c(e, '\n');
-    }
+    if (e->nobs && e->mode != M_COUNT) OBS(e, phase, name, begin);
 }
 
 /* ---------------------------------------------------------------- engine */
@@ -921,8 +849,7 @@ dmd_engine *dmd_engine_new(const dmd_options *o)
     e->rmask = 63;
     e->rtab = calloc(64, sizeof(int));
     int stk_ok = stack_init(&e->stk) == 0;
-    e->twbuf = malloc(TWBUF);
-    if (!e->sitetab || !e->rtab || !stk_ok || !e->twbuf) {
+    if (!e->sitetab || !e->rtab || !stk_ok) {
         dmd_engine_free(e);
         return NULL;
     }
@@ -932,26 +859,28 @@ dmd_engine *dmd_engine_new(const dmd_options *o)
     grow_rows(e, 8);
     dmd_engine_region(e, "temp");
     memset(e->cache, 0, sizeof e->cache);
-    if (o->model != DMD_LRU) e->tw = o->trace_out;
+    FILE *tf = o->trace_out;
     const char *env = getenv("DMD_TRACE_OUT");
-    if (!e->tw && o->model != DMD_LRU && env && *env) {
+    if (!tf && env && *env) {
         size_t n = strlen(env) + 32;
         e->tw_path = xstrdup(env);
         e->tw_tmp = xrealloc(NULL, n);
         snprintf(e->tw_tmp, n, "%s.tmp.%ld", env, (long)getpid());
-        e->tw = fopen(e->tw_tmp, "w");
-        if (!e->tw) {
+        tf = e->tw_file = fopen(e->tw_tmp, "w");
+        if (!tf) {
             perror("dmd: cannot open DMD_TRACE_OUT");
             fprintf(stderr, "dmd: (writing '%s'); unset DMD_TRACE_OUT or point it to a writable file\n", e->tw_tmp);
             dmd_engine_free(e);
             return NULL;
         }
-        e->tw_own = 1;
     }
-    if (e->tw) {
-        tw_str(e, "# dmdtrace v1\n# written by libdmd, model ");
-        tw_str(e, dmd_model_name(o->model));
-        tw_str(e, "\n");
+    if (tf) {
+        e->tw = dmd_trace_writer_new(tf, e);
+        if (!e->tw) {
+            dmd_engine_free(e);
+            return NULL;
+        }
+        obs_update(e);
     }
     return e;
 }
@@ -960,13 +889,13 @@ void dmd_engine_free(dmd_engine *e)
 {
     if (!e) return;
     if (g_cur == e) dmd_engine_detach(e);
-    if (e->tw_own && e->tw) {
-        fclose(e->tw);
+    if (e->tw_file) {
+        fclose(e->tw_file);
         remove(e->tw_tmp);
     }
+    dmd_trace_writer_free(e->tw);
     free(e->tw_path);
     free(e->tw_tmp);
-    free(e->twbuf);
     free(e->val);
     stack_free(&e->stk);
     for (int r = 0; r < e->nreg; r++) free(e->rname[r]);
@@ -1029,10 +958,11 @@ void dmd_engine_attach(dmd_engine *e, int pass)
         stack_bind(&e->stk, e->slots, 1);
     else
         stack_bind(&e->stk, e->val ? &e->val[0].pos : NULL, sizeof(dmd__val) / sizeof(uint32_t));
-    e->plain = !e->has_obs && !e->tw && !e->o.per_site;
+    e->plain = !e->nobs && !e->o.per_site;
     e->listen = dmd_phase_listen(on_phase, e);
     if (e->listen < 0) dmd__panic("dmd_engine_attach: too many phase listeners");
     g_cur = e;
+    if (e->nobs && e->mode != M_COUNT && e->phdepth) OBS(e, phase, e->pname[e->phase], 1);
 }
 
 int dmd_engine_run(dmd_engine *e, void (*run)(void *ctx, int pass), void *ctx)
@@ -1066,18 +996,19 @@ void dmd_engine_detach(dmd_engine *e)
     } else if (e->mode == M_LIVE && e->nvals != e->nvals_pass0 && !e->abandoned)
         dmd__panic("pass 1 created %u values, pass 0 created %u: the program must do the same work in every pass",
                    e->nvals, e->nvals_pass0);
+    if (e->nobs && e->mode != M_COUNT) { /* the pricing pass: balance the phases, then end */
+        for (int d = e->phdepth; d > 0; d--) OBS(e, phase, e->pname[e->phstack[d]], 0);
+        for (int o_ = 0; o_ < e->nobs; o_++)
+            if (e->obs[o_].end) e->obs[o_].end(e->obs[o_].ctx);
+    }
     if (e->tw && e->pass == e->npasses - 1) {
-        tw_pending(e);
-        tw_flush(e);
-        if (e->tw_own) {
-            if (fflush(e->tw) != 0 && !e->tw_err) e->tw_err = errno ? errno : EIO;
-            if (fclose(e->tw) != 0 && !e->tw_err) e->tw_err = errno ? errno : EIO;
-            e->tw = NULL;
+        e->tw_err = dmd_trace_writer_finish(e->tw); /* flushes trace_out */
+        if (e->tw_file) { /* DMD_TRACE_OUT: close and rename */
+            if (fclose(e->tw_file) != 0 && !e->tw_err) e->tw_err = errno ? errno : EIO;
+            e->tw_file = NULL;
             if (!e->tw_err && rename(e->tw_tmp, e->tw_path) != 0) e->tw_err = errno ? errno : EIO;
             if (e->tw_err) remove(e->tw_tmp); /* the caller reports dmd_engine_trace_error */
-            e->tw_own = 0;
-        } else if (fflush(e->tw) != 0 && !e->tw_err)
-            e->tw_err = errno ? errno : EIO;
+        }
     }
     e->mode = M_IDLE;
 }
@@ -1263,11 +1194,23 @@ static void lru_touch(dmd_engine *e, uint32_t gs, uint32_t w)
         stack_push(&e->stk, gs, w);
 }
 
+/* An address event to the observers: out of line, so that the lru hooks'
+ * hot path keeps one predictable branch and its registers. */
+static void __attribute__((noinline, cold))
+obs_addr(dmd_engine *e, int kind, uint64_t addr, uint32_t w, int reg, int is_write, uint64_t depth, uint64_t cost)
+{
+    OBS(e, addr, kind, addr, w, reg, is_write, depth, cost);
+}
+
+/* The address of global slot gs of range r (what observers are told). */
+static inline uint64_t slot_addr(const dmd__range *r, uint32_t gs) { return (uint64_t)(r->lo + (uintptr_t)(gs - r->base) * r->elem); }
+
 static void input_slot(dmd_engine *e, const dmd__range *r, uint32_t gs)
 {
-    if (e->mode == M_LRU)
+    if (e->mode == M_LRU) {
         lru_touch(e, gs, r->w);
-    else
+        if (e->nobs) OBS(e, addr, DMD_ADDR_STORE, slot_addr(r, gs), r->w, r->reg, 0, 0, 0);
+    } else
         e->slots[gs] = push_value(e, r->w, r->reg, 0, NULL, 0);
 }
 static void output_slot(dmd_engine *e, const dmd__range *r, uint32_t gs)
@@ -1278,9 +1221,9 @@ static void output_slot(dmd_engine *e, const dmd__range *r, uint32_t gs)
 }
 static void drop_slot(dmd_engine *e, const dmd__range *r, uint32_t gs)
 {
-    (void)r;
     uint32_t p = e->slots[gs];
     if (p) stack_remove(&e->stk, gs, p);
+    if (e->nobs) OBS(e, addr, DMD_ADDR_DROP, slot_addr(r, gs), r->w, r->reg, 0, 0, 0);
 }
 
 void dmd__input(const void *ptr, size_t n) { each_slot(need_engine("DMD_INPUT", NULL, 0), ptr, n, "DMD_INPUT", input_slot); }
@@ -1295,6 +1238,92 @@ void dmd__drop(const void *ptr, size_t n)
 {
     dmd_engine *e = need_engine("DMD_DROP", NULL, 0);
     if (e->mode == M_LRU) each_slot(e, ptr, n, "DMD_DROP", drop_slot);
+}
+
+/* ---------------------------------------------------------------- address events (lru) */
+static void addr_mode(const dmd_engine *e, const char *what)
+{
+    if (e->mode != M_LRU)
+        dmd__panic("%s: engine %s", what, e->mode == M_IDLE ? "is not attached" : "uses a value model (values only)");
+}
+
+/* Make key a slot of the stack (slots[key] = its position, 0 = not on it). */
+static void addr_slot(dmd_engine *e, uint32_t key)
+{
+    if (key == 0 || key == UNBOUND) dmd__panic("address event: key %u", key);
+    if (key >= e->slotcap) {
+        size_t nc = e->slotcap ? e->slotcap : 4096;
+        while (nc <= key) nc *= 2;
+        e->slots = xrealloc(e->slots, nc * sizeof *e->slots);
+        e->slotcap = nc;
+        stack_bind(&e->stk, e->slots, 1);
+    }
+    if (key >= e->nslots) {
+        memset(e->slots + e->nslots, 0, (key + 1 - e->nslots) * sizeof *e->slots);
+        e->nslots = key + 1;
+    }
+}
+
+static int addr_size_ok(dmd_engine *e, uint32_t p, uint32_t bytes, uint64_t addr)
+{
+    if (!p || stack_weight(&e->stk, p) == bytes) return 1;
+    snprintf(e->errbuf, sizeof e->errbuf, "address 0x%llx is an element of %u bytes on the stack, not %u",
+             (unsigned long long)addr, stack_weight(&e->stk, p), bytes);
+    e->err = e->errbuf;
+    return 0;
+}
+
+int dmd_engine_addr_store(dmd_engine *e, uint32_t key, uint64_t addr, uint32_t bytes, int region, int is_write)
+{
+    addr_mode(e, "dmd_engine_addr_store");
+    if (bytes == 0 || bytes > MAX_ELEM_BYTES) dmd__panic("dmd_engine_addr_store: %u bytes (1..%u)", bytes, MAX_ELEM_BYTES);
+    if (region < 0 || region >= e->nreg) dmd__panic("dmd_engine_addr_store: no region %d", region);
+    addr_slot(e, key);
+    uint32_t p = e->slots[key];
+    if (!addr_size_ok(e, p, bytes, addr)) return -1;
+    if (!p && e->stk.total + bytes > MAX_LIVE_BYTES) {
+        refuse(e, "more than 4 GiB of addresses on the stack (%llu bytes before this one; the engine's limit)",
+               (unsigned long long)e->stk.total);
+        return -1;
+    }
+    if (!p && e->stk.nlive >= MAX_LIVE_KEYS) {
+        refuse(e, "more than %llu addresses on the stack (the engine's limit)", (unsigned long long)MAX_LIVE_KEYS);
+        return -1;
+    }
+    lru_touch(e, key, bytes);
+    if (is_write) count_write(e, region, bytes, NULL, 0);
+    if (e->nobs) OBS(e, addr, DMD_ADDR_STORE, addr, bytes, region, is_write, 0, 0);
+    return 0;
+}
+
+int dmd_engine_addr_load(dmd_engine *e, uint32_t key, uint64_t addr, uint32_t bytes, int region)
+{
+    addr_mode(e, "dmd_engine_addr_load");
+    if (region < 0 || region >= e->nreg) dmd__panic("dmd_engine_addr_load: no region %d", region);
+    uint32_t p = key < e->nslots ? e->slots[key] : 0;
+    if (!p) {
+        snprintf(e->errbuf, sizeof e->errbuf, "load of address 0x%llx, which is not on the stack (never stored, or dropped)",
+                 (unsigned long long)addr);
+        e->err = e->errbuf;
+        return -1;
+    }
+    if (!addr_size_ok(e, p, bytes, addr)) return -1;
+    uint64_t depth, cost = key_price(&e->stk, p, bytes, &depth);
+    count_read(&e->row[region], depth, bytes, cost);
+    if (e->nobs) OBS(e, addr, DMD_ADDR_LOAD, addr, bytes, region, 0, depth, cost);
+    if (p != stack_time(&e->stk) - 1) {
+        stack_room(&e->stk, 1);
+        stack_top(&e->stk, key, e->slots[key]);
+    }
+    return 0;
+}
+
+void dmd_engine_addr_drop(dmd_engine *e, uint32_t key, uint64_t addr)
+{
+    addr_mode(e, "dmd_engine_addr_drop");
+    uint32_t p = key < e->nslots ? e->slots[key] : 0, w = p ? stack_weight(&e->stk, p) : 0;
+    if (p) stack_remove(&e->stk, key, p);
+    if (e->nobs) OBS(e, addr, DMD_ADDR_DROP, addr, w, 0, 0, 0, 0);
 }
 
 static void __attribute__((noinline, cold, noreturn))
@@ -1331,6 +1360,7 @@ ld_lru(dmd_engine *e, const dmd__range *r, uint32_t gs, uint32_t v, const char *
     uint64_t depth, cost = key_price(&e->stk, v, w, &depth);
     count_read(&e->row[r->reg], depth, w, cost);
     if (e->o.per_site) count_read(site_cell(e, file, line, r->reg), depth, w, cost);
+    if (__builtin_expect(e->nobs != 0, 0)) obs_addr(e, DMD_ADDR_LOAD, slot_addr(r, gs), w, r->reg, 0, depth, cost);
     if (v != stack_time(&e->stk) - 1) { /* not already on top */
         stack_room(&e->stk, 1);
         stack_top(&e->stk, gs, e->slots[gs]);
@@ -1347,6 +1377,7 @@ void dmd__st(const void *addr, dmd_vid id, const char *file, int line)
     if (e->mode == M_LRU) {
         lru_touch(e, gs, r->w);
         count_write(e, r->reg, r->w, file, line);
+        if (__builtin_expect(e->nobs != 0, 0)) obs_addr(e, DMD_ADDR_STORE, (uint64_t)(uintptr_t)addr, r->w, r->reg, 1, 0, 0);
         return;
     }
     if (id > e->nvals) dmd__panic("ST at %s:%d stores value %u, which does not exist", file, line, id);
@@ -1363,7 +1394,7 @@ void dmd__st(const void *addr, dmd_vid id, const char *file, int line)
         to->bytes_written += w;
     }
     e->val[id].reg = (uint16_t)r->reg;
-    if (e->tw_pend == id) tw_pending(e);
+    if (e->nobs && e->mode == M_CLASSIC) OBS(e, settle, id, r->reg);
 }
 
 /* dmd__op under live (pricing pass) or classic with no observer, trace

@@ -78,9 +78,11 @@ typedef struct {
      * sizes (the trace reader uses N as the default for store lines without
      * a BYTES field, 1 when N is 0). */
     unsigned bytes_per_element;
-    /* Non-NULL: the value models write dmdtrace v1 of what the pricing pass
-     * priced (inputs, instructions, results with sizes and regions, outputs;
-     * phase transitions as comments).  Not owned; the caller closes it.
+    /* Non-NULL: the engine writes dmdtrace v2 of what the pricing pass priced
+     * (value models: inputs, instructions, results with sizes and regions,
+     * outputs; lru: loads, stores and drops of addresses; both: phase
+     * markers), through its trace writer (dmd_trace.h), an observer of the
+     * pass.  Not owned; the caller closes it.
      * If NULL and the environment variable DMD_TRACE_OUT names a file, the
      * engine writes the trace there itself (atomically: a temporary name
      * renamed at the end of the last pass). */
@@ -192,7 +194,7 @@ int dmd_engine_region(dmd_engine *e, const char *name);
  * pushed then (abandon the pass). */
 uint32_t dmd_engine_push(dmd_engine *e, uint32_t bytes, int region, int is_write);
 /* 0, or the errno of the first failed write of the trace output (trace_out
- * or DMD_TRACE_OUT: a full disk).  Such a failure does not stop the pricing;
+ * or DMD_TRACE_OUT: a full disk; ENOMEM when the writer could not be made).  Such a failure does not stop the pricing;
  * the trace is incomplete (DMD_TRACE_OUT's temporary file is removed) and the
  * caller should report it and fail. */
 int dmd_engine_trace_error(const dmd_engine *e);
@@ -211,17 +213,61 @@ void dmd_engine_output(dmd_engine *e, uint32_t id);
 /* Number of values created so far in this pass. */
 uint32_t dmd_engine_nvalues(const dmd_engine *e);
 
-/* Observer of the pricing pass (dmdprof ir): called for every push, every
- * priced operand, every value retired by liveness and every output.  NULL
- * members are skipped.  depth is D + w (bytes). */
+/* Observers of the pricing pass (dmdprof ir, the dmdtrace writer): the engine
+ * calls them for every event of the pass that prices (live: pass 1; classic,
+ * lru: pass 0), never on the per-read fast path of an engine without
+ * observers.  NULL members are skipped.  depth is D + w (bytes).
+ *   push     a value pushed (value models); region DMD_REGION_PENDING: a
+ *            classic hook result whose region is known at its first store
+ *            (then `settle`), or at the next event that is not that store;
+ *   read     one priced operand (value models), in operand order;
+ *   instr    the instruction those operands belong to, after its reads;
+ *   retire   a value left the stack (live);
+ *   output   a value declared output;
+ *   settle   a pending value joined region at its first store (classic hooks);
+ *   phase    a phase began (begin 1) or ended (0); at the start of the pass
+ *            the phase already open is begun, at its end every phase still
+ *            open is ended, so the calls are balanced;
+ *   addr     lru: an address event, kind DMD_ADDR_LOAD (priced: depth, cost),
+ *            DMD_ADDR_STORE (is_write 0 for an input), DMD_ADDR_DROP, of the
+ *            element of `bytes` bytes at address addr in region;
+ *   end      the pass ended (the last event). */
+#define DMD_REGION_PENDING (-1)
+enum { DMD_ADDR_LOAD = 0, DMD_ADDR_STORE = 1, DMD_ADDR_DROP = 2 };
 typedef struct {
     void *ctx;
     void (*push)(void *ctx, uint32_t id, uint32_t bytes, int region, int is_write);
     void (*read)(void *ctx, uint32_t id, uint64_t depth, uint32_t bytes, uint64_t cost);
     void (*retire)(void *ctx, uint32_t id);
     void (*output)(void *ctx, uint32_t id);
+    void (*instr)(void *ctx, const uint32_t *ids, int n);
+    void (*settle)(void *ctx, uint32_t id, int region);
+    void (*phase)(void *ctx, const char *name, int begin);
+    void (*addr)(void *ctx, int kind, uint64_t addr, uint32_t bytes, int region, int is_write, uint64_t depth,
+                 uint64_t cost);
+    void (*end)(void *ctx);
 } dmd_observer;
+/* The user's observer (one; NULL removes it).  The engine's own trace writer
+ * (trace_out, DMD_TRACE_OUT) is a second observer beside it. */
 void dmd_engine_set_observer(dmd_engine *e, const dmd_observer *obs);
+#define DMD_MAX_OBSERVERS 2
+
+/* ---------------------------------------------------------------------------
+ * Address event API (lru only; the dmdtrace reader's address form).  A key
+ * k >= 1 names one element (the reader numbers distinct addresses); addr is
+ * what observers are told.  Same pass protocol (lru has one pass).
+ * ------------------------------------------------------------------------- */
+/* A store of key (bytes 1 .. 2^20, region): moves it to the top, or pushes
+ * it; is_write 1 counts a write of its bytes, 0 is an input (free).  Returns
+ * 0, or -1 with the reason in dmd_engine_error (bytes differ from the key's
+ * size on the stack, the stack's limits); nothing is done then. */
+int dmd_engine_addr_store(dmd_engine *e, uint32_t key, uint64_t addr, uint32_t bytes, int region, int is_write);
+/* A load of key: priced at its depth, counted in region, moved to the top.
+ * Returns 0, or -1 (key not on the stack: never stored, or dropped; bytes
+ * differ) with the reason in dmd_engine_error. */
+int dmd_engine_addr_load(dmd_engine *e, uint32_t key, uint64_t addr, uint32_t bytes, int region);
+/* Remove key from the stack (free; nothing if it is not there). */
+void dmd_engine_addr_drop(dmd_engine *e, uint32_t key, uint64_t addr);
 
 #ifdef __cplusplus
 }

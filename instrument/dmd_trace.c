@@ -6,6 +6,8 @@
  */
 #include "dmd_trace.h"
 
+#include "dmd_phase.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -30,6 +32,11 @@
 #define PFX_MAX 8 /* longest such prefix */
 
 enum { EV_OUTPUT = 0, EV_INPUT = 1, EV_READ = 2, EV_RESULT = 3 };
+/* spill: a header (EV_OUTPUT, 0 operands) escapes a phase event, its next
+ * word is SP_BEGIN | name index (begin) or the index alone (end) */
+#define SP_BEGIN 0x80000000u
+#define MAX_PHASE_NAMES 4096
+enum { FORM_NONE = 0, FORM_VALUE = 1, FORM_ADDR = 2 };
 
 typedef struct {
     uint64_t off;  /* name text in the arena */
@@ -65,6 +72,16 @@ struct dmd_trace {
     FILE *sp;
     uint32_t *sbuf;
     size_t slen;
+    /* phases: distinct names (stable: dmd_phase keeps the pointer) and the open ones */
+    char **pnames;
+    int npn;
+    int popen[DMD_PHASE_MAX_DEPTH];
+    uint64_t pline[DMD_PHASE_MAX_DEPTH];
+    int pdepth;
+    /* addresses (address form): open addressing, address -> key (1, 2, ...) */
+    uint64_t *akey;
+    uint32_t *aid;
+    uint32_t amask, naddr;
 };
 
 static int fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -134,6 +151,10 @@ void dmd_trace_close(dmd_trace *t)
     free(t->arena);
     free(t->ops);
     free(t->sbuf);
+    for (int i = 0; i < t->npn; i++) free(t->pnames[i]);
+    free(t->pnames);
+    free(t->akey);
+    free(t->aid);
     free(t);
 }
 
@@ -374,6 +395,8 @@ typedef struct {
     int spilling; /* live pass 0: write the binary copy */
     unsigned default_bytes;
     int seen_read;
+    int form;      /* FORM_*: the first event line decides */
+    int seen_load; /* address form: an ld line was read (later st lines are writes) */
     uint64_t line;
     const char *last_reg; /* last REGION token text and its index */
     size_t last_reglen;
@@ -463,6 +486,227 @@ static int region_of(parser *P, const char *s, size_t n)
     return r;
 }
 
+/* The tokens of the rest of a line (up to max; one more is an error naming
+ * the keyword and its syntax).  Returns the count, or -1. */
+static int line_tokens(parser *P, const char *s, const char *end, const char **tok, size_t *tl, int max,
+                       const char *syntax)
+{
+    char sb[80];
+    int n = 0;
+    for (;;) {
+        while (cls[(unsigned char)*s] & C_BLANK) s++;
+        if (s == end || *s == '#') return n;
+        const char *a = s;
+        while (!(cls[(unsigned char)*s] & C_END)) s++;
+        if (n == max)
+            return PFAIL(P, "%s:%llu: %s; extra field '%s'", P->t->path, (unsigned long long)P->line, syntax,
+                         show(a, (size_t)(s - a), sb, sizeof sb));
+        tok[n] = a;
+        tl[n++] = (size_t)(s - a);
+    }
+}
+
+/* A BYTES field: 1 .. MAX_BYTES, or -1 after saying why. */
+static int parse_bytes(parser *P, const char *s, size_t n, uint32_t *out)
+{
+    char sb[80];
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; i < n && s[i] >= '0' && s[i] <= '9' && v <= MAX_BYTES; i++) v = v * 10 + (uint64_t)(s[i] - '0');
+    if (i != n || v == 0 || v > MAX_BYTES)
+        return PFAIL(P, "%s:%llu: BYTES field '%s' is not a positive integer (1..%u)", P->t->path,
+                     (unsigned long long)P->line, show(s, n, sb, sizeof sb), MAX_BYTES);
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/* The trace's form is decided by its first event line; the engine's model
+ * must price it.  0, or -1 after saying why. */
+static int check_form(parser *P, int form, const char *kw)
+{
+    int lru = dmd_engine_options(P->e)->model == DMD_LRU;
+    if (P->form && P->form != form)
+        return PFAIL(P, "%s:%llu: '%s' is a%s line in a trace of %s lines (a trace holds values or addresses, not both)",
+                     P->t->path, (unsigned long long)P->line, kw, form == FORM_ADDR ? "n address" : " value",
+                     P->form == FORM_ADDR ? "address (ld, st, drop)" : "value (store, read, output)");
+    if (form == FORM_VALUE && lru)
+        return PFAIL(P, "%s:%llu: '%s' is a value line; the lru model prices addresses (ld, st, drop): use live or classic",
+                     P->t->path, (unsigned long long)P->line, kw);
+    if (form == FORM_ADDR && !lru)
+        return PFAIL(P, "%s:%llu: '%s' is an address line; the value models price values: use the lru model",
+                     P->t->path, (unsigned long long)P->line, kw);
+    P->form = form;
+    return 0;
+}
+
+/* ---- phases ---- */
+static int spill_phase(parser *P, uint32_t w)
+{
+    if (P->spilling && (spill(P->t, (uint32_t)EV_OUTPUT << 30) || spill(P->t, w)))
+        return SFAIL(P, "%s: cannot write the temporary spill file in %s: %s; point TMPDIR to a filesystem with room",
+                     P->t->path, spill_dir(), strerror(errno));
+    return 0;
+}
+
+static int parse_phase(parser *P, const char *s, const char *end, int begin)
+{
+    dmd_trace *t = P->t;
+    const char *tok[1];
+    size_t tl[1];
+    char sb[80];
+    const char *syntax = begin ? "phase takes NAME" : "end takes NAME";
+    int n = line_tokens(P, s, end, tok, tl, 1, syntax);
+    if (n < 0) return -1;
+    if (n == 0) return PFAIL(P, "%s:%llu: %s", t->path, (unsigned long long)P->line, syntax);
+    if (!printable_utf8((const unsigned char *)tok[0], tl[0]))
+        return PFAIL(P, "%s:%llu: phase NAME '%s' is not printable UTF-8 text", t->path, (unsigned long long)P->line,
+                     show(tok[0], tl[0], sb, sizeof sb));
+    int idx = -1;
+    for (int i = 0; i < t->npn && idx < 0; i++)
+        if (strlen(t->pnames[i]) == tl[0] && memcmp(t->pnames[i], tok[0], tl[0]) == 0) idx = i;
+    if (!begin) {
+        if (t->pdepth == 0 || t->popen[t->pdepth - 1] != idx)
+            return PFAIL(P, "%s:%llu: end '%s' does not end the innermost open phase (%s%s%s)", t->path,
+                         (unsigned long long)P->line, show(tok[0], tl[0], sb, sizeof sb),
+                         t->pdepth ? "'" : "", t->pdepth ? t->pnames[t->popen[t->pdepth - 1]] : "none is open",
+                         t->pdepth ? "'" : "");
+        t->pdepth--;
+        dmd_phase_end(t->pnames[idx]);
+        return spill_phase(P, (uint32_t)idx);
+    }
+    if (t->pdepth == DMD_PHASE_MAX_DEPTH)
+        return PFAIL(P, "%s:%llu: phase '%s' nested deeper than %d phases", t->path, (unsigned long long)P->line,
+                     show(tok[0], tl[0], sb, sizeof sb), DMD_PHASE_MAX_DEPTH);
+    if (idx < 0) {
+        if (t->npn == MAX_PHASE_NAMES)
+            return PFAIL(P, "%s:%llu: more than %d distinct phase names", t->path, (unsigned long long)P->line,
+                         MAX_PHASE_NAMES);
+        char **np = realloc(t->pnames, (size_t)(t->npn + 1) * sizeof *np);
+        if (np) t->pnames = np;
+        char *name = np ? malloc(tl[0] + 1) : NULL;
+        if (!name) return SFAIL(P, "%s:%llu: out of memory", t->path, (unsigned long long)P->line);
+        memcpy(name, tok[0], tl[0]);
+        name[tl[0]] = 0;
+        idx = t->npn;
+        t->pnames[t->npn++] = name;
+    }
+    t->popen[t->pdepth] = idx;
+    t->pline[t->pdepth++] = P->line;
+    dmd_phase_begin(t->pnames[idx]);
+    return spill_phase(P, SP_BEGIN | (uint32_t)idx);
+}
+
+/* Close the phases left open (an error or the end of a pass), innermost first. */
+static void close_phases(dmd_trace *t)
+{
+    while (t->pdepth > 0) dmd_phase_end(t->pnames[t->popen[--t->pdepth]]);
+}
+
+/* ---- addresses ---- */
+static int parse_addr_text(const char *s, size_t n, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        if (n > 18) return -1;
+        for (size_t i = 2; i < n; i++) {
+            unsigned c = (unsigned char)s[i], d = c - '0' < 10 ? c - '0' : (c | 32) - 'a' < 6 ? (c | 32) - 'a' + 10 : 16;
+            if (d > 15) return -1;
+            v = v << 4 | d;
+        }
+    } else {
+        if (n == 0 || n > 20) return -1;
+        for (size_t i = 0; i < n; i++) {
+            unsigned d = (unsigned)(s[i] - '0');
+            if (d > 9 || v > (UINT64_MAX - d) / 10) return -1;
+            v = v * 10 + d;
+        }
+    }
+    *out = v;
+    return 0;
+}
+
+static inline uint32_t addr_hash(uint64_t a)
+{
+    a ^= a >> 33;
+    a *= 0xFF51AFD7ED558CCDull;
+    a ^= a >> 33;
+    return (uint32_t)a;
+}
+
+/* The key of address a (new keys numbered 1, 2, ...; create 0: 0 if unknown), or UINT32_MAX on out-of-memory. */
+static uint32_t addr_key(dmd_trace *t, uint64_t a, int create)
+{
+    if (!t->akey || (create && (uint64_t)(t->naddr + 1) * 2 > t->amask)) {
+        if (t->naddr >= 0x7FFFFFFFu) return UINT32_MAX;
+        uint32_t nm = t->akey ? 2 * t->amask + 1 : 4095;
+        uint64_t *nk = malloc(((size_t)nm + 1) * sizeof *nk);
+        uint32_t *ni = calloc((size_t)nm + 1, sizeof *ni);
+        if (!nk || !ni) {
+            free(nk);
+            free(ni);
+            return UINT32_MAX;
+        }
+        for (uint32_t i = 0; t->akey && i <= t->amask; i++)
+            if (t->aid[i]) {
+                uint32_t j = addr_hash(t->akey[i]) & nm;
+                while (ni[j]) j = (j + 1) & nm;
+                nk[j] = t->akey[i];
+                ni[j] = t->aid[i];
+            }
+        free(t->akey);
+        free(t->aid);
+        t->akey = nk;
+        t->aid = ni;
+        t->amask = nm;
+    }
+    uint32_t i = addr_hash(a) & t->amask;
+    for (; t->aid[i]; i = (i + 1) & t->amask)
+        if (t->akey[i] == a) return t->aid[i];
+    if (!create) return 0;
+    t->akey[i] = a;
+    return t->aid[i] = ++t->naddr;
+}
+
+static int parse_addr(parser *P, const char *kw, int kind, const char *s, const char *end)
+{
+    dmd_trace *t = P->t;
+    const char *tok[3];
+    size_t tl[3];
+    char sb[80];
+    const char *syntax = kind == DMD_ADDR_DROP ? "drop takes ADDR" : kind == DMD_ADDR_LOAD ? "ld takes ADDR BYTES [REGION]"
+                                                                                           : "st takes ADDR BYTES [REGION]";
+    if (check_form(P, FORM_ADDR, kw)) return -1;
+    int n = line_tokens(P, s, end, tok, tl, kind == DMD_ADDR_DROP ? 1 : 3, syntax);
+    if (n < 0) return -1;
+    if (n < (kind == DMD_ADDR_DROP ? 1 : 2)) return PFAIL(P, "%s:%llu: %s", t->path, (unsigned long long)P->line, syntax);
+    uint64_t a;
+    if (parse_addr_text(tok[0], tl[0], &a))
+        return PFAIL(P, "%s:%llu: ADDR '%s' is not a decimal or 0x-hexadecimal number below 2^64", t->path,
+                     (unsigned long long)P->line, show(tok[0], tl[0], sb, sizeof sb));
+    uint32_t key = addr_key(t, a, kind == DMD_ADDR_STORE);
+    if (key == UINT32_MAX) return SFAIL(P, "%s:%llu: out of memory (addresses)", t->path, (unsigned long long)P->line);
+    if (kind == DMD_ADDR_DROP) {
+        if (key) dmd_engine_addr_drop(P->e, key, a);
+        return 0;
+    }
+    uint32_t bytes;
+    if (parse_bytes(P, tok[1], tl[1], &bytes)) return -1;
+    int reg = n == 3 ? region_of(P, tok[2], tl[2]) : 0;
+    if (reg < 0) return -1;
+    int rc;
+    if (kind == DMD_ADDR_STORE)
+        rc = dmd_engine_addr_store(P->e, key, a, bytes, reg, P->seen_load);
+    else {
+        P->seen_load = 1;
+        rc = key ? dmd_engine_addr_load(P->e, key, a, bytes, reg) : -2;
+    }
+    if (rc == -2)
+        return PFAIL(P, "%s:%llu: ld of address %s, which was never stored (declare the inputs with st lines first)",
+                     t->path, (unsigned long long)P->line, show(tok[0], tl[0], sb, sizeof sb));
+    if (rc) return PFAIL(P, "%s:%llu: %s", t->path, (unsigned long long)P->line, dmd_engine_error(P->e));
+    return 0;
+}
+
 /* One line [s, end) without its '\n'. */
 static int parse_line(parser *P, const char *s, const char *end)
 {
@@ -481,9 +725,20 @@ static int parse_line(parser *P, const char *s, const char *end)
         kind = EV_INPUT;
     else if (kl == 6 && memcmp(kw, "output", 6) == 0)
         kind = EV_OUTPUT;
-    else
-        return PFAIL(P, "%s:%llu: unknown keyword '%s' (expected store, read or output)", t->path,
-                     (unsigned long long)P->line, show(kw, kl, sb, sizeof sb));
+    else {
+        int k = kl == 5 && memcmp(kw, "phase", 5) == 0 ? 0 : kl == 3 && memcmp(kw, "end", 3) == 0 ? 1
+                : kl == 2 && memcmp(kw, "ld", 2) == 0 ? 2 : kl == 2 && memcmp(kw, "st", 2) == 0 ? 3
+                : kl == 4 && memcmp(kw, "drop", 4) == 0 ? 4 : -1;
+        if (k < 0)
+            return PFAIL(P, "%s:%llu: unknown keyword '%s' (expected store, read, output, ld, st, drop, phase or end)",
+                         t->path, (unsigned long long)P->line, show(kw, kl, sb, sizeof sb));
+        t->nevents++;
+        if (k <= 1) return parse_phase(P, s, end, k == 0);
+        return parse_addr(P, k == 2 ? "ld" : k == 3 ? "st" : "drop",
+                          k == 2 ? DMD_ADDR_LOAD : k == 3 ? DMD_ADDR_STORE : DMD_ADDR_DROP, s, end);
+    }
+    if (P->form != FORM_VALUE && check_form(P, FORM_VALUE, kind == EV_READ ? "read" : kind == EV_INPUT ? "store" : "output"))
+        return -1;
     t->nevents++;
     /* tokens */
     const char *tok[3];
@@ -517,16 +772,7 @@ static int parse_line(parser *P, const char *s, const char *end)
     if (kind == EV_INPUT) {
         if (ntok == 0) return PFAIL(P, "%s:%llu: store needs an ID", t->path, (unsigned long long)P->line);
         uint32_t bytes = P->default_bytes;
-        if (ntok >= 2) {
-            uint64_t v = 0;
-            size_t i = 0;
-            for (; i < tl[1] && tok[1][i] >= '0' && tok[1][i] <= '9' && v <= MAX_BYTES; i++)
-                v = v * 10 + (uint64_t)(tok[1][i] - '0');
-            if (i != tl[1] || v == 0 || v > MAX_BYTES)
-                return PFAIL(P, "%s:%llu: BYTES field '%s' is not a positive integer (1..%u)", t->path,
-                             (unsigned long long)P->line, show(tok[1], tl[1], sb, sizeof sb), MAX_BYTES);
-            bytes = (uint32_t)v;
-        }
+        if (ntok >= 2 && parse_bytes(P, tok[1], tl[1], &bytes)) return -1;
         int reg = ntok == 3 ? region_of(P, tok[2], tl[2]) : 0;
         if (reg < 0) return -1;
         uint32_t old = find_id(t, tok[0], tl[0]);
@@ -613,6 +859,10 @@ static int parse_all(parser *P)
         memmove(buf, s, have);
     }
     free(buf);
+    if (!rc && t->pdepth)
+        rc = PFAIL(P, "%s:%llu: phase '%s' is never ended (end %s missing)", t->path,
+                   (unsigned long long)t->pline[t->pdepth - 1], t->pnames[t->popen[t->pdepth - 1]],
+                   t->pnames[t->popen[t->pdepth - 1]]);
     return rc;
 }
 
@@ -640,6 +890,20 @@ static int replay(dmd_trace *t, dmd_engine *e, char *err, size_t errlen)
             if (len == 0) break;
         }
         uint32_t h = b[at++], kind = h >> 30, n = h & ((1u << 30) - 1);
+        if (kind == EV_OUTPUT && n == 0) { /* a phase event */
+            uint32_t w;
+            NEXT(w);
+            uint32_t idx = w & ~SP_BEGIN;
+            if (idx >= (uint32_t)t->npn) goto truncated;
+            if (w & SP_BEGIN) {
+                t->popen[t->pdepth++] = (int)idx; /* the parser checked the nesting */
+                dmd_phase_begin(t->pnames[idx]);
+            } else {
+                t->pdepth--;
+                dmd_phase_end(t->pnames[idx]);
+            }
+            continue;
+        }
         if (kind == EV_INPUT || kind == EV_RESULT) {
             uint32_t bytes;
             NEXT(bytes);
@@ -677,11 +941,7 @@ truncated:
 
 int dmd_trace_price(dmd_trace *t, dmd_engine *e, unsigned default_bytes, char *err, size_t errlen)
 {
-    const dmd_options *o = dmd_engine_options(e);
-    if (o->model == DMD_LRU)
-        return fail(err, errlen, "%s: the lru model prices addresses and a dmdtrace holds values; use live or classic",
-                    t->path);
-    if (t->nids || !t->f) return fail(err, errlen, "%s: trace already read", t->path);
+    if (t->nids || t->naddr || !t->f) return fail(err, errlen, "%s: trace already read", t->path);
     if (grow_tab(t)) return fail(err, errlen, "%s: out of memory", t->path) - 1;
     parser P = {0};
     P.t = t;
@@ -701,13 +961,208 @@ int dmd_trace_price(dmd_trace *t, dmd_engine *e, unsigned default_bytes, char *e
     }
     dmd_engine_attach(e, 0);
     int rc = parse_all(&P);
+    close_phases(t); /* after an error: the phase annotation is left balanced */
     (rc ? dmd_engine_abandon : dmd_engine_detach)(e);
     if (rc) return P.sys ? -2 : -1;
     if (passes == 1) return 0;
     dmd_engine_attach(e, 1);
     rc = replay(t, e, err, errlen);
+    close_phases(t);
     (rc ? dmd_engine_abandon : dmd_engine_detach)(e);
     return rc;
 }
 
 uint64_t dmd_trace_nevents(const dmd_trace *t) { return t->nevents; }
+
+/* ================================================================ writer */
+/* An observer of the engine's pricing pass that writes dmdtrace v2.  A
+ * failed write (a full disk) is remembered, not fatal: the pricing goes on,
+ * nothing more is written, and dmd_trace_writer_error reports it. */
+#define TWBUF (1u << 16)
+
+struct dmd_trace_writer {
+    FILE *f;
+    const dmd_engine *e;
+    int err;          /* errno of the first failed write */
+    char *buf;        /* [TWBUF] */
+    size_t len;
+    uint32_t pend;    /* classic: the result whose store line waits for its region (0 = none) */
+    uint32_t pend_w;
+};
+
+static void tw_flush(dmd_trace_writer *w)
+{
+    if (w->len) {
+        if (!w->err && fwrite(w->buf, 1, w->len, w->f) != w->len) w->err = errno ? errno : EIO;
+        w->len = 0;
+    }
+}
+static inline void tw_room(dmd_trace_writer *w, size_t n)
+{
+    if (w->len + n > TWBUF) tw_flush(w);
+}
+static inline void tw_c(dmd_trace_writer *w, char c)
+{
+    tw_room(w, 1);
+    w->buf[w->len++] = c;
+}
+static void tw_str(dmd_trace_writer *w, const char *s)
+{
+    for (; *s; s++) tw_c(w, *s);
+}
+static inline void tw_u(dmd_trace_writer *w, uint64_t v)
+{
+    char tmp[24];
+    int n = 0;
+    do tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10));
+    tw_room(w, 24);
+    while (n) w->buf[w->len++] = tmp[--n];
+}
+static void tw_x(dmd_trace_writer *w, uint64_t v) /* 0x-hexadecimal (addresses) */
+{
+    char tmp[24];
+    int n = 0;
+    do tmp[n++] = "0123456789abcdef"[v & 15];
+    while ((v >>= 4));
+    tw_room(w, 24);
+    w->buf[w->len++] = '0';
+    w->buf[w->len++] = 'x';
+    while (n) w->buf[w->len++] = tmp[--n];
+}
+static void tw_name(dmd_trace_writer *w, const char *s) /* region/phase names: blanks -> '_' */
+{
+    for (; *s; s++) tw_c(w, (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '#') ? '_' : *s);
+}
+static void tw_region(dmd_trace_writer *w, int reg)
+{
+    if (reg > 0) {
+        tw_c(w, ' ');
+        tw_name(w, dmd_engine_region_name(w->e, reg));
+    }
+}
+static void tw_store(dmd_trace_writer *w, uint32_t id, uint32_t bytes, int reg)
+{
+    tw_str(w, "store v");
+    tw_u(w, id);
+    tw_c(w, ' ');
+    tw_u(w, bytes);
+    tw_region(w, reg);
+    tw_c(w, '\n');
+}
+/* Any event but the settling store: the pending result keeps region temp. */
+static inline void tw_pending(dmd_trace_writer *w)
+{
+    if (w->pend) {
+        tw_store(w, w->pend, w->pend_w, 0);
+        w->pend = 0;
+    }
+}
+
+static void tw_on_push(void *ctx, uint32_t id, uint32_t bytes, int region, int is_write)
+{
+    dmd_trace_writer *w = ctx;
+    (void)is_write; /* the reader knows from the position: before the first read = input */
+    tw_pending(w);
+    if (region == DMD_REGION_PENDING) {
+        w->pend = id;
+        w->pend_w = bytes;
+    } else
+        tw_store(w, id, bytes, region);
+}
+static void tw_on_settle(void *ctx, uint32_t id, int region)
+{
+    dmd_trace_writer *w = ctx;
+    if (w->pend != id) return;
+    w->pend = 0;
+    tw_store(w, id, w->pend_w, region);
+}
+static void tw_on_instr(void *ctx, const uint32_t *ids, int n)
+{
+    dmd_trace_writer *w = ctx;
+    tw_pending(w);
+    tw_str(w, "read");
+    for (int k = 0; k < n; k++) {
+        tw_str(w, " v");
+        tw_u(w, ids[k]);
+    }
+    tw_c(w, '\n');
+}
+static void tw_on_output(void *ctx, uint32_t id)
+{
+    dmd_trace_writer *w = ctx;
+    tw_pending(w);
+    tw_str(w, "output v");
+    tw_u(w, id);
+    tw_c(w, '\n');
+}
+static void tw_on_phase(void *ctx, const char *name, int begin)
+{
+    dmd_trace_writer *w = ctx;
+    tw_pending(w);
+    tw_str(w, begin ? "phase " : "end ");
+    tw_name(w, name);
+    tw_c(w, '\n');
+}
+static void tw_on_addr(void *ctx, int kind, uint64_t addr, uint32_t bytes, int region, int is_write, uint64_t depth,
+                       uint64_t cost)
+{
+    dmd_trace_writer *w = ctx;
+    (void)is_write, (void)depth, (void)cost;
+    tw_str(w, kind == DMD_ADDR_LOAD ? "ld " : kind == DMD_ADDR_STORE ? "st " : "drop ");
+    tw_x(w, addr);
+    if (kind != DMD_ADDR_DROP) {
+        tw_c(w, ' ');
+        tw_u(w, bytes);
+        tw_region(w, region);
+    }
+    tw_c(w, '\n');
+}
+static void tw_on_end(void *ctx) { tw_pending(ctx); }
+
+dmd_trace_writer *dmd_trace_writer_new(FILE *f, const dmd_engine *e)
+{
+    dmd_trace_writer *w = calloc(1, sizeof *w);
+    if (w) w->buf = malloc(TWBUF);
+    if (!w || !w->buf) {
+        free(w);
+        return NULL;
+    }
+    w->f = f;
+    w->e = e;
+    tw_str(w, "# dmdtrace v2\n# written by libdmd, model ");
+    tw_str(w, dmd_model_name(dmd_engine_options(e)->model));
+    tw_c(w, '\n');
+    return w;
+}
+
+dmd_observer dmd_trace_writer_observer(dmd_trace_writer *w)
+{
+    dmd_observer o = {0};
+    o.ctx = w;
+    o.push = tw_on_push;
+    o.instr = tw_on_instr;
+    o.output = tw_on_output;
+    o.settle = tw_on_settle;
+    o.phase = tw_on_phase;
+    o.addr = tw_on_addr;
+    o.end = tw_on_end;
+    return o;
+}
+
+int dmd_trace_writer_finish(dmd_trace_writer *w)
+{
+    tw_pending(w);
+    tw_flush(w);
+    if (fflush(w->f) != 0 && !w->err) w->err = errno ? errno : EIO;
+    return w->err;
+}
+
+int dmd_trace_writer_error(const dmd_trace_writer *w) { return w->err; }
+
+void dmd_trace_writer_free(dmd_trace_writer *w)
+{
+    if (!w) return;
+    free(w->buf);
+    free(w);
+}

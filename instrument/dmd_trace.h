@@ -1,20 +1,43 @@
 /*
- * dmd_trace.h -- dmdtrace v1 reader (libdmd).  The writer is the engine's
- * trace_out option (dmd_engine.h); the format is in docs/bytedmd.md:
+ * dmd_trace.h -- dmdtrace reader and writer (libdmd).  The format, v2 (a
+ * superset of v1, which stays readable), is in docs/engine.md "dmdtrace":
  *
- *     # dmdtrace v1
+ *     # dmdtrace v2
+ *   value form (the live and classic models):
  *     store ID [BYTES [REGION]]   push a new value on top, free
  *     read ID [ID ...]            one instruction's operands, priced together
  *     output ID [ID ...]          these values stay live to the end
+ *   address form (the lru model):
+ *     st ADDR BYTES [REGION]      the element at ADDR to the top (pushed if
+ *                                 absent), free
+ *     ld ADDR BYTES [REGION]      price the element at its depth, then to the top
+ *     drop ADDR                   remove the element from the stack, free
+ *   both forms (v2):
+ *     phase NAME                  a phase begins (strictly nested) ...
+ *     end NAME                    ... and ends: NAME is the innermost phase
  *
  * Conventions of this reader:
  *   - '#' at the start of a token starts a comment that runs to the end of
  *     the line; blanks are spaces, tabs and a '\r' before the newline.
+ *   - a trace is in one form: a value line and an address line in the same
+ *     trace is refused, and so is a form the engine's model does not price
+ *     (value lines under lru, address lines under live or classic).
  *   - store lines before the first read line are the inputs (eager init, not
  *     counted as writes); every later store is an instruction result and
- *     counts as one write of its bytes.
+ *     counts as one write of its bytes.  Likewise st lines before the first
+ *     ld are inputs, every later st is a write.
  *   - a store without BYTES has the default size given to dmd_trace_price;
- *     a store without REGION belongs to region "temp".
+ *     a store (st, ld) without REGION belongs to region "temp".  The region
+ *     of an address event is its line's REGION.
+ *   - ADDR is a decimal or 0x-hexadecimal number below 2^64; one address is
+ *     one element (overlaps are not checked); a ld or st of an element on
+ *     the stack with another BYTES than it has there is refused.
+ *   - phase NAME ... end NAME: the events between belong to phase NAME (the
+ *     innermost); NAME is printable UTF-8; nesting at most
+ *     DMD_PHASE_MAX_DEPTH; an end that does not name the innermost open
+ *     phase, or a phase still open at the end of the trace, is refused.
+ *     The reader drives the phase annotation (dmd_phase.h), so every phase
+ *     listener sees the trace's phases.
  *   - every line ends with '\n'; a file whose last line does not is
  *     truncated and rejected.
  *   - a REGION is printable UTF-8 text (no control bytes), of any length;
@@ -25,12 +48,18 @@
  *   - "-" is stdin; a closed stdin is refused.
  *
  * Memory: the ID table (20 bytes per distinct ID, plus 4 per number in the
- * direct tables of prefix+number IDs, or the text and 8 bytes of hash table)
- * and the engine's per-value arrays.  The live model reads the text once,
- * validating it and writing a compact binary copy of the events (4 bytes per
- * ID occurrence) to an unlinked temporary file in $TMPDIR (default /tmp),
- * which the pricing pass streams back: no event is held in memory, and
- * stdin works the same way.  classic prices while it reads.
+ * direct tables of prefix+number IDs, or the text and 8 bytes of hash table;
+ * 12 bytes per distinct address) and the engine's per-value arrays.  The
+ * live model reads the text once, validating it and writing a compact binary
+ * copy of the events (4 bytes per ID occurrence) to an unlinked temporary
+ * file in $TMPDIR (default /tmp), which the pricing pass streams back: no
+ * event is held in memory, and stdin works the same way.  classic and lru
+ * price while they read.
+ *
+ * The writer (dmd_trace_writer) is an observer of an engine's pricing pass
+ * (dmd_engine.h): the engine makes one for its trace_out option and for
+ * DMD_TRACE_OUT; what it writes, re-priced with the same model and
+ * bytes_per_element, gives the same counts per phase and in total.
  */
 #ifndef DMD_TRACE_H
 #define DMD_TRACE_H
@@ -73,6 +102,20 @@ const char *dmd_trace_value_name(const dmd_trace *t, uint32_t id, size_t *len);
 uint64_t dmd_trace_nevents(const dmd_trace *t);
 
 void dmd_trace_close(dmd_trace *t);
+
+/* ---- writer ---- */
+typedef struct dmd_trace_writer dmd_trace_writer;
+/* A dmdtrace v2 writer on f (not owned; "# dmdtrace v2" is written at once)
+ * for engine e (region and model names).  NULL on out-of-memory. */
+dmd_trace_writer *dmd_trace_writer_new(FILE *f, const dmd_engine *e);
+/* The observer to register with e (dmd_engine.h); ctx is the writer. */
+dmd_observer dmd_trace_writer_observer(dmd_trace_writer *w);
+/* Write out what is buffered and flush f.  Returns 0, or the errno of the
+ * first failed write (a full disk: the trace is incomplete). */
+int dmd_trace_writer_finish(dmd_trace_writer *w);
+/* The errno of the first failed write so far, 0 if none. */
+int dmd_trace_writer_error(const dmd_trace_writer *w);
+void dmd_trace_writer_free(dmd_trace_writer *w);
 
 #ifdef __cplusplus
 }

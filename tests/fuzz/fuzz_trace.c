@@ -2,7 +2,7 @@
  * fuzz_trace.c -- libFuzzer target: the dmdtrace reader (instrument/dmd_trace.c)
  * and the engine behind it, on arbitrary bytes.
  *
- * Each input is priced under live and under classic.  Besides the sanitizers
+ * Each input is priced under live, classic and lru.  Besides the sanitizers
  * (any memory error, leak, undefined behaviour or abort is a finding), it
  * checks what must hold for every input:
  *   - a refusal is one line that starts with the trace's name;
@@ -11,7 +11,10 @@
  *     limit where live does not;
  *   - when both accept, they count the same reads and bytes read, and live
  *     costs no more than classic (live's stack is classic's without the dead
- *     values, in the same order, so no read is deeper).
+ *     values, in the same order, so no read is deeper);
+ *   - a trace is in one form (dmdtrace v2): when lru (addresses) and live
+ *     (values) both accept it, it has no priced event at all;
+ *   - the phase annotation is balanced after every input, accepted or not.
  * Run by tests/fuzz/run.sh (ctest fuzz_short, scripts/fuzz).
  */
 #include <stdint.h>
@@ -20,6 +23,7 @@
 #include <string.h>
 
 #include "dmd_engine.h"
+#include "dmd_phase.h"
 #include "dmd_trace.h"
 
 static int price(const uint8_t *d, size_t n, dmd_model m, unsigned bpe, dmd_counts *c, char *err, size_t errlen)
@@ -37,6 +41,10 @@ static int price(const uint8_t *d, size_t n, dmd_model m, unsigned bpe, dmd_coun
     dmd_trace_close(t);
     fclose(f);
     if (rc == -2) abort(); /* a machine failure on a small input (spill file, memory): a finding too */
+    if (dmd_phase_depth() != 0) {
+        fprintf(stderr, "phase annotation left %d deep (%s)\n", dmd_phase_depth(), rc ? err : "accepted");
+        abort();
+    }
     if (rc && (strncmp(err, "fuzz.trace", 10) != 0 || strchr(err, '\n'))) {
         fprintf(stderr, "malformed message: %s\n", err);
         abort();
@@ -47,10 +55,16 @@ static int price(const uint8_t *d, size_t n, dmd_model m, unsigned bpe, dmd_coun
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
     unsigned bpe = 1 + (unsigned)(n % 8); /* the default size of a store without BYTES */
-    dmd_counts live, classic;
-    char el[512] = "", ec[512] = "";
+    dmd_counts live, classic, lru;
+    char el[512] = "", ec[512] = "", eu[512] = "";
     int rl = price(d, n, DMD_LIVE, bpe, &live, el, sizeof el);
     int rcl = price(d, n, DMD_CLASSIC, bpe, &classic, ec, sizeof ec);
+    int ru = price(d, n, DMD_LRU, bpe, &lru, eu, sizeof eu);
+    if (rl == 0 && ru == 0 && (live.reads || live.writes || lru.reads || lru.writes)) {
+        fprintf(stderr, "live and lru both priced events: live reads %llu, lru reads %llu\n",
+                (unsigned long long)live.reads, (unsigned long long)lru.reads);
+        abort();
+    }
     if (rcl == 0 && rl != 0) {
         fprintf(stderr, "classic accepted, live refused: %s\n", el);
         abort();

@@ -49,7 +49,15 @@ bad "truncated (ir)" "cut.trace:2: the file ends in the middle of a line" ir "$t
 bad "stdin truncated" "(stdin):2: the file ends" price - <"$tmp/cut.trace"
 bad "missing file" "nosuch.trace: cannot open" price "$tmp/nosuch.trace"
 bad "no file" "no trace file" price
-bad "lru is not a trace model" "--model" price "$T/abc.trace" --model lru
+bad "a value trace under lru" "abc.trace:5: 'store' is a value line; the lru model prices addresses" price "$T/abc.trace" --model lru
+bad "an address trace under live" "lru_phases.trace:7: 'st' is an address line" price "$T/lru_phases.trace"
+bad "ir has no lru" "--model" ir "$T/abc.trace" --model lru
+out=$("$P" price "$T/lru_phases.trace" --model lru); check "price --model lru of an address trace prints cost 33" $(grep -qx 'cost 33' <<<"$out"; echo $?)
+out=$("$P" price "$T/phases.trace" --json)
+check "price --json keeps the trace's phases (f 3, g 3)" $(/usr/bin/python3 -c '
+import json, sys
+p = {x["phase"]: x["cost"] for x in json.load(sys.stdin)["phases"]}
+sys.exit(not (p.get("f") == 3 and p.get("g") == 3))' <<<"$out"; echo $?)
 bad "bytes per element 0" "--bytes-per-element" price "$T/abc.trace" --bytes-per-element 0
 bad "unknown option" "unknown option" price "$T/abc.trace" --frob
 bad "stdin closed (was cost 0, exit 0)" "standard input is closed" price - <&-

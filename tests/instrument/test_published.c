@@ -38,7 +38,7 @@ static uint64_t price(program prog, int n, dmd_model m, unsigned bpe)
     o.model = m;
     o.bytes_per_element = bpe;
     dmd_engine *e = dmd_engine_new(&o);
-    dmd_observer obs = {NULL, NULL, on_read, NULL, NULL};
+    dmd_observer obs = {.read = on_read};
     dmd_engine_set_observer(e, &obs);
     for (int p = 0; p < dmd_engine_passes(e); p++) {
         ndepths = 0;

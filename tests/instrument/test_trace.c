@@ -85,7 +85,8 @@ static void write_file(const char *path, const char *text)
     }
 }
 
-static void bad(const char *text, const char *want_where, const char *want_what)
+/* text must be refused under the models lo..hi with want_where (":LINE:") and want_what. */
+static void bad_in(int lo, int hi, const char *text, const char *want_where, const char *want_what)
 {
     char path[256];
     check_tmp(path, sizeof path, "dmd-test-bad-XXXXXX");
@@ -96,7 +97,7 @@ static void bad(const char *text, const char *want_where, const char *want_what)
     }
     close(fd);
     write_file(path, text);
-    for (int m = DMD_LIVE; m <= DMD_CLASSIC; m++) {
+    for (int m = lo; m <= hi; m++) {
         char err[512] = "", where[600];
         uint64_t cost;
         int rc = price_file(path, (dmd_model)m, 1, &cost, err, sizeof err);
@@ -106,6 +107,15 @@ static void bad(const char *text, const char *want_where, const char *want_what)
         if (!ok) failures++;
     }
     remove(path);
+}
+
+static void bad(const char *text, const char *want_where, const char *want_what)
+{
+    bad_in(DMD_LIVE, DMD_CLASSIC, text, want_where, want_what);
+}
+static void bad_lru(const char *text, const char *want_where, const char *want_what)
+{
+    bad_in(DMD_LRU, DMD_LRU, text, want_where, want_what);
 }
 
 static void good(const char *text, uint64_t want)
@@ -130,6 +140,30 @@ static void bad_inputs(void)
 {
     bad("store\n", ":1:", "store needs an ID");
     bad("store a\nload a\n", ":2:", "unknown keyword 'load'");
+    /* v2: phases */
+    bad("phase\n", ":1:", "phase takes NAME");
+    bad("phase a b\n", ":1:", "extra field 'b'");
+    bad("store x\nphase a\nend b\n", ":3:", "end 'b' does not end the innermost open phase ('a')");
+    bad("end a\n", ":1:", "end 'a' does not end the innermost open phase (none is open)");
+    bad("store x\nphase p\nread x\n", ":2:", "phase 'p' is never ended");
+    bad("phase p\nphase q\nend p\nend q\n", ":3:", "end 'p' does not end the innermost open phase ('q')");
+    bad("phase \x01\n", ":1:", "phase NAME");
+    bad("phase 1\nphase 2\nphase 3\nphase 4\nphase 5\nphase 6\nphase 7\nphase 8\nphase 9\nphase 10\nphase 11\n"
+        "phase 12\nphase 13\nphase 14\nphase 15\nphase 16\nphase 17\n", ":17:", "nested deeper than 16 phases");
+    /* v2: the address form, and forms against models */
+    bad("st 0x10 8\n", ":1:", "'st' is an address line; the value models price values: use the lru model");
+    bad_lru("store a\n", ":1:", "'store' is a value line; the lru model prices addresses");
+    bad_lru("st 16 8\nread a\n", ":2:", "'read' is a value line in a trace of address (ld, st, drop) lines");
+    bad_lru("st 16\n", ":1:", "st takes ADDR BYTES [REGION]");
+    bad_lru("st 16 8 R x\n", ":1:", "extra field 'x'");
+    bad_lru("st 0xzz 8\n", ":1:", "ADDR '0xzz' is not a decimal or 0x-hexadecimal number below 2^64");
+    bad_lru("st 18446744073709551616 8\n", ":1:", "is not a decimal or 0x-hexadecimal number");
+    bad_lru("st 16 0\n", ":1:", "BYTES field '0' is not a positive integer");
+    bad_lru("ld 0x10 1\n", ":1:", "ld of address 0x10, which was never stored");
+    bad_lru("st 0x10 8\nld 0x10 4\n", ":2:", "address 0x10 is an element of 8 bytes on the stack, not 4");
+    bad_lru("st 16 8\ndrop 16\nld 16 8\n", ":3:", "not on the stack (never stored, or dropped)");
+    bad_lru("drop\n", ":1:", "drop takes ADDR");
+    bad_lru("st 1 1\nphase p\nld 1 1\n", ":2:", "phase 'p' is never ended");
     bad("store a\nread a b\n", ":2:", "read of ID 'b', which was never stored");
     bad("store a\nread a\nstore b\noutput c\n", ":4:", "output of ID 'c', which was never stored");
     bad("store a\nstore b\nstore a\n", ":3:", "ID 'a' is stored twice (first at line 1)");
@@ -274,9 +308,23 @@ static void kernel(void)
     DMD_OUTPUT(out, 3);
 }
 
+/* Cost of phase name in e (0 if absent). */
+static uint64_t phase_cost(const dmd_engine *e, const char *name)
+{
+    for (int p = 0; p < dmd_engine_nphases(e); p++)
+        if (!strcmp(dmd_engine_phase_name(e, p), name)) {
+            dmd_counts c;
+            dmd_engine_phase_total(e, p, &c);
+            return c.cost;
+        }
+    return 0;
+}
+
+/* Hooks -> trace_out (v2) -> re-priced: the same counts, in total and per
+ * phase (forward; the rest is in phase "(none)"); lru writes addresses. */
 static void round_trip(void)
 {
-    for (int m = DMD_LIVE; m <= DMD_CLASSIC; m++) {
+    for (int m = DMD_LIVE; m <= DMD_LRU; m++) {
         char path[256];
     check_tmp(path, sizeof path, "dmd-test-rt-XXXXXX");
         int fd = mkstemp(path);
@@ -296,6 +344,7 @@ static void round_trip(void)
         fclose(f);
         dmd_counts a, b;
         dmd_engine_total(e, &a);
+        uint64_t fa = phase_cost(e, "forward"), na = phase_cost(e, "(none)");
         dmd_engine_free(e);
         char err[512] = "";
         dmd_trace *t = dmd_trace_open(path, err, sizeof err);
@@ -303,13 +352,15 @@ static void round_trip(void)
         e = dmd_engine_new(&o);
         int rc = t ? dmd_trace_price(t, e, 1, err, sizeof err) : -1;
         dmd_engine_total(e, &b);
+        uint64_t fb = phase_cost(e, "forward"), nb = phase_cost(e, "(none)");
         int ok = rc == 0 && a.cost == b.cost && a.reads == b.reads && a.bytes_read == b.bytes_read &&
-                 a.writes == b.writes && a.bytes_written == b.bytes_written;
-        printf("round trip %-8s hooks cost %llu reads %llu writes %llu; re-priced trace cost %llu reads %llu writes "
-               "%llu %s%s\n",
+                 a.writes == b.writes && a.bytes_written == b.bytes_written && fa == fb && na == nb && fa > 0 && na > 0;
+        printf("round trip %-8s hooks cost %llu reads %llu writes %llu (forward %llu, rest %llu); re-priced trace "
+               "cost %llu reads %llu writes %llu (forward %llu, rest %llu) %s%s\n",
                dmd_model_name((dmd_model)m), (unsigned long long)a.cost, (unsigned long long)a.reads,
-               (unsigned long long)a.writes, (unsigned long long)b.cost, (unsigned long long)b.reads,
-               (unsigned long long)b.writes, err, ok ? "" : "  <-- FAIL");
+               (unsigned long long)a.writes, (unsigned long long)fa, (unsigned long long)na,
+               (unsigned long long)b.cost, (unsigned long long)b.reads, (unsigned long long)b.writes,
+               (unsigned long long)fb, (unsigned long long)nb, err, ok ? "" : "  <-- FAIL");
         if (!ok || a.cost == 0) failures++;
         dmd_engine_free(e);
         dmd_trace_close(t);
@@ -349,6 +400,36 @@ static void views(void)
     dmd_engine_free(e);
 }
 
+/* The phase split of the hand-priced v2 traces (their headers). */
+static void phase_split(const char *dir)
+{
+    static const struct {
+        const char *file, *phase;
+        dmd_model m;
+        uint64_t want;
+    } cases[] = {{"phases.trace", "f", DMD_LIVE, 3},     {"phases.trace", "g", DMD_LIVE, 3},
+                 {"phases.trace", "h", DMD_LIVE, 0},     {"phases.trace", "f", DMD_CLASSIC, 3},
+                 {"phases.trace", "g", DMD_CLASSIC, 3},  {"lru_phases.trace", "p", DMD_LRU, 4},
+                 {"lru_phases.trace", "(none)", DMD_LRU, 29}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[2100], err[512] = "";
+        snprintf(path, sizeof path, "%s/%s", dir, cases[i].file);
+        dmd_trace *t = dmd_trace_open(path, err, sizeof err);
+        dmd_options o = {0};
+        o.model = cases[i].m;
+        dmd_engine *e = dmd_engine_new(&o);
+        int rc = t ? dmd_trace_price(t, e, 1, err, sizeof err) : -1;
+        uint64_t got = rc ? 0 : phase_cost(e, cases[i].phase);
+        int ok = rc == 0 && got == cases[i].want;
+        printf("phase split %-18s %-7s phase %-6s cost %llu (want %llu) %s%s\n", cases[i].file,
+               dmd_model_name(cases[i].m), cases[i].phase, (unsigned long long)got,
+               (unsigned long long)cases[i].want, err, ok ? "" : "  <-- FAIL");
+        if (!ok) failures++;
+        dmd_engine_free(e);
+        dmd_trace_close(t);
+    }
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) expectations(argv[i]);
@@ -356,6 +437,13 @@ int main(int argc, char **argv)
     limits();
     round_trip();
     views();
+    if (argc > 1) { /* the directory of the traces given */
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s", argv[1]);
+        char *slash = strrchr(dir, '/');
+        if (slash) *slash = 0;
+        phase_split(dir);
+    }
     printf("test_trace: %d failure%s\n", failures, failures == 1 ? "" : "s");
     return failures ? 1 : 0;
 }

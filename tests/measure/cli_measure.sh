@@ -11,6 +11,9 @@ import functools, json, sys
 d = json.load(open(sys.argv[1]))
 print(*[functools.reduce(lambda o, k: o[k], k.split("."), d) for k in sys.argv[2:]])' "$@"; }
 
+# phases FILE: "phase=cost ..." of a measure/price JSON
+phases() { python3 -c 'import json,sys; print(*["%s=%s" % (p["phase"], p["cost"]) for p in json.load(open(sys.argv[1]))["phases"]])' "$1"; }
+
 # 1. the hand-computed lru step (tests/measure/lru_hand_trace.md)
 "$dmdprof" measure --task addition -T 2 -H 1 --model lru --bytes-per-element 1 --json -q >"$tmp/hand.json"
 got=$(python3 -c "
@@ -18,8 +21,9 @@ import json; d=json.load(open('$tmp/hand.json'))
 print(d['total']['cost'], d['total']['reads'], *[p['cost'] for p in d['phases']])")
 [ "$got" = "242 65 54 75 113" ] && ok || bad "hand-computed lru: expected '242 65 54 75 113', got '$got'"
 
-# 2. the trace of what was priced, re-priced from the file, equals the in-process total
-for model in live classic; do
+# 2. the trace of what was priced (dmdtrace v2: values, or addresses under lru; phases),
+#    re-priced from the file, equals the in-process total and every phase's cost
+for model in live classic lru; do
   for w in 8 1; do
     "$dmdprof" measure --task 3bit_memorization -T 5 -H 3 --batch 2 --model $model --bytes-per-element $w \
       --trace-out "$tmp/t.trace" --json -q >"$tmp/m.json" || bad "measure --trace-out ($model) failed"
@@ -27,6 +31,8 @@ for model in live classic; do
     a=$(jget "$tmp/m.json" total.cost total.reads total.bytes_read)
     b=$(jget "$tmp/p.json" total.cost total.reads total.bytes_read)
     [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "trace round trip ($model, w=$w): in-process $a, from the file $b"
+    pa=$(phases "$tmp/m.json") pb=$(phases "$tmp/p.json")
+    [ "$pa" = "$pb" ] && [ "$(wc -w <<<"$pa")" -ge 3 ] && ok || bad "trace round trip ($model, w=$w): phases '$pa' vs '$pb'"
   done
 done
 
@@ -76,7 +82,6 @@ expect2 "--bytes-per-element" --bytes-per-element 0
 expect2 "--checkpoint" --checkpoint "$tmp/missing.ckpt"
 printf 'garbage' >"$tmp/bad.ckpt"
 expect2 "--checkpoint" --checkpoint "$tmp/bad.ckpt"
-expect2 "--trace-out" --model lru --trace-out "$tmp/x.trace"
 expect2 "reduce" -T 2000 -H 2048 --batch 1000
 expect2 "values" -T 60 -H 64 --max-values 1000
 expect2 "unknown option" --frobnicate
