@@ -63,6 +63,9 @@ static void usage(FILE *f)
             "                       called by its phase (callgrind_annotate [--inclusive=yes] FILE,\n"
             "                       KCachegrind)\n"
             "  --cachegrind-out FILE the same in Cachegrind's format (cg_annotate FILE, cg_diff A B)\n"
+            "  --no-floors          skip the data-movement floors (docs/floors.md; they are computed by\n"
+            "                       default: the OPT floor of the same events under live, and the\n"
+            "                       order-independent floors of the algorithm)\n"
             "  --analytic           also print the closed-form estimate of the W_hh and hidden-state\n"
             "                       costs (classic and lru; docs/analytic-model.md)\n"
             "  --run DIR            \"ByteDMD to solution\" of a trained run: price one steady-state\n"
@@ -94,7 +97,7 @@ int cmd_measure(int argc, char **argv)
     enum {
         O_TASK = 256, O_BATCH, O_INIT, O_ACT, O_SEED, O_PREC, O_CKPT, O_STEPS, O_MODEL, O_BPE, O_MAXV,
         O_JSON, O_CSV, O_RUNID, O_TRACE, O_CG, O_CACHEG, O_ANALYTIC, O_RUN, O_PAPI, O_PROBES, O_SDELIST, O_CELL,
-        O_SCHED
+        O_SCHED, O_NOFLOORS
     };
     static const struct option opts[] = {
         {"task", required_argument, 0, O_TASK},       {"batch", required_argument, 0, O_BATCH},
@@ -109,7 +112,7 @@ int cmd_measure(int argc, char **argv)
         {"analytic", no_argument, 0, O_ANALYTIC},     {"run", required_argument, 0, O_RUN},
         {"papi-events", required_argument, 0, O_PAPI}, {"probes-out", required_argument, 0, O_PROBES},
         {"sde-list", required_argument, 0, O_SDELIST}, {"cell", required_argument, 0, O_CELL},
-        {"schedule", required_argument, 0, O_SCHED},
+        {"schedule", required_argument, 0, O_SCHED},  {"no-floors", no_argument, 0, O_NOFLOORS},
         {"quiet", no_argument, 0, 'q'},               {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     measure_request rq;
@@ -157,6 +160,7 @@ int cmd_measure(int argc, char **argv)
         case O_CG: rq.callgrind_out = optarg; break;
         case O_CACHEG: rq.cachegrind_out = optarg; break;
         case O_ANALYTIC: rq.analytic = 1; break;
+        case O_NOFLOORS: rq.no_floors = 1; break;
         case O_RUN: run_dir = optarg; break;
         case O_PAPI: rq.papi_events = optarg; break;
         case O_PROBES: rq.probes_out = optarg; break;

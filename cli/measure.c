@@ -12,6 +12,7 @@
 #include "dmd_report.h"
 #include "dmdp.h"
 #include "profile.h"
+#include "rnn_floor.h"
 #include "sde_catalog.h"
 
 void measure_request_default(measure_request *rq)
@@ -172,6 +173,8 @@ typedef struct {
     dmd_engine *e;
     rnn_measurement res;
     dmdp *pr;
+    dmd_opt *rec;   /* the OPT recorder (live, floors asked for) */
+    rnn_floors fl;  /* the floors, after the measurement (nreg 0 = not computed) */
     const char *papi_events;
     int want_probes;
     cli_progress prog;
@@ -206,6 +209,8 @@ static void on_progress(void *ctx, int pass, int npasses, int step, int nsteps)
 
 static void measure_release(measure_taken *mt)
 {
+    rnn_floors_free(&mt->fl);
+    dmd_opt_free(mt->rec);
     rnn_measurement_free(&mt->res);
     dmdp_free(mt->pr);
     dmd_engine_free(mt->e);
@@ -258,6 +263,10 @@ static int measure_take(const measure_request *rq, measure_taken *mt)
         cli_warn("cannot create the pricing engine (out of memory)");
         return CLI_EXIT_WORK;
     }
+    if (!rq->no_floors && rq->model == DMD_LIVE) { /* the OPT floor observes the pricing pass */
+        mt->rec = dmd_opt_new(0);
+        if (mt->rec) dmd_opt_attach(mt->rec, mt->e);
+    }
     rnn_measure_opts mo = {rq->steps, rq->analytic, on_begin, on_end, on_progress, mt};
     cli_progress_start(&mt->prog, cli_name(), (long)dmd_engine_passes(mt->e) * rq->steps, 1);
     st = rnn_measure(mt->m, mt->e, &mo, &mt->res, err, sizeof err);
@@ -267,8 +276,24 @@ static int measure_take(const measure_request *rq, measure_taken *mt)
         if (rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
         cli_out_abort(&trace);
     }
+    if (rc == CLI_EXIT_OK && !rq->no_floors &&
+        rnn_floors_compute(mt->m, mt->e, mt->rec, mt->res.bytes_per_element, mt->res.steps, 1, &mt->fl) != 0) {
+        cli_warn("out of memory computing the floors (--no-floors skips them)");
+        rc = CLI_EXIT_WORK;
+    }
     if (rc != CLI_EXIT_OK) measure_release(mt);
     return rc;
+}
+
+/* Floor keys of one region (r >= 0) or of the total (r < 0): docs/schema.md. */
+static void floor_keys(json_t *o, const rnn_floors *f, int r, uint64_t cost)
+{
+    if (!f->nreg) return;
+    int64_t opt = r < 0 ? f->opt_total : f->opt[r], oi = r < 0 ? f->oi_total : f->oi[r];
+    json_object_set_new(o, "floor_opt", opt >= 0 ? json_integer(opt) : json_null());
+    json_object_set_new(o, "x_above_floor_opt", opt > 0 ? json_real(rnn_x_above(cost, opt)) : json_null());
+    json_object_set_new(o, "floor_order_independent", oi >= 0 ? json_integer(oi) : json_null());
+    json_object_set_new(o, "x_above_floor_order_independent", oi > 0 ? json_real(rnn_x_above(cost, oi)) : json_null());
 }
 
 static json_t *measure_json(const measure_request *rq, const measure_taken *mt, const char *run_id)
@@ -305,6 +330,20 @@ static json_t *measure_json(const measure_request *rq, const measure_taken *mt, 
         return NULL;
     }
     json_decref(ej);
+    if (mt->fl.nreg) { /* the floors beside each region's counts */
+        size_t i;
+        json_t *row;
+        json_array_foreach(json_object_get(j, "regions"), i, row)
+        {
+            const char *name = json_string_value(json_object_get(row, "region"));
+            for (int r = 0; name && r < dmd_engine_nregions(e); r++)
+                if (strcmp(dmd_engine_region_name(e, r), name) == 0) {
+                    dmd_counts x;
+                    dmd_engine_region_total(e, r, &x);
+                    floor_keys(row, &mt->fl, r, x.cost);
+                }
+        }
+    }
     json_object_set_new(j, "loss", isfinite(res->first_loss) ? json_real(res->first_loss) : json_null());
     json_object_set_new(j, "clipped_last_step", json_boolean(res->clipped_last));
     json_object_set_new(j, "wall_seconds", json_real(res->wall_seconds));
@@ -319,12 +358,59 @@ static json_t *measure_json(const measure_request *rq, const measure_taken *mt, 
     }
     json_object_set_new(j, "steps", js);
     json_object_set_new(j, "split", split_json(e, &tot));
+    if (mt->fl.nreg) {
+        const rnn_floors *f = &mt->fl;
+        json_t *jf = json_object();
+        floor_keys(jf, f, -1, tot.cost);
+        json_object_set_new(jf, "opt_missing", f->opt_missing ? json_string(f->opt_missing) : json_null());
+        json_object_set_new(jf, "order_independent_missing", f->oi_missing ? json_string(f->oi_missing) : json_null());
+        json_object_set_new(jf, "opt_cpu_seconds", f->opt_total >= 0 ? json_real(f->opt_seconds) : json_null());
+        json_object_set_new(jf, "opt_slot_moves", f->opt_total >= 0 ? json_integer((json_int_t)f->opt_moves) : json_null());
+        json_object_set_new(j, "floors", jf);
+    } else
+        json_object_set_new(j, "floors", json_null());
     if (rq->analytic) json_object_set_new(j, "analytic", analytic_json(e, res));
     if (mt->pr) {
         json_object_set_new(j, "probes", dmdp_json(mt->pr));
         if (!dmdp_complete(mt->pr)) json_object_set_new(j, "incomplete", json_true());
     }
     return j;
+}
+
+static void print_floor(int64_t f, uint64_t cost)
+{
+    if (f >= 0)
+        printf(" %15lld %7.2fx", (long long)f, f > 0 ? rnn_x_above(cost, f) : NAN);
+    else
+        printf(" %15s %8s", "-", "-");
+}
+
+/* The floors next to every region's cost (docs/floors.md). */
+static void print_floors(const dmd_engine *e, const rnn_floors *f)
+{
+    printf("\nfloors (docs/floors.md): OPT = the same events under the optimal stack policy; order-independent = "
+           "any schedule of the algorithm; '-' = none\n");
+    printf("%-14s %16s %15s %8s %15s %8s\n", "region", "cost", "OPT floor", "x above", "order-indep.", "x above");
+    for (int r = 0; r < f->nreg; r++) {
+        dmd_counts c;
+        dmd_engine_region_total(e, r, &c);
+        if (!c.reads) continue;
+        printf("%-14s %16llu", dmd_engine_region_name(e, r), (unsigned long long)c.cost);
+        print_floor(f->opt[r], c.cost);
+        print_floor(f->oi[r], c.cost);
+        printf("\n");
+    }
+    dmd_counts t;
+    dmd_engine_total(e, &t);
+    printf("%-14s %16llu", "total", (unsigned long long)t.cost);
+    print_floor(f->opt_total, t.cost);
+    print_floor(f->oi_total, t.cost);
+    printf("\n");
+    if (f->opt_missing) printf("OPT floor missing: %s\n", f->opt_missing);
+    if (f->oi_missing) printf("order-independent floors missing: %s\n", f->oi_missing);
+    if (f->opt_total >= 0)
+        printf("OPT: %llu reads, %llu slot moves, %.2f s CPU for the total and the %s region floors\n",
+               (unsigned long long)f->opt_reads, (unsigned long long)f->opt_moves, f->opt_seconds, "per-region");
 }
 
 static void print_table(const measure_request *rq, const measure_taken *mt)
@@ -340,6 +426,7 @@ static void print_table(const measure_request *rq, const measure_taken *mt)
         for (int s = 0; s < res->steps; s++) printf(" %" PRIu64, res->step_cost[s]);
         printf("\n");
     }
+    if (mt->fl.nreg) print_floors(mt->e, &mt->fl);
     if (res->has_analytic) {
         uint64_t whh = rnn_region_cost(mt->e, "W_hh"), h = rnn_region_cost(mt->e, "h");
         printf("\nanalytic (%s): W_hh %.4g (measured %" PRIu64 ", %+.1f%%), h %.4g (measured %" PRIu64 ", %+.1f%%)\n",

@@ -23,6 +23,7 @@ typedef struct {
     unsigned bytes_per_element; /* 0 = the element size of the precision */
     uint64_t max_values;        /* 0 = engine default */
     int json, analytic;
+    int no_floors; /* skip the floors (docs/floors.md) */
     const char *csv, *run_id, *trace_out, *callgrind_out, *cachegrind_out, *papi_events, *probes_out, *sde_list;
 } measure_request;
 

@@ -58,7 +58,7 @@ if(TARGET dmd)
   foreach(_k dmdcore_kd64 dmdcore_kd32)
     target_link_libraries(${_k} PRIVATE dmd dmdbase)
   endforeach()
-  add_library(dmdcore_dmd STATIC ${_core}/rnn_dmd.c ${_core}/rnn_measure.c ${_core}/analytic.c
+  add_library(dmdcore_dmd STATIC ${_core}/rnn_dmd.c ${_core}/rnn_measure.c ${_core}/rnn_floor.c ${_core}/analytic.c
     $<TARGET_OBJECTS:dmdcore_kd64> $<TARGET_OBJECTS:dmdcore_kd32>)
   target_link_libraries(dmdcore_dmd PUBLIC dmdcore dmd)
 else()
