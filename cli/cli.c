@@ -230,6 +230,20 @@ int cli_out_commit(cli_out *o)
     return bad ? -1 : 0;
 }
 
+int cli_write_with(const char *path, int (*fn)(void *ctx, FILE *f), void *ctx)
+{
+    cli_out o;
+    if (cli_out_open(&o, path) != 0) return -1;
+    if (fn(ctx, o.f) != 0) {
+        int err = errno ? errno : EIO;
+        cli_out_abort(&o);
+        if (!strcmp(path, "-")) g_stdout_told = 1;
+        cli_warn("cannot write '%s': %s", path, strerror(err));
+        return -1;
+    }
+    return cli_out_commit(&o);
+}
+
 void cli_out_abort(cli_out *o)
 {
     if (o->tmp) {

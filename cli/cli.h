@@ -67,6 +67,10 @@ int cli_out_open(cli_out *o, const char *path);
 int cli_out_commit(cli_out *o);
 /* Close and remove the temporary file (error paths). */
 void cli_out_abort(cli_out *o);
+/* Write path atomically through fn(ctx, f), which returns 0 or -1 on a
+ * write error.  Returns 0, or -1 after one line saying why (nothing left at
+ * path, no temporary). */
+int cli_write_with(const char *path, int (*fn)(void *ctx, FILE *f), void *ctx);
 /* Write a JSON object atomically (indent 2, keys in insertion order).
  * Returns 0 or -1 after printing why. */
 int cli_write_json(const char *path, json_t *j);

@@ -53,7 +53,7 @@ int cmd_example(int argc, char **argv)
     double *x = malloc(sizeof *x * (size_t)T * (size_t)I);
     double *y = malloc(sizeof *y * (size_t)K);
     int *labels = malloc(sizeof *labels * (size_t)K);
-    if (!x || !y || !labels) cli_fail("out of memory for T = %ld", T);
+    if (!x || !y || !labels) cli_fail_work("out of memory for T = %ld", T);
     rng_t rng;
     rng_seed_stream(&rng, (uint64_t)seed, 1);
     task_batch((task_id)t, (int)T, 1, &rng, x, ti->regression ? y : NULL, ti->regression ? NULL : labels);

@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #include "cli.h"
@@ -98,7 +99,7 @@ static dmd_engine *price_file(const price_args *a, dmd_trace **tp, const dmd_obs
     o.model = a->model;
     o.bytes_per_element = a->bytes;
     dmd_engine *e = dmd_engine_new(&o);
-    if (!e) cli_fail("out of memory");
+    if (!e) cli_fail_work("out of memory");
     if (obs) dmd_engine_set_observer(e, obs);
     int rc = dmd_trace_price(t, e, a->bytes, err, sizeof err);
     if (rc == -2) cli_fail_work("%s", err);
@@ -119,7 +120,7 @@ int cmd_price(int argc, char **argv)
     int rc = CLI_EXIT_OK;
     if (a.json) {
         json_t *j = dmd_engine_json(e);
-        if (!j) cli_fail("out of memory building the JSON report");
+        if (!j) cli_fail_work("out of memory building the JSON report");
         j = cli_with_schema(CLI_SCHEMA_PRICE, j);
         if (cli_write_json("-", j) != 0) rc = CLI_EXIT_WORK;
         json_decref(j);
@@ -187,7 +188,7 @@ int cmd_ir(int argc, char **argv)
     /* The events are printed while the pricing pass runs, so they go to a
      * temporary file first: a malformed trace prints nothing but the error. */
     FILE *tmp = tmpfile();
-    if (!tmp) cli_fail("cannot create a temporary file for the listing");
+    if (!tmp) cli_fail_work("cannot create a temporary file for the listing: %s", strerror(errno));
     ir_ctx c = {NULL, 0, tmp};
     dmd_observer obs = {.ctx = &c, .push = ir_push, .read = ir_read, .retire = ir_retire, .output = ir_output};
     char err[512];
@@ -199,7 +200,7 @@ int cmd_ir(int argc, char **argv)
     o.model = a.model;
     o.bytes_per_element = a.bytes;
     dmd_engine *e = dmd_engine_new(&o);
-    if (!e) cli_fail("out of memory");
+    if (!e) cli_fail_work("out of memory");
     dmd_engine_set_observer(e, &obs);
     int rc = dmd_trace_price(t, e, a.bytes, err, sizeof err);
     if (rc == -2) cli_fail_work("%s", err);
@@ -209,7 +210,7 @@ int cmd_ir(int argc, char **argv)
                  strcmp(a.file, "-") ? a.file : "(stdin)");
     dmd_counts tot;
     dmd_engine_total(e, &tot);
-    if (tot.cost != c.total) cli_fail("internal: listing total %llu differs from the engine's %llu",
+    if (tot.cost != c.total) cli_fail_work("internal: listing total %llu differs from the engine's %llu",
                                       (unsigned long long)c.total, (unsigned long long)tot.cost);
     fprintf(tmp, "# total cost = %llu\n", (unsigned long long)tot.cost);
     rewind(tmp);

@@ -175,7 +175,7 @@ static cg_dump *callgrind_list(const char *dir, int *n)
         if (*n == cap) {
             cap = cap ? 2 * cap : 16;
             cg_dump *w = realloc(v, sizeof *v * (size_t)cap);
-            if (!w) cli_fail("out of memory listing Callgrind dumps");
+            if (!w) cli_fail_work("out of memory listing Callgrind dumps");
             v = w;
         }
         v[*n].idx = k;
@@ -247,7 +247,7 @@ int cmd_callgrind(int argc, char **argv)
     char self[PATH_MAX];
     if (!exe) {
         ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-        if (n <= 0) cli_fail("cannot find this program's path (/proc/self/exe): %s; use --exe", strerror(errno));
+        if (n <= 0) cli_fail_work("cannot find this program's path (/proc/self/exe): %s; use --exe", strerror(errno));
         self[n] = 0;
         exe = self;
     } else if (access(exe, X_OK) != 0) {
@@ -263,14 +263,14 @@ int cmd_callgrind(int argc, char **argv)
     char sub[64];
     snprintf(sub, sizeof sub, "callgrind-dumps.%ld", (long)getpid());
     char *dumps = cli_path(out, sub);
-    if (mkdir(dumps, 0777) != 0) cli_fail("cannot create '%s': %s", dumps, strerror(errno));
+    if (mkdir(dumps, 0777) != 0) cli_fail_work("cannot create '%s': %s", dumps, strerror(errno));
     char *outfile = cli_path(dumps, "callgrind.out");
     char *log = cli_path(dumps, "valgrind.log");
 
     /* argv: valgrind OPTIONS exe [SUBCOMMAND] ARGS... */
     int nargs = argc - i;
     char **av = calloc((size_t)nargs + 16, sizeof *av);
-    if (!av) cli_fail("out of memory");
+    if (!av) cli_fail_work("out of memory");
     char o_out[PATH_MAX + 32], o_log[PATH_MAX + 32], o_ll[128];
     snprintf(o_out, sizeof o_out, "--callgrind-out-file=%s", outfile);
     snprintf(o_log, sizeof o_log, "--log-file=%s", log);
@@ -296,7 +296,7 @@ int cmd_callgrind(int argc, char **argv)
     }
     fflush(NULL);
     pid_t pid = fork();
-    if (pid < 0) cli_fail("fork failed: %s", strerror(errno));
+    if (pid < 0) cli_fail_work("fork failed: %s", strerror(errno));
     if (pid == 0) {
         execv(vg, av);
         fprintf(stderr, "%s: cannot execute %s: %s\n", cli_name(), vg, strerror(errno));
@@ -304,7 +304,7 @@ int cmd_callgrind(int argc, char **argv)
     }
     int status = 0;
     while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) cli_fail("waitpid failed: %s", strerror(errno));
+        if (errno != EINTR) cli_fail_work("waitpid failed: %s", strerror(errno));
     int child_rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (child_rc == CLI_EXIT_USAGE) { /* the command refused its arguments (its one line is on stderr): nothing to keep */
         int n0 = 0;
@@ -331,7 +331,7 @@ int cmd_callgrind(int argc, char **argv)
     dmdp_cg_sums *sums = calloc(1, sizeof *sums);
     char err[512] = "";
     int parsed = 0;
-    if (!files || !sums) cli_fail("out of memory");
+    if (!files || !sums) cli_fail_work("out of memory");
     if (nd == 0) {
         snprintf(err, sizeof err, "Callgrind wrote no dumps in %s (see %s)", dumps, log);
     } else if (dmdp_cg_parse(files, nd, sums, err, sizeof err) == 0) {

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "dmdp.h"
 #include "commands.h"
+#include "measure.h"
 #include "rnn.h"
 #include "sde_catalog.h"
 
@@ -110,15 +111,7 @@ static json_t *config_json(const rnn_config *c)
 static int write_history(const rnn_model *m, const char *dir, const char *name, int (*fn)(const rnn_model *, FILE *))
 {
     char *p = cli_path(dir, name);
-    cli_out o;
-    int rc = cli_out_open(&o, p);
-    if (rc == 0 && fn(m, o.f) != 0) {
-        cli_warn("cannot write '%s': %s", p, strerror(errno));
-        cli_out_abort(&o);
-        rc = -1;
-    } else if (rc == 0) {
-        rc = cli_out_commit(&o);
-    }
+    int rc = cli_write_with(p, (int (*)(void *, FILE *))fn, (void *)m);
     free(p);
     return rc;
 }
@@ -561,16 +554,18 @@ int cmd_train(int argc, char **argv)
         snprintf(run_id, sizeof run_id, "train-%s-%s-T%d-H%d-s%llu", task_get(m->cfg.task)->name,
                  rnn_init_names[m->cfg.init], m->cfg.T, m->cfg.H, (unsigned long long)m->cfg.seed);
         char *pp = probes_out ? strdup(probes_out) : cli_path(out, "probes.csv");
-        cli_out po;
-        if (cli_out_open(&po, pp) != 0 || dmdp_write_csv(pr, po.f, run_id, 1) != 0 || cli_out_commit(&po) != 0)
-            if (rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
+        probes_csv_ctx pc = {pr, run_id};
+        int bad = cli_write_with(pp, probes_csv, &pc) != 0;
         free(pp);
-        json_t *pj = dmdp_json(pr); /* the same figures as JSON, next to run.json */
-        if (pj) pj = cli_with_schema(CLI_SCHEMA_PROBES, pj);
-        pp = cli_path(out, "probes.json");
-        if (pj && cli_write_json(pp, pj) != 0 && rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
-        json_decref(pj);
-        free(pp);
+        if (!bad) { /* the same figures as JSON, next to run.json (not tried after a failure: said once) */
+            json_t *pj = dmdp_json(pr);
+            if (pj) pj = cli_with_schema(CLI_SCHEMA_PROBES, pj);
+            pp = cli_path(out, "probes.json");
+            bad = !pj || cli_write_json(pp, pj) != 0;
+            json_decref(pj);
+            free(pp);
+        }
+        if (bad) rc = CLI_EXIT_WORK;
         dmdp_free(pr);
     }
     g_train_model = NULL;
@@ -719,7 +714,7 @@ int cmd_headline(int argc, char **argv)
         while (running < jobs && next < 6) {
             hl_run *r = order[next++];
             pid_t pid = fork();
-            if (pid < 0) cli_fail("cannot start a worker process: %s", strerror(errno));
+            if (pid < 0) cli_fail_work("cannot start a worker process: %s", strerror(errno));
             if (pid == 0) {
                 /* a worker dies with its parent (killed alone, it left the workers running) */
                 if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) _exit(CLI_EXIT_WORK);
@@ -741,7 +736,7 @@ int cmd_headline(int argc, char **argv)
         }
         int status;
         pid_t pid = wait(&status);
-        if (pid < 0) cli_fail("waiting for the workers failed: %s", strerror(errno));
+        if (pid < 0) cli_fail_work("waiting for the workers failed: %s", strerror(errno));
         for (int k = 0; k < 6; k++)
             if (runs[k].pid == pid) {
                 hl_run *r = &runs[k];

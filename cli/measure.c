@@ -218,6 +218,18 @@ static void measure_release(measure_taken *mt)
     memset(mt, 0, sizeof *mt);
 }
 
+static int sde_list(void *ctx, FILE *f)
+{
+    (void)ctx;
+    return dmdp_sde_write_list(f);
+}
+
+int probes_csv(void *vctx, FILE *f)
+{
+    const probes_csv_ctx *c = vctx;
+    return dmdp_write_csv(c->pr, f, c->run_id, 1);
+}
+
 /* Take the measurement rq asks for (the trace written when rq->trace_out).
  * Returns an exit code; on 0, mt holds everything (measure_release). */
 static int measure_take(const measure_request *rq, measure_taken *mt)
@@ -239,8 +251,7 @@ static int measure_take(const measure_request *rq, measure_taken *mt)
     mt->want_probes = rq->papi_events || rq->probes_out || getenv("PAPI_EVENTS") || dmdp_under_valgrind();
     if (mt->want_probes || rq->sde_list) register_sdes();
     if (rq->sde_list) {
-        cli_out so;
-        if (cli_out_open(&so, rq->sde_list) != 0 || dmdp_sde_write_list(so.f) != 0 || cli_out_commit(&so) != 0) {
+        if (cli_write_with(rq->sde_list, sde_list, NULL) != 0) {
             measure_release(mt);
             return CLI_EXIT_WORK;
         }
@@ -459,10 +470,8 @@ int measure_run(const measure_request *rq)
             rc = CLI_EXIT_WORK;
     }
     if (rc == CLI_EXIT_OK && rq->probes_out && mt.pr) {
-        cli_out po;
-        if (cli_out_open(&po, rq->probes_out) != 0 || dmdp_write_csv(mt.pr, po.f, run_id, 1) != 0 ||
-            cli_out_commit(&po) != 0)
-            rc = CLI_EXIT_WORK;
+        probes_csv_ctx pc = {mt.pr, run_id};
+        if (cli_write_with(rq->probes_out, probes_csv, &pc) != 0) rc = CLI_EXIT_WORK;
     }
     if (rc == CLI_EXIT_OK) {
         if (rq->json) {
@@ -485,98 +494,152 @@ int measure_run(const measure_request *rq)
 
 /* ------------------------------------------------ ByteDMD to solution -- */
 
-static const json_t *need(const json_t *o, const char *key, const char *path)
+/* What measure --run needs of a trained run directory, read from its
+ * run.json and checked against its model.ckpt (the authority: without it a
+ * fresh model would be priced, and a hand-edited run.json could give a cost
+ * of 0 or below). */
+typedef struct {
+    char task[64];
+    rnn_config cfg;       /* task, T, H, batch, precision */
+    int batches_per_epoch;
+    long long solved_epoch; /* 0 = never solved */
+    long long steps_run;    /* the checkpoint's: a run stopped by --max-steps ends inside an epoch */
+    char *ckpt;             /* malloc'd path of model.ckpt */
+} trained_run;
+
+/* o[key], or NULL with why in err. */
+static const json_t *need(const json_t *o, const char *key, const char *path, char *err, size_t n)
 {
     const json_t *v = json_object_get(o, key);
-    if (!v) cli_fail("--run: '%s' has no field \"%s\" (is it a run.json written by dmdprof train?)", path, key);
+    if (!v) snprintf(err, n, "'%s' has no field \"%s\" (is it a run.json written by dmdprof train?)", path, key);
     return v;
+}
+
+/* Fill tr from run_dir; 0, or -1 with a one-line reason in err (bad input). */
+static int read_trained_run(const char *run_dir, trained_run *tr, char *err, size_t n)
+{
+    memset(tr, 0, sizeof *tr);
+    char *path = cli_path(run_dir, "run.json");
+    json_error_t jerr;
+    json_t *run = json_load_file(path, 0, &jerr);
+    int rc = -1;
+    if (!run) {
+        snprintf(err, n, "cannot read '%s': %s (line %d)", path, jerr.text, jerr.line);
+        free(path);
+        return -1;
+    }
+    const json_t *cfgj = json_object_get(run, "config");
+    if (!cfgj) cfgj = run;
+    const json_t *v_task = need(run, "task", path, err, n), *v_T = v_task ? need(run, "T", path, err, n) : NULL;
+    const json_t *v_H = v_T ? need(run, "H", path, err, n) : NULL;
+    const json_t *v_batch = v_H ? need(cfgj, "batch", path, err, n) : NULL;
+    const json_t *v_prec = v_batch ? need(cfgj, "precision", path, err, n) : NULL;
+    const json_t *v_bpe = v_prec ? need(cfgj, "batches_per_epoch", path, err, n) : NULL;
+    const json_t *se = v_bpe ? need(run, "solved_epoch", path, err, n) : NULL;
+    const json_t *v_epochs = se ? need(run, "epochs_run", path, err, n) : NULL;
+    if (!v_epochs) goto out;
+    const char *task = json_string_value(v_task);
+    int t = task ? task_parse(task) : -1;
+    if (t < 0) {
+        snprintf(err, n, "'%s' names an unknown task", path);
+        goto out;
+    }
+    snprintf(tr->task, sizeof tr->task, "%s", task);
+    tr->cfg.task = (task_id)t;
+    tr->cfg.T = (int)json_integer_value(v_T);
+    tr->cfg.H = (int)json_integer_value(v_H);
+    tr->cfg.batch = (int)json_integer_value(v_batch);
+    const char *prec = json_string_value(v_prec);
+    tr->cfg.precision = prec && (!strcmp(prec, "float32") || !strcmp(prec, "f32")) ? RNN_F32 : RNN_F64;
+    tr->batches_per_epoch = (int)json_integer_value(v_bpe);
+    long epochs_run = (long)json_integer_value(v_epochs);
+    tr->ckpt = cli_path(run_dir, "model.ckpt");
+    if (access(tr->ckpt, R_OK) != 0) {
+        snprintf(err, n, "'%s' has no readable model.ckpt (%s): there is no trained model to price", run_dir,
+                 strerror(errno));
+        goto out;
+    }
+    char cerr[512];
+    rnn_model *km = rnn_ckpt_read(tr->ckpt, cerr, sizeof cerr);
+    if (!km) {
+        snprintf(err, n, "%s", cerr);
+        goto out;
+    }
+    const json_t *sr = json_object_get(run, "steps_run");
+    long long ck_solved = km->solved_epoch, js_solved = json_is_integer(se) ? json_integer_value(se) : 0;
+    const rnn_config *c = &tr->cfg;
+    const char *differs = km->cfg.task != c->task ? "task" : km->cfg.T != c->T ? "T" : km->cfg.H != c->H ? "H"
+                          : km->cfg.batch != c->batch ? "batch" : km->cfg.precision != c->precision ? "precision"
+                          : km->cfg.batches_per_epoch != tr->batches_per_epoch ? "batches_per_epoch"
+                          : km->epoch != epochs_run ? "epochs_run"
+                          : (sr && (!json_is_integer(sr) || json_integer_value(sr) != km->step)) ? "steps_run"
+                          : ck_solved != js_solved || (!json_is_integer(se) && !json_is_null(se)) ? "solved_epoch" : NULL;
+    tr->steps_run = km->step;
+    tr->solved_epoch = ck_solved > 0 ? ck_solved : 0;
+    rnn_model_free(km);
+    if (differs) {
+        snprintf(err, n, "'%s' and '%s' disagree on %s (an edited or mixed run directory): retrain it", path, tr->ckpt,
+                 differs);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (rc) {
+        free(tr->ckpt);
+        tr->ckpt = NULL;
+    }
+    json_decref(run);
+    free(path);
+    return rc;
 }
 
 int measure_to_solution(const measure_request *rq0, const char *run_dir)
 {
-    char *path = cli_path(run_dir, "run.json");
-    json_error_t jerr;
-    json_t *run = json_load_file(path, 0, &jerr);
-    if (!run) cli_fail("--run: cannot read '%s': %s (line %d)", path, jerr.text, jerr.line);
-    const json_t *cfgj = json_object_get(run, "config");
-    if (!cfgj) cfgj = run;
+    char err[1024];
+    trained_run tr;
+    if (read_trained_run(run_dir, &tr, err, sizeof err) != 0) {
+        cli_warn("--run: %s", err);
+        return CLI_EXIT_USAGE;
+    }
     measure_request rq = *rq0;
-    const char *task = json_string_value(need(run, "task", path));
-    int t = task ? task_parse(task) : -1;
-    if (t < 0) cli_fail("--run: '%s' names an unknown task", path);
-    rq.cfg.task = (task_id)t;
-    rq.cfg.T = (int)json_integer_value(need(run, "T", path));
-    rq.cfg.H = (int)json_integer_value(need(run, "H", path));
-    rq.cfg.batch = (int)json_integer_value(need(cfgj, "batch", path));
-    const char *prec = json_string_value(need(cfgj, "precision", path));
-    rq.cfg.precision = prec && (!strcmp(prec, "float32") || !strcmp(prec, "f32")) ? RNN_F32 : RNN_F64;
+    rq.cfg.task = tr.cfg.task;
+    rq.cfg.T = tr.cfg.T;
+    rq.cfg.H = tr.cfg.H;
+    rq.cfg.batch = tr.cfg.batch;
+    rq.cfg.precision = tr.cfg.precision;
     rq.given = RNN_GIVEN_TASK | RNN_GIVEN_T | RNN_GIVEN_H | RNN_GIVEN_BATCH | RNN_GIVEN_PRECISION;
-    int bpe = (int)json_integer_value(need(cfgj, "batches_per_epoch", path));
-    const json_t *se = need(run, "solved_epoch", path);
-    long epochs_run = (long)json_integer_value(need(run, "epochs_run", path));
-    /* the checkpoint (checksummed) is the authority: without it a fresh model would be priced, and a
-     * hand-edited run.json could give a cost of 0 or below; run.json must agree with it */
-    char *ck = cli_path(run_dir, "model.ckpt");
-    if (access(ck, R_OK) != 0)
-        cli_fail("--run: '%s' has no readable model.ckpt (%s): there is no trained model to price", run_dir,
-                 strerror(errno));
-    char cerr[512];
-    rnn_model *km = rnn_ckpt_read(ck, cerr, sizeof cerr);
-    if (!km) cli_fail("--run: %s", cerr);
-    const json_t *sr = json_object_get(run, "steps_run");
-    long long ck_solved = km->solved_epoch, js_solved = json_is_integer(se) ? json_integer_value(se) : 0;
-    const char *differs = km->cfg.task != rq.cfg.task ? "task" : km->cfg.T != rq.cfg.T ? "T" : km->cfg.H != rq.cfg.H ? "H"
-                          : km->cfg.batch != rq.cfg.batch ? "batch" : km->cfg.precision != rq.cfg.precision ? "precision"
-                          : km->cfg.batches_per_epoch != bpe ? "batches_per_epoch" : km->epoch != epochs_run ? "epochs_run"
-                          : (sr && (!json_is_integer(sr) || json_integer_value(sr) != km->step)) ? "steps_run"
-                          : ck_solved != js_solved || (!json_is_integer(se) && !json_is_null(se)) ? "solved_epoch" : NULL;
-    long long total_steps = km->step; /* a run stopped by --max-steps ends inside an epoch */
-    rnn_model_free(km);
-    if (differs)
-        cli_fail("--run: '%s' and '%s' disagree on %s (an edited or mixed run directory): retrain it", path, ck, differs);
-    rq.checkpoint = ck;
-    rq.steps = 2; /* the second step is the steady state: W_hh comes from the previous update */
+    rq.checkpoint = tr.ckpt;
+    rq.steps = RNN_TO_SOLUTION_STEPS;
     rq.json = 0;
     rq.csv = rq.trace_out = rq.callgrind_out = rq.cachegrind_out = rq.probes_out = rq.sde_list = NULL;
     measure_taken mt;
     int rc = measure_take(&rq, &mt);
     if (rc != CLI_EXIT_OK) {
-        free(ck);
-        free(path);
-        json_decref(run);
+        free(tr.ckpt);
         return rc;
     }
-    json_int_t per_step = (json_int_t)mt.res.step_cost[1];
-    json_int_t per_reads = (json_int_t)mt.res.step_reads[1];
-    json_int_t per_bytes = (json_int_t)mt.res.step_bytes_read[1];
+    rnn_to_solution ts;
+    rnn_to_solution_of(&mt.res, tr.steps_run, tr.solved_epoch, tr.batches_per_epoch, &ts);
     json_t *out = cli_with_schema(CLI_SCHEMA_TO_SOLUTION, NULL);
     json_object_set_new(out, "run_dir", json_string(run_dir));
-    json_object_set_new(out, "task", json_string(task));
+    json_object_set_new(out, "task", json_string(tr.task));
     json_object_set_new(out, "T", json_integer(rq.cfg.T));
     json_object_set_new(out, "H", json_integer(rq.cfg.H));
     json_object_set_new(out, "batch", json_integer(rq.cfg.batch));
     json_object_set_new(out, "precision", json_string(prec_name(rq.cfg.precision)));
     json_object_set_new(out, "model", json_string(dmd_model_name(rq.model)));
     json_object_set_new(out, "bytes_per_element", json_integer(mt.res.bytes_per_element));
-    json_object_set_new(out, "cost_per_step", json_integer(per_step));
-    json_object_set_new(out, "reads_per_step", json_integer(per_reads));
-    json_object_set_new(out, "bytes_read_per_step", json_integer(per_bytes));
-    json_object_set_new(out, "first_step_cost", json_integer((json_int_t)mt.res.step_cost[0]));
-    json_object_set_new(out, "batches_per_epoch", json_integer(bpe));
-    json_object_set_new(out, "steps_run", json_integer(total_steps));
-    json_object_set_new(out, "cost_of_run", json_real((double)per_step * (double)total_steps));
-    if (json_is_integer(se) && json_integer_value(se) > 0) {
-        long long steps_to = (long long)json_integer_value(se) * bpe;
-        json_object_set_new(out, "solved_epoch", json_integer(json_integer_value(se)));
-        json_object_set_new(out, "steps_to_solution", json_integer(steps_to));
-        json_object_set_new(out, "cost_to_solution", json_real((double)per_step * (double)steps_to));
-        json_object_set_new(out, "bytes_read_to_solution", json_real((double)per_bytes * (double)steps_to));
-    } else {
-        json_object_set_new(out, "solved_epoch", json_null());
-        json_object_set_new(out, "steps_to_solution", json_null());
-        json_object_set_new(out, "cost_to_solution", json_null());
-        json_object_set_new(out, "bytes_read_to_solution", json_null());
-    }
+    json_object_set_new(out, "cost_per_step", json_integer((json_int_t)ts.cost_per_step));
+    json_object_set_new(out, "reads_per_step", json_integer((json_int_t)ts.reads_per_step));
+    json_object_set_new(out, "bytes_read_per_step", json_integer((json_int_t)ts.bytes_read_per_step));
+    json_object_set_new(out, "first_step_cost", json_integer((json_int_t)ts.first_step_cost));
+    json_object_set_new(out, "batches_per_epoch", json_integer(tr.batches_per_epoch));
+    json_object_set_new(out, "steps_run", json_integer(ts.steps_run));
+    json_object_set_new(out, "cost_of_run", json_real(ts.cost_of_run));
+    json_object_set_new(out, "solved_epoch", ts.solved ? json_integer(ts.solved_epoch) : json_null());
+    json_object_set_new(out, "steps_to_solution", ts.solved ? json_integer(ts.steps_to_solution) : json_null());
+    json_object_set_new(out, "cost_to_solution", ts.solved ? json_real(ts.cost_to_solution) : json_null());
+    json_object_set_new(out, "bytes_read_to_solution", ts.solved ? json_real(ts.bytes_read_to_solution) : json_null());
     json_object_set_new(out, "note",
                         json_string("cost_per_step is the second of two consecutive priced steps (steady state); "
                                     "the kernel's cost depends on the data only through the clipping decision and "
@@ -586,21 +649,17 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     char *outp = cli_path(run_dir, fname);
     if (cli_write_json(outp, out) != 0) rc = CLI_EXIT_WORK;
     if (rc == CLI_EXIT_OK) {
-        json_t *cts = json_object_get(out, "cost_to_solution");
-        if (json_is_number(cts))
-            printf("%s: %lld steps to solution x %lld per step = %.4g ByteDMD (%s, %u B/element); wrote %s\n", run_dir,
-                   (long long)json_integer_value(json_object_get(out, "steps_to_solution")), (long long)per_step,
-                   json_number_value(cts), dmd_model_name(rq.model),
-                   (unsigned)json_integer_value(json_object_get(out, "bytes_per_element")), outp);
+        if (ts.solved)
+            printf("%s: %lld steps to solution x %llu per step = %.4g ByteDMD (%s, %u B/element); wrote %s\n", run_dir,
+                   ts.steps_to_solution, (unsigned long long)ts.cost_per_step, ts.cost_to_solution,
+                   dmd_model_name(rq.model), mt.res.bytes_per_element, outp);
         else
-            printf("%s: never solved; %lld per step, %.4g over the whole run (%s); wrote %s\n", run_dir,
-                   (long long)per_step, (double)per_step * (double)total_steps, dmd_model_name(rq.model), outp);
+            printf("%s: never solved; %llu per step, %.4g over the whole run (%s); wrote %s\n", run_dir,
+                   (unsigned long long)ts.cost_per_step, ts.cost_of_run, dmd_model_name(rq.model), outp);
     }
     free(outp);
-    free(ck);
-    free(path);
+    free(tr.ckpt);
     json_decref(out);
     measure_release(&mt);
-    json_decref(run);
     return rc;
 }

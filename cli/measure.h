@@ -34,6 +34,15 @@ void measure_request_default(measure_request *rq);
  * input), after one line on stderr. */
 int measure_run(const measure_request *rq);
 
+/* The probes' CSV (dmdp_write_csv with a header) as a cli_write_with
+ * writer; ctx is a probes_csv_ctx (train and measure share it). */
+struct dmdp;
+typedef struct {
+    const struct dmdp *pr;
+    const char *run_id;
+} probes_csv_ctx;
+int probes_csv(void *ctx, FILE *f);
+
 /* `--run DIR`: ByteDMD to solution of a trained run (see cmd_measure.c). */
 int measure_to_solution(const measure_request *rq, const char *run_dir);
 

@@ -3,10 +3,7 @@
 
 #include <stdio.h>
 
-const char *const sde_regions[] = {"temp",   "W_ih",   "W_hh",  "b_h",    "W_hy",   "b_y",    "x",
-                                   "h",      "dh",     "dz",    "dW_ih",  "dW_hh",  "db_h",   "dW_hy",
-                                   "db_y",   "v_W_ih", "v_W_hh", "v_b_h", "v_W_hy", "v_b_y", "logits",
-                                   NULL};
+/* sde_regions[] is generated from the cell registry (sde_regions_gen.c). */
 const char *const sde_phases[] = {"forward", "backward", "update", NULL};
 
 static const char *const metric_name[] = {"cost", "reads", "bytes_read", "steps", "epochs", "examples"};

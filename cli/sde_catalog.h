@@ -26,7 +26,9 @@ typedef struct {
     int auto_count; /* counted per phase by the probes without being listed (PAPI counts at most 40 SDEs at once) */
 } sde_entry;
 
-extern const char *const sde_regions[]; /* NULL-terminated */
+/* NULL-terminated; every region name of every cell and schedule of the
+ * registry (core/cell.h), generated at build time by sde_regions_gen.c. */
+extern const char *const sde_regions[];
 extern const char *const sde_phases[];  /* NULL-terminated */
 
 /* The whole catalogue, in registration order (the automatically counted

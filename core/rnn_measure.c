@@ -254,3 +254,25 @@ rnn_measure_status rnn_measure(rnn_model *m, dmd_engine *e, const rnn_measure_op
                  !isfinite(res->first_loss) ? res->first_loss : r.loss);
     return RNN_MEASURE_OK;
 }
+
+int rnn_to_solution_of(const rnn_measurement *res, long long steps_run, long long solved_epoch, int batches_per_epoch,
+                       rnn_to_solution *out)
+{
+    memset(out, 0, sizeof *out);
+    if (res->steps < RNN_TO_SOLUTION_STEPS) return -1;
+    int s = RNN_TO_SOLUTION_STEPS - 1;
+    out->cost_per_step = res->step_cost[s];
+    out->reads_per_step = res->step_reads[s];
+    out->bytes_read_per_step = res->step_bytes_read[s];
+    out->first_step_cost = res->step_cost[0];
+    out->steps_run = steps_run;
+    out->cost_of_run = (double)out->cost_per_step * (double)steps_run;
+    if (solved_epoch > 0) {
+        out->solved = 1;
+        out->solved_epoch = solved_epoch;
+        out->steps_to_solution = solved_epoch * batches_per_epoch;
+        out->cost_to_solution = (double)out->cost_per_step * (double)out->steps_to_solution;
+        out->bytes_read_to_solution = (double)out->bytes_read_per_step * (double)out->steps_to_solution;
+    }
+    return 0;
+}

@@ -94,6 +94,26 @@ rnn_measure_status rnn_measure(rnn_model *m, dmd_engine *e, const rnn_measure_op
                                char *err, size_t errlen);
 void rnn_measurement_free(rnn_measurement *res);
 
+/* ByteDMD to solution of a trained run (dmdprof measure --run): measure
+ * RNN_TO_SOLUTION_STEPS consecutive steps from the run's checkpoint; the
+ * second is the steady state (W_hh comes from the previous update), which
+ * prices every step of the run.  The run's facts come from its checkpoint:
+ * steps run, the epoch it solved (0 = never) and batches per epoch. */
+#define RNN_TO_SOLUTION_STEPS 2
+typedef struct {
+    uint64_t cost_per_step, reads_per_step, bytes_read_per_step; /* the steady-state step */
+    uint64_t first_step_cost;
+    long long steps_run;
+    double cost_of_run;          /* cost_per_step x steps_run */
+    int solved;                  /* 0: the figures below are missing (null) */
+    long long solved_epoch, steps_to_solution; /* steps_to_solution = solved_epoch x batches_per_epoch */
+    double cost_to_solution, bytes_read_to_solution; /* per step x steps_to_solution */
+} rnn_to_solution;
+/* Fill out from res (at least RNN_TO_SOLUTION_STEPS steps); 0, or -1 when res
+ * has fewer steps (out zeroed). */
+int rnn_to_solution_of(const rnn_measurement *res, long long steps_run, long long solved_epoch, int batches_per_epoch,
+                       rnn_to_solution *out);
+
 /* Total cost of the region called name in e (0 when there is none). */
 uint64_t rnn_region_cost(const dmd_engine *e, const char *name);
 

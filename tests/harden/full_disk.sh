@@ -36,4 +36,22 @@ one_line "measure --trace-out on a full disk (was an abort)" 1 "cannot write the
 DMD_TRACE_OUT=$F/t.trace one_line "measure with DMD_TRACE_OUT on a full disk (was an abort)" 1 "cannot write the trace" \
   measure -T 30 -H 32
 [ -z "$(ls -A "$F" | grep -v '^run$')" ] && ok || bad "measure left files on the full disk: $(ls -A "$F")"
+
+# An output that cannot be written mid-run (the disk fills up after the checks passed): exit 1, one
+# line naming the file, no file or temporary left.  A tiny trained run first, then a filler file.
+rm -rf "$F/run"
+"$P" train --task addition -T 6 -H 2 --batch 2 --batches-per-epoch 2 --epochs 2 --quiet --out "$F/tiny" \
+  || bad "the tiny run did not fit the small disk"
+dd if=/dev/zero of="$F/fill" bs=4k 2>/dev/null
+before=$(ls -A "$F/tiny" | sort | tr '\n' ' ')
+one_line "measure --csv, disk full" 1 "cannot write '$F/m.csv'" measure -T 6 -H 4 -q --csv "$F/m.csv"
+one_line "measure --probes-out, disk full" 1 "cannot write '$F/p.csv'" measure -T 6 -H 4 -q --probes-out "$F/p.csv"
+one_line "measure --callgrind-out, disk full" 1 "$F/m.cg" measure -T 6 -H 4 -q --callgrind-out "$F/m.cg"
+one_line "measure --run, disk full (dmd_to_solution_live.json)" 1 "dmd_to_solution_live.json" measure --run "$F/tiny" -q
+one_line "example --out, disk full" 1 "cannot write '$F/e.json'" example --task addition -T 10 --out "$F/e.json"
+one_line "train --resume into a full disk (history, checkpoint)" 1 "cannot write" \
+  train --resume "$F/tiny/model.ckpt" --epochs 3 --quiet --out "$F/tiny"
+[ -z "$(ls -A "$F" | grep -v '^tiny$\|^fill$')" ] && ok || bad "outputs or temporaries left on the full disk: $(ls -A "$F")"
+ls -A "$F/tiny" | grep -q '\.tmp\.' && bad "temporaries left in the run: $(ls -A "$F/tiny")" || ok
+rm -f "$F/fill"
 finish

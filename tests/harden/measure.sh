@@ -45,4 +45,11 @@ PY
   one_line "--run with a hand-edited run.json ($edit)" 2 "disagree on" measure --run edited_$$
   rm -rf edited_$$
 done
+# a run.json without a field, or not JSON: exit 2, one line (the reader returns the error; no exit from a helper)
+cp -r stop nofield && rm -f nofield/dmd_to_solution_*.json && python3 -c "
+import json; p = 'nofield/run.json'; j = json.load(open(p)); del j['solved_epoch']; json.dump(j, open(p, 'w'))"
+one_line "--run with a run.json without solved_epoch" 2 "has no field \"solved_epoch\"" measure --run nofield
+printf '{"task": ' >nofield/run.json
+one_line "--run with a cut run.json" 2 "cannot read 'nofield/run.json'" measure --run nofield
+[ ! -e nofield/dmd_to_solution_live.json ] && ok || bad "--run wrote a result for a bad run.json"
 finish
