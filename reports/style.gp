@@ -15,7 +15,8 @@ set key noopaque samplen 2.5 spacing 1.1
 # the x range ends at the data (not at the next decade); figures pad with set offsets
 set autoscale xfix
 # one colour per init, the same in every figure
-initcol(s) = s eq "ortho" ? "#1f77b4" : s eq "random" ? "#d62728" : s eq "identity" ? "#2ca02c" : "#7f7f7f"
+initcol(s) = s eq "ortho" ? "#1f77b4" : s eq "random" ? "#d62728" : s eq "identity" ? "#2ca02c" : \
+             s eq "identity+relu" ? "#9467bd" : "#7f7f7f"
 # one colour per H (plasma-like, from small to large), the same in every figure
 Hcol(h) = h <= 4 ? "#e0a000" : h <= 8 ? "#f48c3c" : h <= 16 ? "#e66b5b" : h <= 32 ? "#c6417d" : \
           h <= 64 ? "#8f1fa0" : h <= 128 ? "#4c02a1" : h <= 256 ? "#2a0f70" : "#000000"
