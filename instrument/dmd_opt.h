@@ -68,7 +68,7 @@ void dmd_opt_output(dmd_opt *o, uint32_t id);
 /* A work budget for each solve: at most max_moves slot moves (0 = no
  * limit); past it the solve stops and the floor is missing (why says so).
  * The default is DMD_OPT_DEFAULT_MOVES. */
-#define DMD_OPT_DEFAULT_MOVES 100000000ull
+#define DMD_OPT_DEFAULT_MOVES 30000000ull
 void dmd_opt_set_budget(dmd_opt *o, uint64_t max_moves);
 /* Mark the recording unusable (the floors are missing, why says why). */
 void dmd_opt_refuse(dmd_opt *o, const char *why);
