@@ -71,7 +71,8 @@ int rnn_floors_compute(const rnn_model *m, const dmd_engine *e, dmd_opt *rec, un
     for (int r = 0; r < f->nreg; r++) f->opt[r] = -1;
     f->opt_total = -1;
     if (!rec) {
-        f->opt_missing = "not computed";
+        f->opt_missing = dmd_engine_options(e)->model == DMD_LIVE ? "not computed (out of memory for the recorder)"
+                                                                 : "the OPT floor is computed for the live model only";
         return 0;
     }
     dmd_opt_result res;

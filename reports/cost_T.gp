@@ -17,9 +17,14 @@ do for [p = 1:NP] {
     set title value(sprintf("TITLE_%d", p)) noenhanced
     eval(axes(sprintf("_%d", p)))
     FB = value(sprintf("FBLK_%d", p)); FC = value(sprintf("FCOL_%d", p)); FT = value(sprintf("FTIT_%d", p))
-    plot for [i = 1:words(B)] "cost_T.dat" index wn(B, i) using 1:2 with linespoints pt 7 ps 0.7 lw 2 \
-         dt celldt(word(CE, i)) lc rgb Hcol(wn(C, i)) title field(TT, i), \
-         for [i = 1:words(FB)] "cost_T.dat" index wn(FB, i) using 1:2 with lines lw 1.5 dt 2 \
-         lc rgb Hcol(wn(FC, i)) title field(FT, i)
+    if (words(FB) > 0) {
+        plot for [i = 1:words(B)] "cost_T.dat" index wn(B, i) using 1:2 with linespoints pt 7 ps 0.7 lw 2 \
+             dt celldt(word(CE, i)) lc rgb Hcol(wn(C, i)) title field(TT, i), \
+             for [i = 1:words(FB)] "cost_T.dat" index wn(FB, i) using 1:2 with lines lw 1.5 dt 2 \
+             lc rgb Hcol(wn(FC, i)) title field(FT, i)
+    } else {
+        plot for [i = 1:words(B)] "cost_T.dat" index wn(B, i) using 1:2 with linespoints pt 7 ps 0.7 lw 2 \
+             dt celldt(word(CE, i)) lc rgb Hcol(wn(C, i)) title field(TT, i)
+    }
 }
 unset multiplot
