@@ -88,6 +88,8 @@ int cli_write_json(const char *path, json_t *j);
 #define CLI_SCHEMA_TO_SOLUTION "dmdprof.to_solution/1"
 #define CLI_SCHEMA_PRICE "dmdprof.price/2"
 #define CLI_SCHEMA_EXAMPLE "dmdprof.example/1"
+#define CLI_SCHEMA_CALLGRIND "dmdprof.callgrind/1"
+#define CLI_SCHEMA_ISA "dmdprof.isa/1"
 /* A new object holding "schema": schema first, then the keys of body
  * (stolen; NULL = none), or exits 1 on out-of-memory. */
 json_t *cli_with_schema(const char *schema, json_t *body);

@@ -44,7 +44,7 @@ int cmd_isa(int argc, char **argv)
         }
     }
     static const char *const names[] = {"avx512", "avx2", "baseline", "generic"};
-    json_t *j = json_object(), *cl = json_object();
+    json_t *j = cli_with_schema(CLI_SCHEMA_ISA, NULL), *cl = json_object();
     json_object_set_new(j, "kernel_isa", json_string(rnn_isa()));
     if (!json) printf("%-9s %-9s %-5s %s\n", "clone", "this_cpu", "runs", "float64 FMA peak per core (measured)");
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {

@@ -357,7 +357,7 @@ int cmd_callgrind(int argc, char **argv)
     }
 
     /* JSON: the command, the pinned geometry, the sums (or the reason). */
-    json_t *j = json_object(), *cmd = json_array();
+    json_t *j = cli_with_schema(CLI_SCHEMA_CALLGRIND, NULL), *cmd = json_array();
     for (int a = 0; a < k; a++) json_array_append_new(cmd, json_string(av[a]));
     json_object_set_new(j, "run_id", json_string(run_id));
     json_object_set_new(j, "command", cmd);

@@ -24,7 +24,7 @@ KNOWN = {
     "run": {0, 1}, "history": {0, 1}, "history_long": {1}, "to_solution": {0, 1}, "measure": {0, 1, 2},
     "measure_cells": {1}, "headline": {0, 1}, "headline_runs": {1}, "sweep": {0, 1}, "sweepjob": {1},
     "example": {1}, "side_by_side": {0, 1}, "regress": {0, 1}, "probes": {0, 1}, "probe_values": {0, 1},
-    "regress-history": {1}, "regress-store": {1}, "price": {1, 2}, "arms": {1},
+    "regress-history": {1}, "regress-store": {1}, "price": {1, 2}, "arms": {1}, "callgrind": {0, 1}, "isa": {1},
 }
 # our key -> other spellings seen (the first one present wins)
 ALIASES = {
