@@ -396,7 +396,6 @@ typedef struct {
     unsigned default_bytes;
     int seen_read;
     int form;      /* FORM_*: the first event line decides */
-    int seen_load; /* address form: an ld line was read (later st lines are writes) */
     uint64_t line;
     const char *last_reg; /* last REGION token text and its index */
     size_t last_reglen;
@@ -528,9 +527,9 @@ static int check_form(parser *P, int form, const char *kw)
     if (P->form && P->form != form)
         return PFAIL(P, "%s:%llu: '%s' is a%s line in a trace of %s lines (a trace holds values or addresses, not both)",
                      P->t->path, (unsigned long long)P->line, kw, form == FORM_ADDR ? "n address" : " value",
-                     P->form == FORM_ADDR ? "address (ld, st, drop)" : "value (store, read, output)");
+                     P->form == FORM_ADDR ? "address (input, ld, st, drop)" : "value (store, read, output)");
     if (form == FORM_VALUE && lru)
-        return PFAIL(P, "%s:%llu: '%s' is a value line; the lru model prices addresses (ld, st, drop): use live or classic",
+        return PFAIL(P, "%s:%llu: '%s' is a value line; the lru model prices addresses (input, ld, st, drop): use live or classic",
                      P->t->path, (unsigned long long)P->line, kw);
     if (form == FORM_ADDR && !lru)
         return PFAIL(P, "%s:%llu: '%s' is an address line; the value models price values: use the lru model",
@@ -667,14 +666,15 @@ static uint32_t addr_key(dmd_trace *t, uint64_t a, int create)
     return t->aid[i] = ++t->naddr;
 }
 
-static int parse_addr(parser *P, const char *kw, int kind, const char *s, const char *end)
+/* An address line; input 1: an input line (a store that is not a write). */
+static int parse_addr(parser *P, const char *kw, int kind, int input, const char *s, const char *end)
 {
     dmd_trace *t = P->t;
     const char *tok[3];
     size_t tl[3];
     char sb[80];
     const char *syntax = kind == DMD_ADDR_DROP ? "drop takes ADDR" : kind == DMD_ADDR_LOAD ? "ld takes ADDR BYTES [REGION]"
-                                                                                           : "st takes ADDR BYTES [REGION]";
+                         : input ? "input takes ADDR BYTES [REGION]" : "st takes ADDR BYTES [REGION]";
     if (check_form(P, FORM_ADDR, kw)) return -1;
     int n = line_tokens(P, s, end, tok, tl, kind == DMD_ADDR_DROP ? 1 : 3, syntax);
     if (n < 0) return -1;
@@ -695,13 +695,11 @@ static int parse_addr(parser *P, const char *kw, int kind, const char *s, const 
     if (reg < 0) return -1;
     int rc;
     if (kind == DMD_ADDR_STORE)
-        rc = dmd_engine_addr_store(P->e, key, a, bytes, reg, P->seen_load);
-    else {
-        P->seen_load = 1;
+        rc = dmd_engine_addr_store(P->e, key, a, bytes, reg, !input);
+    else
         rc = key ? dmd_engine_addr_load(P->e, key, a, bytes, reg) : -2;
-    }
     if (rc == -2)
-        return PFAIL(P, "%s:%llu: ld of address %s, which was never stored (declare the inputs with st lines first)",
+        return PFAIL(P, "%s:%llu: ld of address %s, which was never stored (declare the inputs with input lines)",
                      t->path, (unsigned long long)P->line, show(tok[0], tl[0], sb, sizeof sb));
     if (rc) return PFAIL(P, "%s:%llu: %s", t->path, (unsigned long long)P->line, dmd_engine_error(P->e));
     return 0;
@@ -728,14 +726,15 @@ static int parse_line(parser *P, const char *s, const char *end)
     else {
         int k = kl == 5 && memcmp(kw, "phase", 5) == 0 ? 0 : kl == 3 && memcmp(kw, "end", 3) == 0 ? 1
                 : kl == 2 && memcmp(kw, "ld", 2) == 0 ? 2 : kl == 2 && memcmp(kw, "st", 2) == 0 ? 3
-                : kl == 4 && memcmp(kw, "drop", 4) == 0 ? 4 : -1;
+                : kl == 4 && memcmp(kw, "drop", 4) == 0 ? 4 : kl == 5 && memcmp(kw, "input", 5) == 0 ? 5 : -1;
         if (k < 0)
-            return PFAIL(P, "%s:%llu: unknown keyword '%s' (expected store, read, output, ld, st, drop, phase or end)",
+            return PFAIL(P,
+                         "%s:%llu: unknown keyword '%s' (expected store, read, output, input, ld, st, drop, phase or end)",
                          t->path, (unsigned long long)P->line, show(kw, kl, sb, sizeof sb));
         t->nevents++;
         if (k <= 1) return parse_phase(P, s, end, k == 0);
-        return parse_addr(P, k == 2 ? "ld" : k == 3 ? "st" : "drop",
-                          k == 2 ? DMD_ADDR_LOAD : k == 3 ? DMD_ADDR_STORE : DMD_ADDR_DROP, s, end);
+        static const char *const kws[] = {"", "", "ld", "st", "drop", "input"};
+        return parse_addr(P, kws[k], k == 2 ? DMD_ADDR_LOAD : k == 4 ? DMD_ADDR_DROP : DMD_ADDR_STORE, k == 5, s, end);
     }
     if (P->form != FORM_VALUE && check_form(P, FORM_VALUE, kind == EV_READ ? "read" : kind == EV_INPUT ? "store" : "output"))
         return -1;
@@ -1108,8 +1107,8 @@ static void tw_on_addr(void *ctx, int kind, uint64_t addr, uint32_t bytes, int r
                        uint64_t cost)
 {
     dmd_trace_writer *w = ctx;
-    (void)is_write, (void)depth, (void)cost;
-    tw_str(w, kind == DMD_ADDR_LOAD ? "ld " : kind == DMD_ADDR_STORE ? "st " : "drop ");
+    (void)depth, (void)cost;
+    tw_str(w, kind == DMD_ADDR_LOAD ? "ld " : kind == DMD_ADDR_DROP ? "drop " : is_write ? "st " : "input ");
     tw_x(w, addr);
     if (kind != DMD_ADDR_DROP) {
         tw_c(w, ' ');

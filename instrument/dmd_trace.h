@@ -8,8 +8,10 @@
  *     read ID [ID ...]            one instruction's operands, priced together
  *     output ID [ID ...]          these values stay live to the end
  *   address form (the lru model):
- *     st ADDR BYTES [REGION]      the element at ADDR to the top (pushed if
- *                                 absent), free
+ *     input ADDR BYTES [REGION]   an input element: pushed (or moved) to the
+ *                                 top, free, not a write (DMD_INPUT)
+ *     st ADDR BYTES [REGION]      a store: the element to the top (pushed if
+ *                                 absent), free, one write of its bytes
  *     ld ADDR BYTES [REGION]      price the element at its depth, then to the top
  *     drop ADDR                   remove the element from the stack, free
  *   both forms (v2):
@@ -24,10 +26,11 @@
  *     (value lines under lru, address lines under live or classic).
  *   - store lines before the first read line are the inputs (eager init, not
  *     counted as writes); every later store is an instruction result and
- *     counts as one write of its bytes.  Likewise st lines before the first
- *     ld are inputs, every later st is a write.
+ *     counts as one write of its bytes.  In the address form the inputs are
+ *     explicit (input lines): every st is a write, wherever it is (a
+ *     kernel may store before it loads).
  *   - a store without BYTES has the default size given to dmd_trace_price;
- *     a store (st, ld) without REGION belongs to region "temp".  The region
+ *     a store (input, st, ld) without REGION belongs to region "temp".  The region
  *     of an address event is its line's REGION.
  *   - ADDR is a decimal or 0x-hexadecimal number below 2^64; one address is
  *     one element (overlaps are not checked); a ld or st of an element on

@@ -30,10 +30,10 @@ Value form (priced by the live and classic models)::
 Address form (priced by the lru model)::
 
     with dmdtrace.Trace("dot_lru.trace") as t:
-        t.st(0x100, 8, "x")                 # inputs: st lines before the first ld
+        t.input_addr(0x100, 8, "x")         # an input element (DMD_INPUT): free, not a write
         with t.phase("dot"):
             t.ld(0x100, 8, "x")             # priced at its byte depth, moved to the top
-            t.st(0x200, 8, "s")             # after the first ld: a write
+            t.st(0x200, 8, "s")             # a store (ST): free, a write
         t.drop(0x100)
 
 Both: `with t.phase(NAME):` (or t.begin(NAME) ... t.end(NAME)) marks a
@@ -198,9 +198,14 @@ class Trace:
         reg = "" if region is None or region == "temp" else " " + _token("region", region)
         self.f.write(f"{kw} {a:#x} {nb}{reg}\n")
 
+    def input_addr(self, addr, bytes, region=None):
+        """An input element (DMD_INPUT): to the top (pushed if absent), free,
+        not a write."""
+        self._addr("input", addr, bytes, region)
+
     def st(self, addr, bytes, region=None):
-        """Store: the element at addr to the top (pushed if absent), free; an
-        input before the first ld, a write after."""
+        """Store (ST): the element at addr to the top (pushed if absent),
+        free, one write of its bytes."""
         self._addr("st", addr, bytes, region)
 
     def ld(self, addr, bytes, region=None):

@@ -50,7 +50,7 @@ bad "stdin truncated" "(stdin):2: the file ends" price - <"$tmp/cut.trace"
 bad "missing file" "nosuch.trace: cannot open" price "$tmp/nosuch.trace"
 bad "no file" "no trace file" price
 bad "a value trace under lru" "abc.trace:5: 'store' is a value line; the lru model prices addresses" price "$T/abc.trace" --model lru
-bad "an address trace under live" "lru_phases.trace:7: 'st' is an address line" price "$T/lru_phases.trace"
+bad "an address trace under live" "lru_phases.trace:7: 'input' is an address line" price "$T/lru_phases.trace"
 bad "ir has no lru" "--model" ir "$T/abc.trace" --model lru
 out=$("$P" price "$T/lru_phases.trace" --model lru); check "price --model lru of an address trace prints cost 33" $(grep -qx 'cost 33' <<<"$out"; echo $?)
 out=$("$P" price "$T/phases.trace" --json)

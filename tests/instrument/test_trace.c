@@ -136,6 +136,32 @@ static void good(const char *text, uint64_t want)
     remove(path);
 }
 
+/* An address trace under lru: its cost and writes. */
+static void good_lru(const char *text, uint64_t want_cost, uint64_t want_writes)
+{
+    char path[256];
+    check_tmp(path, sizeof path, "dmd-test-good-XXXXXX");
+    int fd = mkstemp(path);
+    close(fd);
+    write_file(path, text);
+    char err[512] = "";
+    dmd_trace *t = dmd_trace_open(path, err, sizeof err);
+    dmd_options o = {0};
+    o.model = DMD_LRU;
+    dmd_engine *e = dmd_engine_new(&o);
+    int rc = t ? dmd_trace_price(t, e, 1, err, sizeof err) : -1;
+    dmd_counts c;
+    dmd_engine_total(e, &c);
+    int ok = rc == 0 && c.cost == want_cost && c.writes == want_writes;
+    printf("lru      accepted input -> cost %llu writes %llu (want %llu, %llu) %s%s\n", (unsigned long long)c.cost,
+           (unsigned long long)c.writes, (unsigned long long)want_cost, (unsigned long long)want_writes, err,
+           ok ? "" : "  <-- FAIL");
+    if (!ok) failures++;
+    dmd_engine_free(e);
+    dmd_trace_close(t);
+    remove(path);
+}
+
 static void bad_inputs(void)
 {
     bad("store\n", ":1:", "store needs an ID");
@@ -153,7 +179,9 @@ static void bad_inputs(void)
     /* v2: the address form, and forms against models */
     bad("st 0x10 8\n", ":1:", "'st' is an address line; the value models price values: use the lru model");
     bad_lru("store a\n", ":1:", "'store' is a value line; the lru model prices addresses");
-    bad_lru("st 16 8\nread a\n", ":2:", "'read' is a value line in a trace of address (ld, st, drop) lines");
+    bad_lru("st 16 8\nread a\n", ":2:", "'read' is a value line in a trace of address (input, ld, st, drop) lines");
+    bad_lru("input 16\n", ":1:", "input takes ADDR BYTES [REGION]");
+    bad("input 16 8\n", ":1:", "'input' is an address line");
     bad_lru("st 16\n", ":1:", "st takes ADDR BYTES [REGION]");
     bad_lru("st 16 8 R x\n", ":1:", "extra field 'x'");
     bad_lru("st 0xzz 8\n", ":1:", "ADDR '0xzz' is not a decimal or 0x-hexadecimal number below 2^64");
@@ -164,6 +192,8 @@ static void bad_inputs(void)
     bad_lru("st 16 8\ndrop 16\nld 16 8\n", ":3:", "not on the stack (never stored, or dropped)");
     bad_lru("drop\n", ":1:", "drop takes ADDR");
     bad_lru("st 1 1\nphase p\nld 1 1\n", ":2:", "phase 'p' is never ended");
+    good_lru("st 1 1\nst 2 1\nld 1 1\n", 2, 2);     /* st is a write even before any ld (as the hooks' ST) */
+    good_lru("input 1 1\ninput 2 1\nld 1 1\n", 2, 0);
     bad("store a\nread a b\n", ":2:", "read of ID 'b', which was never stored");
     bad("store a\nread a\nstore b\noutput c\n", ":4:", "output of ID 'c', which was never stored");
     bad("store a\nstore b\nstore a\n", ":3:", "ID 'a' is stored twice (first at line 1)");

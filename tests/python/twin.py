@@ -58,7 +58,7 @@ def addresses(t):
 
     for name, n in (("B", M * M), ("A", M * M), ("y", N), ("x", N)):
         for i in range(n):
-            t.st(a(name, i), W, name)
+            t.input_addr(a(name, i), W, name)
     with t.phase("dot"):
         for i in range(N):
             t.ld(a("x", i), W, "x")
