@@ -174,17 +174,16 @@
 /* The priced tile (instrumented build; OPERATION ORDER above). */
 enum { RT = RNN_TILE_ROWS, VT = RNN_TILE_COLS };
 
-/* Plain-build tiles, per instruction set.  A tile is TR broadcast rows by TC
- * vector columns; rows go in blocks of TR while at least TR remain, then (if
- * TR2 != TR) blocks of TR2, then single rows; columns in blocks of TC while
- * at least TC remain, then at most one block each of 8, 4, 2, 1 (TC <= 16).
- * The shape is chosen so that the TR*TC accumulators, the TR broadcast
- * values and one vector operand fit the register file, with more
- * independent accumulators than FMA latency x FMA pipes:
- *   AVX-512 (32 zmm, 8 doubles):   8 x 16  = 16 zmm accumulators, then 4-row
- *     blocks (the C tile, 8 zmm) for the edges (B = 50 rows: 6 x 8 + 2; I
- *     rows of dW_ih); 4 x 16 everywhere ran at 52 GFLOP/s, 8 x 16 at 70
- *   AVX2+FMA (16 ymm, 4 doubles):  3 x 16  = 12 ymm accumulators + 3 broadcasts + 1
+/* Plain-build tiles, per instruction set.  A full tile is TR broadcast rows
+ * by TC vector columns; the rows and columns left over go in the edge tiles
+ * of rnn_vtile.h's RNN_TILES (tall strips of 8 rows for the last columns,
+ * 4/2/1-row blocks for the last rows; TRM = the most rows a tile has).  The
+ * full shape is chosen so that the TR*TC accumulators, the broadcasts and
+ * one vector operand fit the register file, with more independent
+ * accumulators than FMA latency x FMA pipes:
+ *   AVX-512 (32 zmm, 8 doubles):   8 x 16 = 16 zmm accumulators (4 x 16
+ *     everywhere ran at 52 GFLOP/s, 8 x 16 at 70)
+ *   AVX2+FMA (16 ymm, 4 doubles):  3 x 16 = 12 ymm accumulators + 3 broadcasts + 1
  *     (4 x 16 needs 16 ymm for the accumulators alone: the compiler spilled
  *     them to the stack and the clone ran at 25% of peak)
  *   baseline (SSE2):               4 x 16, as the priced tile
@@ -196,83 +195,20 @@ enum { RT = RNN_TILE_ROWS, VT = RNN_TILE_COLS };
  * build does not observe.  (A new kernel reusing these tiles keeps that
  * rule: tile shape free, each accumulator's chain over k fixed.) */
 #if defined(DMD_INSTRUMENT)
-enum { TR = RT, TC = VT, TR2 = RT };
+enum { TR = RT, TC = VT, TRM = RT };
 #elif defined(__AVX512F__)
-enum { TR = 8, TC = 16, TR2 = 4 };
+enum { TR = 8, TC = 16, TRM = 8 };
 #elif defined(RNN_TR) && defined(RNN_TC) /* experiments: -DRNN_TR=.. -DRNN_TC=.. */
-enum { TR = RNN_TR, TC = RNN_TC, TR2 = TR };
+enum { TR = RNN_TR, TC = RNN_TC, TRM = RNN_TR > 8 ? RNN_TR : 8 };
 #elif defined(__AVX2__)
-enum { TR = 3, TC = 16, TR2 = TR };
+enum { TR = 3, TC = 16, TRM = 8 };
 #else
-enum { TR = 4, TC = 16, TR2 = TR };
+enum { TR = 4, TC = 16, TRM = 8 };
 #endif
 
-typedef dmd_real tile_t[TR][TC];
+typedef dmd_real tile_t[TRM][TC];
 
-/* AVX-512 and AVX2 clones, full TR x TC tiles: the same FMA chains spelled
- * with intrinsics (_mm512/_mm256_fmadd_* is fma(), one rounding;
- * FMA(u, a, c) == FMA(a, u, c) exactly, so ufirst does not matter for the
- * bits).  GCC's SLP vectoriser did not keep the C tile's 12 ymm (AVX2) or
- * 16 zmm (AVX-512, 8 x 16) accumulators in registers (it spilled them on
- * every k); explicit vector variables are kept.  Plain build only: it prices
- * nothing. */
-#if !defined(DMD_INSTRUMENT) && defined(__AVX512F__) && !defined(RNN_NO_VEC_TILE)
-#include <immintrin.h>
-#define RNN_VEC_TILE 1
-#ifdef DMD_FLOAT32
-typedef __m512 rnn_vec;
-#define RNN_VW 16
-#define RNN_VBCAST(p) _mm512_set1_ps(*(p))
-#define RNN_VLOAD _mm512_loadu_ps
-#define RNN_VSTORE _mm512_storeu_ps
-#define RNN_VFMA _mm512_fmadd_ps
-#else
-typedef __m512d rnn_vec;
-#define RNN_VW 8
-#define RNN_VBCAST(p) _mm512_set1_pd(*(p))
-#define RNN_VLOAD _mm512_loadu_pd
-#define RNN_VSTORE _mm512_storeu_pd
-#define RNN_VFMA _mm512_fmadd_pd
-#endif
-#elif !defined(DMD_INSTRUMENT) && defined(__AVX2__) && defined(__FMA__) && !defined(RNN_NO_VEC_TILE)
-#include <immintrin.h>
-#define RNN_VEC_TILE 1
-#ifdef DMD_FLOAT32
-typedef __m256 rnn_vec;
-#define RNN_VW 8
-#define RNN_VBCAST _mm256_broadcast_ss
-#define RNN_VLOAD _mm256_loadu_ps
-#define RNN_VSTORE _mm256_storeu_ps
-#define RNN_VFMA _mm256_fmadd_ps
-#else
-typedef __m256d rnn_vec;
-#define RNN_VW 4
-#define RNN_VBCAST _mm256_broadcast_sd
-#define RNN_VLOAD _mm256_loadu_pd
-#define RNN_VSTORE _mm256_storeu_pd
-#define RNN_VFMA _mm256_fmadd_pd
-#endif
-#endif
-#ifdef RNN_VEC_TILE
-RNN_INLINE void rnn_vec_tile_fma(tile_t acc, const dmd_num *A, ptrdiff_t ars, ptrdiff_t aks, const dmd_num *U,
-                                 ptrdiff_t uks, int nk)
-{
-    enum { NV = TC / RNN_VW };
-    rnn_vec c[TR][NV];
-    for (int r = 0; r < TR; r++)
-        for (int q = 0; q < NV; q++) c[r][q] = RNN_VLOAD(&acc[r][q * RNN_VW]);
-    for (int k = 0; k < nk; k++) {
-        rnn_vec a[TR];
-        for (int r = 0; r < TR; r++) a[r] = RNN_VBCAST(A + r * ars + k * aks);
-        for (int q = 0; q < NV; q++) {
-            rnn_vec u = RNN_VLOAD(U + k * uks + q * RNN_VW);
-            for (int r = 0; r < TR; r++) c[r][q] = RNN_VFMA(a[r], u, c[r][q]);
-        }
-    }
-    for (int r = 0; r < TR; r++)
-        for (int q = 0; q < NV; q++) RNN_VSTORE(&acc[r][q * RNN_VW], c[r][q]);
-}
-#endif
+#include "rnn_vtile.h" /* plain: rnn_vtile_fma, RNN_TILES */
 
 /* Call sites (instrumented build): the tile helpers take the site of their
  * caller (DMD_SITE_PARAM, dmd.h), so each product is charged to its own line
@@ -290,10 +226,9 @@ RNN_INLINE void tile_fma(DMD_SITE_PARAM tile_t acc, int rn, int vn, const dmd_nu
                          const dmd_num *U, ptrdiff_t uks, int nk, int ufirst)
 {
 #ifdef RNN_VEC_TILE
-    if (rn == TR && vn == TC) {
-        rnn_vec_tile_fma(acc, A, ars, aks, U, uks, nk);
-        return;
-    }
+    (void)ufirst;
+    rnn_vtile_fma(acc, rn, vn, A, ars, aks, U, uks, nk);
+    return;
 #endif
     for (int k = 0; k < nk; k++) {
         dmd_real a[TR];
@@ -328,7 +263,7 @@ RNN_INLINE void tile_store(DMD_SITE_PARAM const tile_t acc, int rn, int vn, dmd_
 RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int t, int B, int I, int H, int relu, const dmd_num *W_ih,
                          const dmd_num *W_hh, const dmd_num *b_h, const dmd_num *x, dmd_num *hs, dmd_num *hT)
 {
-    tile_t acc = {{CONST(0)}}; /* (unused lanes: keeps -Wmaybe-uninitialized quiet about the vector tanh) */
+    tile_t acc;
     for (int r = 0; r < rn; r++) {
         dmd_real bh = LD(b_h, i0 + r);
         for (int v = 0; v < vn; v++) acc[r][v] = bh;
@@ -389,41 +324,13 @@ RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t g
     tile_store(DMD_SITE_PASS acc, rn, vn, G, grs);
 }
 
-/* Loop over the tiles of a rows x cols product.  Every tile has constant
- * sizes, so the compiler keeps its accumulators in registers: rows in blocks
- * of TR while at least TR remain, then blocks of TR2 (if TR2 != TR), then
- * single rows; within a row block,
- * columns in blocks of TC while at least TC remain, then at most one block
- * each of 8, 4, 2 and 1 columns (the binary digits of the remainder,
- * largest first).  BODY uses rn, vn, r0, c0.  (Instrumented: TR = RT,
- * TC = VT, the priced order; plain: the clone's tile, see above.) */
-#ifndef DMD_INSTRUMENT
-#define RNN__COLS(RN, cols, BODY)                                                                                  \
-    for (int c0 = 0; c0 < (cols);) {                                                                               \
-        int rem_ = (cols)-c0;                                                                                      \
-        if (rem_ >= TC) {                                                                                          \
-            const int rn = RN, vn = TC;                                                                            \
-            BODY;                                                                                                  \
-            c0 += TC;                                                                                              \
-        } else if (rem_ >= 8) {                                                                                    \
-            const int rn = RN, vn = 8;                                                                             \
-            BODY;                                                                                                  \
-            c0 += 8;                                                                                               \
-        } else if (rem_ >= 4) {                                                                                    \
-            const int rn = RN, vn = 4;                                                                             \
-            BODY;                                                                                                  \
-            c0 += 4;                                                                                               \
-        } else if (rem_ >= 2) {                                                                                    \
-            const int rn = RN, vn = 2;                                                                             \
-            BODY;                                                                                                  \
-            c0 += 2;                                                                                               \
-        } else {                                                                                                   \
-            const int rn = RN, vn = 1;                                                                             \
-            BODY;                                                                                                  \
-            c0 += 1;                                                                                               \
-        }                                                                                                          \
-    }
-#else
+/* Loop over the tiles of a rows x cols product (instrumented build: the
+ * priced order; the plain build's RNN_TILES is in rnn_vtile.h).  Rows in
+ * blocks of RT while at least RT remain, then single rows; within a row
+ * block, columns in blocks of VT while at least VT remain, then at most one
+ * block each of 8, 4, 2 and 1 columns (the binary digits of the remainder,
+ * largest first).  BODY uses rn, vn, r0, c0. */
+#ifdef DMD_INSTRUMENT
 /* Instrumented: the same tiles in the same order, sizes at run time (speed
  * does not matter there, compile time and code size do). */
 #define RNN__COLS(RN, cols, BODY)                                                                                  \
@@ -434,20 +341,17 @@ RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t g
         BODY;                                                                                                      \
         c0 += vn;                                                                                                  \
     }
-#endif
 #define RNN_TILES(rows, cols, BODY)                                                                                \
     for (int r0 = 0; r0 < (rows);) {                                                                               \
         if ((rows)-r0 >= TR) {                                                                                     \
             RNN__COLS(TR, cols, BODY);                                                                             \
             r0 += TR;                                                                                              \
-        } else if (TR2 != TR && (rows)-r0 >= TR2) {                                                                \
-            RNN__COLS(TR2, cols, BODY);                                                                            \
-            r0 += TR2;                                                                                             \
         } else {                                                                                                   \
             RNN__COLS(1, cols, BODY);                                                                              \
             r0 += 1;                                                                                               \
         }                                                                                                          \
     }
+#endif
 
 void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
 {
