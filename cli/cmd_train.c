@@ -103,6 +103,7 @@ static json_t *config_json(const rnn_config *c)
     json_object_set_new(j, "lr_min", json_real(c->lr_min));
     json_object_set_new(j, "sigma", json_real(c->sigma));
     json_object_set_new(j, "seed", json_integer((json_int_t)c->seed));
+    json_object_set_new(j, "data_seed", json_integer((json_int_t)rnn_data_seed(c)));
     json_object_set_new(j, "precision", json_string(rnn_precision_names[c->precision]));
     return j;
 }
@@ -172,6 +173,7 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
     json_object_set_new(j, "T", json_integer(m->cfg.T));
     json_object_set_new(j, "H", json_integer(m->cfg.H));
     json_object_set_new(j, "seed", json_integer((json_int_t)m->cfg.seed));
+    json_object_set_new(j, "data_seed", json_integer((json_int_t)rnn_data_seed(&m->cfg)));
     json_object_set_new(j, "precision", json_string(rnn_precision_names[m->cfg.precision]));
     json_object_set_new(j, "epochs_run", json_integer(m->epoch));
     json_object_set_new(j, "steps_run", json_integer(m->step));
@@ -219,7 +221,7 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
 
 enum {
     OPT_TASK = 1000, OPT_INIT, OPT_ACT, OPT_EPOCHS, OPT_BATCH, OPT_BPE, OPT_LR, OPT_MOM, OPT_NEST, OPT_MSCHED,
-    OPT_CLIP, OPT_LRS, OPT_LRG, OPT_LRSTEP, OPT_LRPAT, OPT_LRMIN, OPT_SIGMA, OPT_SEED, OPT_PREC, OPT_OUT,
+    OPT_CLIP, OPT_LRS, OPT_LRG, OPT_LRSTEP, OPT_LRPAT, OPT_LRMIN, OPT_SIGMA, OPT_SEED, OPT_DSEED, OPT_PREC, OPT_OUT,
     OPT_RESUME, OPT_MAXSTEPS, OPT_QUIET, OPT_HELP, OPT_JOBS, OPT_PAPI, OPT_PROBES, OPT_CKPT
 };
 
@@ -257,6 +259,10 @@ static int parse_model_flag(int opt, const char *arg, rnn_config *c)
     case OPT_LRMIN: c->lr_min = cli_double("--lr-min", arg, 0, 0, 1e6, 1); return 1;
     case OPT_SIGMA: c->sigma = cli_double("--sigma", arg, 0, 1, 1e6, 1); return 1;
     case OPT_SEED: c->seed = (uint64_t)cli_long("--seed", arg, 0, 0x7fffffffffffffffL); return 1;
+    case OPT_DSEED:
+        c->data_seed = (uint64_t)cli_long("--data-seed", arg, 0, 0x7fffffffffffffffL);
+        c->has_data_seed = 1;
+        return 1;
     case OPT_PREC: c->precision = (rnn_precision)cli_choice("--precision", arg, rnn_precision_names); return 1;
     }
     return 0;
@@ -281,6 +287,7 @@ static const struct option train_opts[] = {
     {"lr-min", required_argument, 0, OPT_LRMIN},
     {"sigma", required_argument, 0, OPT_SIGMA},
     {"seed", required_argument, 0, OPT_SEED},
+    {"data-seed", required_argument, 0, OPT_DSEED},
     {"precision", required_argument, 0, OPT_PREC},
     {"out", required_argument, 0, OPT_OUT},
     {"resume", required_argument, 0, OPT_RESUME},
@@ -335,6 +342,7 @@ static void train_usage(FILE *f)
             "  --lr-min X             floor of the schedules (default 1e-5)\n"
             "  --sigma X              random init: W_hh ~ N(0, sigma^2) (default 0.1)\n"
             "  --seed N               (default 0)\n"
+            "  --data-seed N          the batches from seed N, the init from --seed (default: --seed)\n"
             "  --precision P          float64 | float32 (default float64)\n"
             "  --out DIR              output directory (default runs/train)\n"
             "  --resume FILE          continue from a checkpoint (only --epochs, --max-steps, --out, --quiet\n"
@@ -405,7 +413,8 @@ static int same_config(const rnn_config *a, const rnn_config *b)
            a->H == b->H && a->batch == b->batch && a->batches_per_epoch == b->batches_per_epoch &&
            a->epochs == b->epochs && a->nesterov == b->nesterov && a->momentum_schedule == b->momentum_schedule &&
            a->lr_schedule == b->lr_schedule && a->lr_step_epochs == b->lr_step_epochs &&
-           a->lr_patience == b->lr_patience && a->precision == b->precision && a->seed == b->seed && a->lr == b->lr &&
+           a->lr_patience == b->lr_patience && a->precision == b->precision && a->seed == b->seed &&
+           rnn_data_seed(a) == rnn_data_seed(b) && a->lr == b->lr &&
            a->momentum == b->momentum && a->clip == b->clip && a->lr_gamma == b->lr_gamma && a->lr_min == b->lr_min &&
            a->sigma == b->sigma;
 }

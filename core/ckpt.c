@@ -1,14 +1,16 @@
 /*
- * ckpt.c -- the checkpoint format, version 2.  Everything little-endian.
+ * ckpt.c -- the checkpoint format, version 3.  Everything little-endian.
  *
  *   offset 0   magic "DMDPCKPT" (8 bytes)
- *          8   u32 version (2; version 1 is still read, see below)
+ *          8   u32 version (3; versions 1 and 2 are still read, see below)
  *         12   u32 element bytes of the parameters (8 float64, 4 float32)
  *         16   configuration: u32 task, init, activation, T, H, batch,
  *              batches_per_epoch, epochs, nesterov, momentum_schedule,
  *              lr_schedule, lr_step_epochs, lr_patience, precision;
  *              u64 seed; f64 lr, momentum, clip, lr_gamma, lr_min, sigma
- *              u32 task encoding (task_info.encoding; version 2 only)
+ *              u32 task encoding (task_info.encoding; versions >= 2)
+ *              u32 has_data_seed, u64 data_seed (--data-seed; versions >= 3;
+ *              an older file's batches came from its seed: has_data_seed 0)
  *              dims: u32 I, O, K; u64 P
  *              training state: i64 step; u32 epoch, ep_steps, ep_clipped,
  *              plateau_bad, solved_epoch, diverged_epoch, status;
@@ -36,7 +38,7 @@
 #include "rnn.h"
 
 #define CKPT_MAGIC "DMDPCKPT"
-#define CKPT_VERSION 2u
+#define CKPT_VERSION 3u
 #define CKPT_VERSION_MIN 1u /* oldest version read */
 #define CKPT_MAX_BYTES ((size_t)4 << 30)
 
@@ -124,6 +126,8 @@ int rnn_ckpt_write(const rnn_model *m, FILE *f)
     double cd[] = {c->lr, c->momentum, c->clip, c->lr_gamma, c->lr_min, c->sigma};
     for (size_t k = 0; k < sizeof cd / sizeof cd[0]; k++) ck_f64(&b, cd[k]);
     ck_u32(&b, (uint32_t)task_get(c->task)->encoding);
+    ck_u32(&b, (uint32_t)(c->has_data_seed != 0));
+    ck_u64(&b, c->data_seed);
     ck_u32(&b, (uint32_t)m->I);
     ck_u32(&b, (uint32_t)m->O);
     ck_u32(&b, (uint32_t)m->K);
@@ -285,6 +289,10 @@ rnn_model *rnn_ckpt_parse(const unsigned char *buf, size_t n, const char *path, 
     c.lr_min = ck_rf64(&r);
     c.sigma = ck_rf64(&r);
     int enc = ver >= 2 ? ck_ri32(&r) : 1;
+    if (ver >= 3) {
+        c.has_data_seed = ck_ri32(&r);
+        c.data_seed = ck_ru64(&r);
+    }
     if (r.short_) {
         why = "truncated";
         goto fail;
@@ -304,7 +312,8 @@ rnn_model *rnn_ckpt_parse(const unsigned char *buf, size_t n, const char *path, 
         why = why_buf;
         goto fail;
     }
-    if ((c.nesterov != 0 && c.nesterov != 1) || (c.momentum_schedule != 0 && c.momentum_schedule != 1)) {
+    if ((c.nesterov != 0 && c.nesterov != 1) || (c.momentum_schedule != 0 && c.momentum_schedule != 1) ||
+        (c.has_data_seed != 0 && c.has_data_seed != 1)) {
         why = "invalid configuration inside (a flag that is neither 0 nor 1)"; /* found by tests/fuzz */
         goto fail;
     }

@@ -42,6 +42,8 @@ void rnn_config_default(rnn_config *c)
     c->lr_min = 1e-5;
     c->sigma = 0.1;
     c->seed = 0;
+    c->has_data_seed = 0;
+    c->data_seed = 0;
     c->precision = RNN_F64;
 }
 
@@ -238,7 +240,7 @@ rnn_model *rnn__alloc(const rnn_config *cfg)
         rnn_model_free(m);
         return NULL;
     }
-    rng_seed_stream(&m->data_rng, cfg->seed, 1);
+    rng_seed_stream(&m->data_rng, rnn_data_seed(cfg), 1);
     /* dh diagnostics at t = T, T-10, ... (a coarser stride for long T), and 1 */
     int stride = cfg->T <= 10 * (RNN_MAX_DH - 2) ? 10 : (cfg->T + RNN_MAX_DH - 3) / (RNN_MAX_DH - 2);
     m->ndh = 0;

@@ -75,7 +75,9 @@ typedef struct {
     int lr_patience;        /* plateau: epochs without improvement of the loss before a cut */
     double lr_min;          /* floor of every schedule */
     double sigma;           /* random init: W_hh ~ N(0, sigma^2) */
-    uint64_t seed;
+    uint64_t seed;          /* stream 0 draws the init, stream 1 the batches (unless data_seed) */
+    int has_data_seed;      /* 1: the batches come from stream 1 of data_seed instead of seed */
+    uint64_t data_seed;     /* (--data-seed: same init, other data; rnn_data_seed() is the one used) */
     rnn_precision precision;
     int cell;               /* index into rnn_cells (cell.h); 0 = vanilla */
     int schedule;           /* index into the cell's schedules; 0 = its baseline BPTT */
@@ -88,6 +90,11 @@ void rnn_config_default(rnn_config *c);
 /* NULL when c is valid; otherwise a message naming the offending flag
  * (e.g. "-T: 3 is below the minimum 10 of temporal_order"), written to buf. */
 const char *rnn_config_check(const rnn_config *c, char *buf, size_t n);
+/* The seed whose stream 1 draws the batches: data_seed when given, else seed. */
+static inline uint64_t rnn_data_seed(const rnn_config *c)
+{
+    return c->has_data_seed ? c->data_seed : c->seed;
+}
 /* Workspace bytes a model of this configuration allocates. */
 size_t rnn_config_bytes(const rnn_config *c);
 

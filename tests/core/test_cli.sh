@@ -85,6 +85,27 @@ grep -q '"status": "stopped"' stop/run.json && pass "--max-steps: status stopped
 "$bin" train --resume stop/model.ckpt --out stop2 --quiet || fail "resume from a stopped run"
 cmp -s full/history.csv stop2/history.csv && pass "resume mid-epoch (after 7 steps) == uninterrupted" || fail "mid-epoch resume differs"
 
+# --- --data-seed: the init of --seed, the batches of another seed ----------
+"$bin" train --task temporal_order "${small[@]}" --epochs 6 --seed 3 --data-seed 3 --out ds_same || fail "train ds_same"
+cmp -s full/history.csv ds_same/history.csv && pass "--data-seed = --seed: the same history as without it" \
+  || fail "--data-seed equal to --seed changed the history"
+"$bin" train --task temporal_order "${small[@]}" --epochs 6 --seed 3 --data-seed 11 --out ds_full || fail "train ds_full"
+"$bin" train --task temporal_order "${small[@]}" --epochs 6 --seed 11 --out s11 || fail "train s11"
+/usr/bin/python3 - full/run.json ds_full/run.json s11/run.json full/history.csv ds_full/history.csv <<'PY' \
+  && pass "--data-seed 11 --seed 3: seed 3's init (W_hh spectrum at init), other batches, both seeds in run.json" \
+  || fail "--data-seed: init or data not as documented"
+import json, sys
+a, d, b = (json.load(open(p)) for p in sys.argv[1:4])
+assert d["sv_W_hh_init"] == a["sv_W_hh_init"] != b["sv_W_hh_init"], "init must be --seed's"
+assert (d["seed"], d["data_seed"], a["data_seed"], d["config"]["data_seed"]) == (3, 11, 3, 11), (d["seed"], d["data_seed"])
+assert open(sys.argv[4]).read() != open(sys.argv[5]).read(), "the batches must differ from seed 3's"
+PY
+"$bin" train --task temporal_order "${small[@]}" --epochs 3 --seed 3 --data-seed 11 --out ds_part || fail "train ds_part"
+"$bin" train --resume ds_part/model.ckpt --epochs 6 --out ds_resumed --quiet || fail "resume ds_part"
+cmp -s ds_full/history.csv ds_resumed/history.csv && cmp -s ds_full/model.ckpt ds_resumed/model.ckpt \
+  && grep -q '"data_seed": 11' ds_resumed/run.json \
+  && pass "a --data-seed run resumes bit for bit and keeps its data seed" || fail "--data-seed resume"
+
 # --- divergence ---------------------------------------------------------
 "$bin" train --task addition "${small[@]}" --epochs 40 --lr 1e5 --clip none --out nan 2> nan.err
 rc=$?
@@ -123,7 +144,7 @@ open(p, 'wb').write(bytes(b) + struct.pack('<Q', h))
 PY
 }
 H=$(python3 -c "import struct,sys; print(struct.unpack_from('<I', open(sys.argv[1],'rb').read(), 32)[0])" full/model.ckpt)
-cp full/model.ckpt histepoch.ckpt && recheck histepoch.ckpt $((268 + 8 * H)) 7   # first history record: epoch 7, not 1
+cp full/model.ckpt histepoch.ckpt && recheck histepoch.ckpt $((280 + 8 * H)) 7   # first history record: epoch 7, not 1
 cp full/model.ckpt flag.ckpt && recheck flag.ckpt 48 5                              # nesterov = 5
 bad "unknown task" train --task nosuch --out badout
 bad "T below the task minimum" train --task temporal_order -T 5 --out badout
@@ -153,6 +174,9 @@ bad "checkpoint: nesterov flag 5" train --resume flag.ckpt --out badout
 grep -q 'neither 0 nor 1' bad.err && pass "  ... saying 'neither 0 nor 1'" || fail "nesterov flag: $(cat bad.err)"
 bad "resume with a model flag" train --resume full/model.ckpt -H 9 --out badout
 bad "resume with fewer epochs" train --resume full/model.ckpt --epochs 2 --out badout
+bad "resume with --data-seed" train --resume full/model.ckpt --data-seed 4 --out badout
+bad "data seed negative" train --data-seed -1 --out badout
+bad "data seed not a number" train --data-seed x --out badout
 bad "headline jobs 0" headline --jobs 0 --out badout
 # each task's own minimum T, named with the task
 bad "T below 3bit_memorization's minimum 5" train --task 3bit_memorization -T 4 --out badout
