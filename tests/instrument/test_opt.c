@@ -533,6 +533,7 @@ static void check_kernel(void)
         if (rr.cost != nr) FAIL("matmul: region %d floor %llu, naive %llu", r, (unsigned long long)rr.cost, (unsigned long long)nr);
     }
     dmd_opt_free(o);
+    dmd_engine_free(e);
 }
 
 int main(int argc, char **argv)
