@@ -1005,9 +1005,17 @@ static inline void tw_c(dmd_trace_writer *w, char c)
     tw_room(w, 1);
     w->buf[w->len++] = c;
 }
-static void tw_str(dmd_trace_writer *w, const char *s)
+static inline void tw_str(dmd_trace_writer *w, const char *s)
 {
-    for (; *s; s++) tw_c(w, *s);
+    size_t n = strlen(s);
+    if (n > TWBUF / 2) {
+        tw_flush(w);
+        if (!w->err && fwrite(s, 1, n, w->f) != n) w->err = errno ? errno : EIO;
+        return;
+    }
+    tw_room(w, n);
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
 }
 static inline void tw_u(dmd_trace_writer *w, uint64_t v)
 {
@@ -1122,7 +1130,7 @@ static void tw_on_end(void *ctx) { tw_pending(ctx); }
 dmd_trace_writer *dmd_trace_writer_new(FILE *f, const dmd_engine *e)
 {
     dmd_trace_writer *w = calloc(1, sizeof *w);
-    if (w) w->buf = malloc(TWBUF);
+    if (w) w->buf = calloc(1, TWBUF); /* calloc: GCC cannot tell the header fills it before the first flush */
     if (!w || !w->buf) {
         free(w);
         return NULL;
