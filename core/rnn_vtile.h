@@ -105,6 +105,11 @@
         }                                                                                                          \
     }
 
+/* one element: plain C, fma() is the FMA instruction under -mfma (the
+ * _mm_fmadd_sd form made GCC emit a VEX vmovq between registers, which
+ * Valgrind 3.19 cannot decode: the Callgrind probes died with SIGILL) */
+#define RNN__LD1(p) (*(p))
+#define RNN__ST1(p, v) (*(p) = (v))
 #ifdef DMD_FLOAT32
 #define RNN__BC128(p) _mm_broadcast_ss(p)
 #define RNN__LD64(p) _mm_loadl_pi(_mm_setzero_ps(), (const __m64 *)(const void *)(p))
@@ -116,7 +121,7 @@ RNN__VT_DEF(rnn__vt16, __m512, 16, RNN__VT_NV1, _mm512_loadu_ps, _mm512_storeu_p
 RNN__VT_DEF(rnn__vt8, __m256, 8, RNN__VT_NV2, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_broadcast_ss, _mm256_fmadd_ps)
 RNN__VT_DEF(rnn__vt4, __m128, 4, RNN__VT_NV1, _mm_loadu_ps, _mm_storeu_ps, RNN__BC128, _mm_fmadd_ps)
 RNN__VT_DEF(rnn__vt2, __m128, 2, RNN__VT_NV1, RNN__LD64, RNN__ST64, RNN__BC128, _mm_fmadd_ps)
-RNN__VT_DEF(rnn__vt1, __m128, 1, RNN__VT_NV1, _mm_load_ss, _mm_store_ss, _mm_load_ss, _mm_fmadd_ss)
+RNN__VT_DEF(rnn__vt1, float, 1, RNN__VT_NV1, RNN__LD1, RNN__ST1, RNN__LD1, fmaf)
 #ifdef __AVX512F__
 #define RNN_VW 16
 #else
@@ -132,7 +137,7 @@ RNN__VT_DEF(rnn__vt8, __m512d, 8, RNN__VT_NV2, _mm512_loadu_pd, _mm512_storeu_pd
 #endif
 RNN__VT_DEF(rnn__vt4, __m256d, 4, RNN__VT_NV4, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_broadcast_sd, _mm256_fmadd_pd)
 RNN__VT_DEF(rnn__vt2, __m128d, 2, RNN__VT_NV1, _mm_loadu_pd, _mm_storeu_pd, _mm_loaddup_pd, _mm_fmadd_pd)
-RNN__VT_DEF(rnn__vt1, __m128d, 1, RNN__VT_NV1, _mm_load_sd, _mm_store_sd, _mm_load_sd, _mm_fmadd_sd)
+RNN__VT_DEF(rnn__vt1, double, 1, RNN__VT_NV1, RNN__LD1, RNN__ST1, RNN__LD1, fma)
 #endif
 
 /* The full TR x TC tile in the widest vectors, its sizes as enum constants
