@@ -42,6 +42,7 @@ static void usage(FILE *f)
             "  --precision P        float64 | float32 (default float64; also f64 | f32)\n"
             "  --cell NAME          %s (default vanilla; core/cells.c, docs/cells.md)\n"
             "  --schedule NAME      the cell's BPTT schedule (vanilla: %s; default the first)\n"
+            "  --ckpt-every K       schedule ckpt: keep h_t every K steps, 1..T (default ceil(sqrt(T)))\n"
             "  --checkpoint FILE    take parameters and momentum from a trained model\n"
             "                       (task, H and precision must agree; T and batch may differ)\n"
             "  --steps N            consecutive training steps priced (default 1): from the\n"
@@ -97,7 +98,7 @@ int cmd_measure(int argc, char **argv)
     enum {
         O_TASK = 256, O_BATCH, O_INIT, O_ACT, O_SEED, O_PREC, O_CKPT, O_STEPS, O_MODEL, O_BPE, O_MAXV,
         O_JSON, O_CSV, O_RUNID, O_TRACE, O_CG, O_CACHEG, O_ANALYTIC, O_RUN, O_PAPI, O_PROBES, O_SDELIST, O_CELL,
-        O_SCHED, O_NOFLOORS
+        O_SCHED, O_NOFLOORS, O_CKEV
     };
     static const struct option opts[] = {
         {"task", required_argument, 0, O_TASK},       {"batch", required_argument, 0, O_BATCH},
@@ -113,6 +114,7 @@ int cmd_measure(int argc, char **argv)
         {"papi-events", required_argument, 0, O_PAPI}, {"probes-out", required_argument, 0, O_PROBES},
         {"sde-list", required_argument, 0, O_SDELIST}, {"cell", required_argument, 0, O_CELL},
         {"schedule", required_argument, 0, O_SCHED},  {"no-floors", no_argument, 0, O_NOFLOORS},
+        {"ckpt-every", required_argument, 0, O_CKEV},
         {"quiet", no_argument, 0, 'q'},               {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     measure_request rq;
@@ -153,6 +155,7 @@ int cmd_measure(int argc, char **argv)
             break;
         }
         case O_SCHED: schedule = optarg; break;
+        case O_CKEV: rq.cfg.ckpt_every = (int)cli_long("--ckpt-every", optarg, 1, RNN_T_MAX); break;
         case O_JSON: rq.json = 1; break;
         case O_CSV: rq.csv = optarg; break;
         case O_RUNID: rq.run_id = optarg; break;

@@ -194,6 +194,8 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
     json_object_set_new(j, "cpu_seconds", cpu >= 0 ? json_real(cpu) : json_null());
     json_object_set_new(j, "gflops_per_cpu_second", steps > 0 && cpu > 0 ? json_real(flops / cpu / 1e9) : json_null());
     json_object_set_new(j, "kernel_isa", json_string(rnn_isa()));
+    json_object_set_new(j, "schedule", json_string(m->sched->name));
+    json_object_set_new(j, "ckpt_every", strcmp(m->sched->name, "ckpt") ? json_null() : json_integer(rnn_ckpt_segment(&m->cfg)));
     json_object_set_new(j, "resumed_from", resumed_from ? json_string(resumed_from) : json_null());
     json_object_set_new(j, "sv_W_hh_init", json_doubles(m->sv_init, m->cfg.H));
     double *sv = malloc((size_t)m->cfg.H * sizeof *sv);
@@ -222,7 +224,7 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
 enum {
     OPT_TASK = 1000, OPT_INIT, OPT_ACT, OPT_EPOCHS, OPT_BATCH, OPT_BPE, OPT_LR, OPT_MOM, OPT_NEST, OPT_MSCHED,
     OPT_CLIP, OPT_LRS, OPT_LRG, OPT_LRSTEP, OPT_LRPAT, OPT_LRMIN, OPT_SIGMA, OPT_SEED, OPT_DSEED, OPT_PREC, OPT_OUT,
-    OPT_RESUME, OPT_MAXSTEPS, OPT_QUIET, OPT_HELP, OPT_JOBS, OPT_PAPI, OPT_PROBES, OPT_CKPT
+    OPT_RESUME, OPT_MAXSTEPS, OPT_QUIET, OPT_HELP, OPT_JOBS, OPT_PAPI, OPT_PROBES, OPT_CKPT, OPT_SCHED, OPT_CKEV
 };
 
 /* Parse a model/optimizer flag into c; returns 1 if opt was one. */
@@ -298,6 +300,8 @@ static const struct option train_opts[] = {
     {"papi-events", required_argument, 0, OPT_PAPI},
     {"probes-out", required_argument, 0, OPT_PROBES},
     {"checkpoint-every", required_argument, 0, OPT_CKPT},
+    {"schedule", required_argument, 0, OPT_SCHED},
+    {"ckpt-every", required_argument, 0, OPT_CKEV},
     {"help", no_argument, 0, OPT_HELP},
     {0, 0, 0, 0},
 };
@@ -348,6 +352,9 @@ static void train_usage(FILE *f)
             "  --resume FILE          continue from a checkpoint (only --epochs, --max-steps, --out, --quiet\n"
             "                         may be given with it)\n"
             "  --max-steps N          stop after N optimizer steps (profiling aid; status \"stopped\")\n"
+            "  --schedule NAME        BPTT schedule of the cell: %s (default bptt; every schedule\n"
+            "                         gives the same bits, a resumed run may use another)\n"
+            "  --ckpt-every K         schedule ckpt: keep h_t every K steps, 1..T (default ceil(sqrt(T)))\n"
             "  --checkpoint-every S   write DIR/model.ckpt (atomically) after the first epoch, then every S\n"
             "                         seconds (default 10; 0 = every epoch): a killed run resumes from it\n"
             "  --papi-events LIST     PAPI events counted per phase (default none; 'default' = PAPI_TOT_INS,\n"
@@ -359,7 +366,7 @@ static void train_usage(FILE *f)
             "(its old files are removed first), --resume may continue the run whose checkpoint lies in DIR.\n\n"
             "exit: 0 trained (solved, unsolved or stopped), 1 diverged (loss NaN/Inf) or an output could\n"
             "not be written (full disk), 2 bad input\n",
-            task_names(), RNN_H_MAX);
+            task_names(), RNN_H_MAX, rnn_schedule_names(rnn_cells[0]));
 }
 
 static void check_config(const rnn_config *c)
@@ -482,6 +489,8 @@ int cmd_train(int argc, char **argv)
     const char *out = "runs/train", *resume = NULL, *papi_events = NULL, *probes_out = NULL;
     long max_steps = 0;
     double ckpt_every = 10;
+    const char *schedule = NULL;
+    int seg_every = 0;
     int quiet = 0, given_model_flag = 0, epochs_given = 0;
     optind = 1;
     opterr = 0;
@@ -508,6 +517,8 @@ int cmd_train(int argc, char **argv)
         case OPT_PAPI: papi_events = optarg; break;
         case OPT_PROBES: probes_out = optarg; break;
         case OPT_CKPT: ckpt_every = cli_double("--checkpoint-every", optarg, 0, 0, 1e9, 0); break;
+        case OPT_SCHED: schedule = optarg; break;
+        case OPT_CKEV: seg_every = (int)cli_long("--ckpt-every", optarg, 1, RNN_T_MAX); break;
         default: cli_fail("%s is not an option of train (see dmdprof train --help)", opt_name(opt));
         }
     }
@@ -516,6 +527,21 @@ int cmd_train(int argc, char **argv)
 
     rnn_model *m = NULL;
     char err[512];
+    /* the schedule: how a step runs (same bits), allowed with --resume too */
+    int sk = 0;
+    if (schedule) {
+        const rnn_cell *cell = rnn_cells[c.cell];
+        sk = rnn_schedule_find(cell, schedule);
+        if (sk < 0)
+            cli_fail("--schedule: the %s cell has no schedule '%s' (choose one of: %s)", cell->name, schedule,
+                     rnn_schedule_names(cell));
+    }
+    {
+        rnn_config t = c;
+        t.schedule = sk;
+        t.ckpt_every = seg_every;
+        if (!resume) check_config(&t); /* --ckpt-every against T and the schedule, before any file is made */
+    }
     if (resume) {
         if (given_model_flag)
             cli_fail("%s cannot be given with --resume: the configuration comes from the checkpoint",
@@ -543,6 +569,7 @@ int cmd_train(int argc, char **argv)
             return CLI_EXIT_WORK;
         }
     }
+    if (rnn_model_set_schedule(m, sk, seg_every, err, sizeof err) != 0) cli_fail("%s", err);
     char label[128];
     snprintf(label, sizeof label, "train %s/%s T=%d", task_get(m->cfg.task)->name, rnn_init_names[m->cfg.init],
              m->cfg.T);

@@ -320,6 +320,7 @@ static json_t *measure_json(const measure_request *rq, const measure_taken *mt, 
     json_object_set_new(jc, "task", json_string(task_get(cfg->task)->name));
     json_object_set_new(jc, "cell", json_string(m->cell->name));
     json_object_set_new(jc, "schedule", json_string(m->sched->name));
+    if (!strcmp(m->sched->name, "ckpt")) json_object_set_new(jc, "ckpt_every", json_integer(rnn_ckpt_segment(cfg)));
     json_object_set_new(jc, "init", json_string(rnn_init_names[cfg->init]));
     json_object_set_new(jc, "activation", json_string(rnn_activation_names[cfg->activation]));
     json_object_set_new(jc, "T", json_integer(cfg->T));

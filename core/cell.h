@@ -23,7 +23,9 @@
 #include <stddef.h>
 
 /* Dimensions a size can be built from. */
-typedef enum { RNN_D1, RNN_DT, RNN_DB, RNN_DI, RNN_DH, RNN_DO, RNN_DK, RNN_NDIMS } rnn_dim;
+typedef enum { RNN_D1, RNN_DT, RNN_DB, RNN_DI, RNN_DH, RNN_DO, RNN_DK, RNN_DS, RNN_DC, RNN_NDIMS } rnn_dim;
+/* RNN_DS, RNN_DC: the ckpt schedule's segment length k (--ckpt-every) and
+ * segment count ceil(T/k) (rnn_sched.c). */
 
 typedef struct {
     size_t d[RNN_NDIMS]; /* d[RNN_D1] = 1 */
@@ -78,6 +80,7 @@ typedef union {
         void *dh;     /* (B, H) */
         void *dz;     /* (2, B, H) double buffer */
         void *logits; /* (K, O, B) logits, then (K, B, O) dL/dlogits */
+        void *hckpt;  /* schedule ckpt only: (2, ceil(T/k), H, B) checkpoints */
     } van;
 } rnn_state;
 

@@ -30,10 +30,33 @@ static const rnn_state_spec vanilla_bptt_state[] = {
     {"logits", "(K, O, B) logits, then (K, B, O) dL/dlogits", 2, RNN_DK, 0, RNN_DO, RNN_DB},
 };
 
+/* The other schedules' workspaces (rnn_sched.c, OPERATION ORDER). */
+static const rnn_state_spec vanilla_dwafter_state[] = {
+    {"h", "(2, H, B) ring of the last two h_t, then (T, B, H) all h_t", 1, RNN_DT, 2, RNN_DH, RNN_DB},
+    {"dh", "(B, H)", 1, RNN_DB, 0, RNN_DH, RNN_D1},
+    {"dz", "(T, B, H) every dz_t", 1, RNN_DT, 0, RNN_DB, RNN_DH},
+    {"logits", "(K, O, B) logits, then (K, B, O) dL/dlogits", 2, RNN_DK, 0, RNN_DO, RNN_DB},
+};
+static const rnn_state_spec vanilla_ckpt_state[] = {
+    {"h", "(2, H, B) ring, then (k, B, H) the segment's h_t", 1, RNN_DS, 2, RNN_DH, RNN_DB},
+    {"dh", "(B, H)", 1, RNN_DB, 0, RNN_DH, RNN_D1},
+    {"dz", "(2, B, H) double buffer", 2, RNN_DB, 0, RNN_DH, RNN_D1},
+    {"logits", "(K, O, B) logits, then (K, B, O) dL/dlogits", 2, RNN_DK, 0, RNN_DO, RNN_DB},
+    {"hckpt", "(S, H, B) then (S, B, H): h_{c k} at slot c-1, S = ceil(T/k)", 2, RNN_DC, 0, RNN_DH, RNN_DB},
+};
+#define RNN__N(a) (int)(sizeof a / sizeof a[0])
+
 static const rnn_schedule vanilla_schedules[] = {
     {"bptt", "backpropagation through time as in rnn_kernel.c's OPERATION ORDER (the baseline)",
-     (int)(sizeof vanilla_bptt_state / sizeof vanilla_bptt_state[0]), vanilla_bptt_state,
-     {rnn_kernel_f64, rnn_kernel_f32}},
+     RNN__N(vanilla_bptt_state), vanilla_bptt_state, {rnn_kernel_f64, rnn_kernel_f32}},
+    {"dwafter", "dW_hh, dW_ih, db_h after the backward loop, one product over all timesteps (cuDNN style)",
+     RNN__N(vanilla_dwafter_state), vanilla_dwafter_state, {rnn_sched_dwafter_f64, rnn_sched_dwafter_f32}},
+    {"alt", "dwafter, and W_hh swept in alternating direction from one step to the next",
+     RNN__N(vanilla_dwafter_state), vanilla_dwafter_state, {rnn_sched_alt_f64, rnn_sched_alt_f32}},
+    {"fused", "per W_hh column strip: the dh product, then the dW_hh accumulation, back to back",
+     RNN__N(vanilla_bptt_state), vanilla_bptt_state, {rnn_sched_fused_f64, rnn_sched_fused_f32}},
+    {"ckpt", "gradient checkpointing: keep h_t every --ckpt-every K steps (default ceil(sqrt(T))), recompute the rest",
+     RNN__N(vanilla_ckpt_state), vanilla_ckpt_state, {rnn_sched_ckpt_f64, rnn_sched_ckpt_f32}},
 };
 
 /* Every multiply-add makes one value, plus the elementwise work
@@ -42,7 +65,8 @@ static double vanilla_values_per_step(const rnn_model *m)
 {
     const rnn_config *c = &m->cfg;
     double thb = (double)c->T * c->H * c->batch;
-    return rnn_step_flops(m) / 2 + 6.0 * thb + 8.0 * (double)m->P + 8.0 * c->batch * m->K * m->O + 1024;
+    double recompute = strcmp(m->sched->name, "ckpt") ? 0 : thb * (c->H + m->I + 2.0); /* one more forward at most */
+    return rnn_step_flops(m) / 2 + 6.0 * thb + 8.0 * (double)m->P + 8.0 * c->batch * m->K * m->O + 1024 + recompute;
 }
 
 static const rnn_cell rnn_cell_vanilla = {

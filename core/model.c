@@ -48,6 +48,14 @@ void rnn_config_default(rnn_config *c)
 }
 
 /* The sizes of a configuration for the cell tables. */
+int rnn_ckpt_segment(const rnn_config *c)
+{
+    if (c->ckpt_every > 0) return c->ckpt_every;
+    int k = 1;
+    while ((long)k * k < c->T) k++;
+    return k; /* ceil(sqrt(T)) */
+}
+
 static rnn_dims rnn__dims(const rnn_config *c)
 {
     const task_info *ti = task_get(c->task);
@@ -59,6 +67,8 @@ static rnn_dims rnn__dims(const rnn_config *c)
     d.d[RNN_DH] = (size_t)c->H;
     d.d[RNN_DO] = (size_t)ti->output_dim;
     d.d[RNN_DK] = (size_t)task_out_steps(c->task, c->T);
+    d.d[RNN_DS] = (size_t)rnn_ckpt_segment(c);
+    d.d[RNN_DC] = (d.d[RNN_DT] + d.d[RNN_DS] - 1) / d.d[RNN_DS];
     return d;
 }
 
@@ -97,6 +107,10 @@ const char *rnn_config_check(const rnn_config *c, char *buf, size_t n)
     if (c->schedule < 0 || c->schedule >= rnn_cells[c->cell]->nschedules)
         RNN__BAD("--schedule: unknown schedule of the %s cell (choose one of: %s)", rnn_cells[c->cell]->name,
                  rnn_schedule_names(rnn_cells[c->cell]));
+    if (c->ckpt_every != 0 && strcmp(rnn_cells[c->cell]->schedules[c->schedule].name, "ckpt") != 0)
+        RNN__BAD("--ckpt-every: only the ckpt schedule checkpoints hidden states (add --schedule ckpt or drop the flag)");
+    if (c->ckpt_every < 0 || c->ckpt_every > c->T)
+        RNN__BAD("--ckpt-every: %d is out of range (expected 1..T = %d)", c->ckpt_every, c->T);
     if ((int)c->init < 0 || c->init > RNN_INIT_IDENTITY) RNN__BAD("--init: unknown init");
     if ((int)c->activation < 0 || c->activation > RNN_ACT_RELU) RNN__BAD("--activation: unknown activation");
     if (c->T < ti->min_T || c->T > RNN_T_MAX)
@@ -128,6 +142,34 @@ const char *rnn_config_check(const rnn_config *c, char *buf, size_t n)
                  (double)rnn_config_bytes(c) / (1 << 30), (double)RNN_MAX_BYTES / (1 << 30));
     return NULL;
 #undef RNN__BAD
+}
+
+static void *rnn__zalloc(size_t n, size_t sz, int *fail);
+
+int rnn_model_set_schedule(rnn_model *m, int schedule, int ckpt_every, char *err, size_t errlen)
+{
+    rnn_config c = m->cfg;
+    c.schedule = schedule;
+    c.ckpt_every = ckpt_every;
+    const char *bad = rnn_config_check(&c, err, errlen);
+    if (bad) return -1;
+    rnn_dims d = rnn__dims(&c);
+    const rnn_schedule *sc = &m->cell->schedules[schedule];
+    rnn_state st;
+    memset(&st, 0, sizeof st);
+    int fail = 0;
+    for (int k = 0; k < sc->nstate; k++) st.s[k] = rnn__zalloc(rnn_state_count(&sc->state[k], &d), m->esz, &fail);
+    if (fail) {
+        for (int k = 0; k < sc->nstate; k++) free(st.s[k]);
+        snprintf(err, errlen, "out of memory for the %s schedule's workspace", sc->name);
+        return -1;
+    }
+    for (int k = 0; k < m->sched->nstate; k++) free(m->st.s[k]);
+    m->st = st;
+    m->sched = sc;
+    m->dims = d;
+    m->cfg = c;
+    return 0;
 }
 
 size_t rnn_tensor_offset(const rnn_model *m, int k)
@@ -205,6 +247,7 @@ rnn_model *rnn__alloc(const rnn_config *cfg)
     m->sched = &m->cell->schedules[cfg->schedule];
     const task_info *ti = task_get(cfg->task);
     m->dims = rnn__dims(cfg);
+    m->diag_sat = -1;
     const rnn_dims *d = &m->dims;
     m->I = ti->input_dim;
     m->O = ti->output_dim;
@@ -387,7 +430,10 @@ void rnn__step_with(rnn_model *m, const rnn_hparams *hp, int diag, int declare, 
     a.mu = hp->mu;
     a.dh_norm2 = diag ? m->dh_norm2 : NULL;
     a.declare = declare;
+    long sat = -1;
+    a.sat_count = diag ? &sat : NULL;
     k(&a, &o);
+    if (diag) m->diag_sat = sat;
     r->loss = o.loss;
     r->grad_norm = o.grad_norm;
     r->clipped = o.clipped;
@@ -434,6 +480,7 @@ static double rnn__sat_frac(const rnn_model *m)
 {
     size_t n = (size_t)m->cfg.T * m->cfg.H * m->cfg.batch;
     size_t c = 0;
+    if (m->diag_sat >= 0) return (double)m->diag_sat / (double)n; /* counted by the kernel (schedule ckpt) */
     for (size_t k = 0; k < n; k++) c += fabs(rnn_hidden(m, k)) > 0.99;
     return (double)c / (double)n;
 }

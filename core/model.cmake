@@ -1,8 +1,9 @@
 # core/model.cmake -- dmdcore: parameters, the BPTT kernel, optimizer,
 # training loop, checkpoints.  Included from core/CMakeLists.txt.
 #
-# The kernel source rnn_kernel.c is compiled several times (one source, no
-# second copy of the math): plain float64 and float32 into dmdcore (which must
+# The kernel sources rnn_kernel.c (the baseline schedule) and rnn_sched.c
+# (the other schedules; it includes rnn_kernel.c's parts) are compiled
+# several times (one source, no second copy of the math): plain float64 and float32 into dmdcore (which must
 # not link the pricing engine), once per instruction-set clone on x86-64;
 # instrumented float64 and float32 into dmdcore_dmd (only when the engine
 # target `dmd` exists).
@@ -20,7 +21,7 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND CMAKE_C_COMPILER_
   foreach(_isa avx512 avx2 baseline)
     foreach(_p 64 32)
       set(_k dmdcore_k${_p}_${_isa})
-      add_library(${_k} OBJECT ${_core}/rnn_kernel.c)
+      add_library(${_k} OBJECT ${_core}/rnn_kernel.c ${_core}/rnn_sched.c)
       target_compile_definitions(${_k} PRIVATE RNN_ISA_SFX=${_isa})
       target_compile_options(${_k} PRIVATE ${_isa_${_isa}})
       if(_p STREQUAL 32)
@@ -31,8 +32,8 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND CMAKE_C_COMPILER_
   endforeach()
   set(_multi_isa ON)
 else()
-  add_library(dmdcore_k64 OBJECT ${_core}/rnn_kernel.c)
-  add_library(dmdcore_k32 OBJECT ${_core}/rnn_kernel.c)
+  add_library(dmdcore_k64 OBJECT ${_core}/rnn_kernel.c ${_core}/rnn_sched.c)
+  add_library(dmdcore_k32 OBJECT ${_core}/rnn_kernel.c ${_core}/rnn_sched.c)
   target_compile_definitions(dmdcore_k32 PRIVATE DMD_FLOAT32)
   set(_ktargets dmdcore_k64 dmdcore_k32)
   set(_multi_isa OFF)
@@ -43,7 +44,7 @@ foreach(_k ${_ktargets})
   list(APPEND _kobjs $<TARGET_OBJECTS:${_k}>)
 endforeach()
 
-add_library(dmdcore STATIC ${_core}/model.c ${_core}/cells.c ${_core}/ckpt.c ${_core}/rnn_isa.c ${_kobjs})
+add_library(dmdcore STATIC ${_core}/model.c ${_core}/cells.c ${_core}/ckpt.c ${_core}/rnn_isa.c ${_core}/rnn_sched_isa.c ${_kobjs})
 target_include_directories(dmdcore PUBLIC ${_core})
 target_link_libraries(dmdcore PUBLIC dmdbase dmd_phase dmd_csv m)
 if(_multi_isa)
@@ -51,8 +52,8 @@ if(_multi_isa)
 endif()
 
 if(TARGET dmd)
-  add_library(dmdcore_kd64 OBJECT ${_core}/rnn_kernel.c)
-  add_library(dmdcore_kd32 OBJECT ${_core}/rnn_kernel.c)
+  add_library(dmdcore_kd64 OBJECT ${_core}/rnn_kernel.c ${_core}/rnn_sched.c)
+  add_library(dmdcore_kd32 OBJECT ${_core}/rnn_kernel.c ${_core}/rnn_sched.c)
   target_compile_definitions(dmdcore_kd64 PRIVATE DMD_INSTRUMENT)
   target_compile_definitions(dmdcore_kd32 PRIVATE DMD_INSTRUMENT DMD_FLOAT32)
   foreach(_k dmdcore_kd64 dmdcore_kd32)

@@ -81,6 +81,7 @@ typedef struct {
     rnn_precision precision;
     int cell;               /* index into rnn_cells (cell.h); 0 = vanilla */
     int schedule;           /* index into the cell's schedules; 0 = its baseline BPTT */
+    int ckpt_every;         /* schedule ckpt: keep h_t every K steps, 1..T (0: ceil(sqrt(T))) */
 } rnn_config;
 
 /* The seed experiment's headline settings: addition, ortho, tanh, T 30, H 64,
@@ -95,6 +96,8 @@ static inline uint64_t rnn_data_seed(const rnn_config *c)
 {
     return c->has_data_seed ? c->data_seed : c->seed;
 }
+/* The ckpt schedule's segment length k: cfg.ckpt_every, or ceil(sqrt(T)). */
+int rnn_ckpt_segment(const rnn_config *c);
 /* Workspace bytes a model of this configuration allocates. */
 size_t rnn_config_bytes(const rnn_config *c);
 
@@ -144,6 +147,7 @@ typedef struct rnn_model {
     rnn_state st;         /* the schedule's state regions (vanilla: st.van.h, dh, dz, logits) */
     double *xd, *yd;      /* task_batch output: (B, T, I), (B, K) */
     double *dh_norm2;     /* (T) diagnostics of the last diag step */
+    long diag_sat;        /* |h| > 0.99 count of the last diag step from the kernel, or -1 (count hT) */
     int ndh, dh_t[RNN_MAX_DH];
     rng_t data_rng;       /* stream 1 of the seed: batches */
     double *sv_init;      /* (H) singular values of W_hh at init */
@@ -166,6 +170,12 @@ typedef struct rnn_model {
  * message in err on failure (out of memory, LAPACK failure). */
 rnn_model *rnn_model_create(const rnn_config *cfg, char *err, size_t errlen);
 void rnn_model_free(rnn_model *m);
+/* Run m with another schedule of its cell (and the ckpt schedule's
+ * segment length; 0 = default): validates like rnn_config_check, replaces
+ * the workspace.  The schedule is how a step runs, not what it computes
+ * (every schedule gives the same bits), so checkpoints do not record it.
+ * 0, or -1 with a one-line reason in err (m unchanged). */
+int rnn_model_set_schedule(rnn_model *m, int schedule, int ckpt_every, char *err, size_t errlen);
 /* Element offset of tensor k (the cell's table order) in the parameter
  * layout, and its element count. */
 size_t rnn_tensor_offset(const rnn_model *m, int k);

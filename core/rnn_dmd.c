@@ -36,6 +36,10 @@ typedef struct {
 } rnn__dmd_step;
 static const rnn__dmd_step dmd_steps[] = {
     {"vanilla", "bptt", {rnn_kernel_f64_dmd, rnn_kernel_f32_dmd}, vanilla_bptt_analytic},
+    {"vanilla", "dwafter", {rnn_sched_dwafter_f64_dmd, rnn_sched_dwafter_f32_dmd}, NULL},
+    {"vanilla", "alt", {rnn_sched_alt_f64_dmd, rnn_sched_alt_f32_dmd}, NULL},
+    {"vanilla", "fused", {rnn_sched_fused_f64_dmd, rnn_sched_fused_f32_dmd}, NULL},
+    {"vanilla", "ckpt", {rnn_sched_ckpt_f64_dmd, rnn_sched_ckpt_f32_dmd}, NULL},
 };
 
 static const rnn__dmd_step *find_step(const rnn_model *m)

@@ -131,6 +131,13 @@ static void isa_need(void)
     }
 }
 
+int rnn__isa_index(void); /* for rnn_sched_isa.c's dispatchers: index into isas */
+int rnn__isa_index(void)
+{
+    isa_need();
+    return chosen;
+}
+
 const char *rnn_isa(void)
 {
     isa_need();

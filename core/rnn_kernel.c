@@ -259,19 +259,21 @@ RNN_INLINE void tile_store(DMD_SITE_PARAM const tile_t acc, int rn, int vn, dmd_
         for (int v = 0; v < vn; v++) ST(G, r * rs + v, acc[r][v]);
 }
 
-/* ---- forward: one tile of h_t (rows i, columns b) ---- */
-RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int t, int B, int I, int H, int relu, const dmd_num *W_ih,
-                         const dmd_num *W_hh, const dmd_num *b_h, const dmd_num *x, dmd_num *hs, dmd_num *hT)
+/* ---- forward: one tile of h_t (rows i, columns b) ----
+ * xt = x_t (I, B); hprev = h_{t-1} (H, B) or NULL (t = 1: h_0 = 0 is not
+ * read); stores h_t into ht (H, B), then into hc (H, B) if not NULL, then
+ * into hTt (B, H) if not NULL. */
+RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int B, int I, int H, int relu, const dmd_num *W_ih,
+                         const dmd_num *W_hh, const dmd_num *b_h, const dmd_num *xt, const dmd_num *hprev, dmd_num *ht,
+                         dmd_num *hc, dmd_num *hTt)
 {
     tile_t acc;
     for (int r = 0; r < rn; r++) {
         dmd_real bh = LD(b_h, i0 + r);
         for (int v = 0; v < vn; v++) acc[r][v] = bh;
     }
-    tile_fma(DMD_SITE_HERE acc, rn, vn, W_ih + i0, 1, H, x + (size_t)(t - 1) * I * B + b0, B, I, 0);
-    if (t >= 2) tile_fma(DMD_SITE_HERE acc, rn, vn, W_hh + (size_t)i0 * H, H, 1, hs + (size_t)((t - 1) & 1) * H * B + b0, B, H, 0);
-    dmd_num *ht = hs + (size_t)(t & 1) * H * B;
-    dmd_num *hTt = hT + (size_t)(t - 1) * B * H;
+    tile_fma(DMD_SITE_HERE acc, rn, vn, W_ih + i0, 1, H, xt + b0, B, I, 0);
+    if (hprev) tile_fma(DMD_SITE_HERE acc, rn, vn, W_hh + (size_t)i0 * H, H, 1, hprev + b0, B, H, 0);
     if (relu)
         for (int r = 0; r < rn; r++)
             for (int v = 0; v < vn; v++) acc[r][v] = RELU(acc[r][v]);
@@ -279,8 +281,10 @@ RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int t, int B, int I, in
         for (int r = 0; r < rn; r++)
             for (int v = 0; v < vn; v++) acc[r][v] = TANH(acc[r][v]);
     tile_store(DMD_SITE_HERE acc, rn, vn, ht + (size_t)i0 * B + b0, B);
-    for (int v = 0; v < vn; v++)
-        for (int r = 0; r < rn; r++) ST(hTt, (size_t)(b0 + v) * H + i0 + r, acc[r][v]);
+    if (hc) tile_store(DMD_SITE_HERE acc, rn, vn, hc + (size_t)i0 * B + b0, B);
+    if (hTt)
+        for (int v = 0; v < vn; v++)
+            for (int r = 0; r < rn; r++) ST(hTt, (size_t)(b0 + v) * H + i0 + r, acc[r][v]);
 }
 
 /* ---- forward: one tile of logits (rows o, columns b) ---- */
@@ -353,54 +357,79 @@ RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t g
     }
 #endif
 
-void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
+/* ---- the step's phases, shared with the other schedules of the vanilla
+ * cell (core/rnn_sched.c includes this file with RNN_KERNEL_PARTS_ONLY, so
+ * that the priced sites of these shared parts stay on this file's lines). */
+
+/* Sizes and buffers of one step (names of the OPERATION ORDER). */
+typedef struct {
+    const rnn_model *m;
+    int T, B, I, H, O, K, relu, regression;
+    size_t P;
+    dmd_num *Pb, *Gb, *Mb;
+    dmd_num *W_ih, *W_hh, *b_h, *W_hy, *b_y, *dW_ih, *dW_hh, *db_h, *dW_hy, *db_y;
+    dmd_num *x, *yt;  /* (T, I, B), (B, K) */
+    const int *lab;   /* (B, K) */
+    dmd_num *lg, *dy; /* (K, O, B) logits, (K, B, O) dL/dlogits */
+} van_step;
+
+RNN_INLINE void van_step_init(van_step *c, const rnn_model *m)
 {
-    const rnn_model *model = a->m;
-    const int T = model->cfg.T, B = model->cfg.batch, I = model->I, H = model->cfg.H, O = model->O, K = model->K;
-    const int relu = model->cfg.activation == RNN_ACT_RELU, regression = model->y != NULL;
-    const size_t P = model->P;
-    dmd_num *Pb = (dmd_num *)model->params, *Gb = (dmd_num *)model->grads, *Mb = (dmd_num *)model->mom;
-    dmd_num *W_ih = model->pv.van.W_ih, *W_hh = model->pv.van.W_hh, *b_h = model->pv.van.b_h;
-    dmd_num *W_hy = model->pv.van.W_hy, *b_y = model->pv.van.b_y;
-    dmd_num *dW_ih = model->gv.van.W_ih, *dW_hh = model->gv.van.W_hh, *db_h = model->gv.van.b_h;
-    dmd_num *dW_hy = model->gv.van.W_hy, *db_y = model->gv.van.b_y;
-    dmd_num *x = (dmd_num *)model->x;            /* (T, I, B) */
-    dmd_num *yt = (dmd_num *)model->y;           /* (B, K) */
-    const int *lab = model->labels;              /* (B, K) */
-    dmd_num *hs = (dmd_num *)model->st.van.h;    /* (2, H, B): h_t in slot t&1 */
-    dmd_num *hT = hs + (size_t)2 * H * B;    /* (T, B, H) */
-    dmd_num *dh = (dmd_num *)model->st.van.dh;   /* (B, H) */
-    dmd_num *dz = (dmd_num *)model->st.van.dz;   /* (2, B, H) */
-    dmd_num *lg = (dmd_num *)model->st.van.logits; /* (K, O, B) */
-    dmd_num *dy = lg + (size_t)K * O * B;    /* (K, B, O) */
+    c->m = m;
+    c->T = m->cfg.T, c->B = m->cfg.batch, c->I = m->I, c->H = m->cfg.H, c->O = m->O, c->K = m->K;
+    c->relu = m->cfg.activation == RNN_ACT_RELU, c->regression = m->y != NULL;
+    c->P = m->P;
+    c->Pb = (dmd_num *)m->params, c->Gb = (dmd_num *)m->grads, c->Mb = (dmd_num *)m->mom;
+    c->W_ih = m->pv.van.W_ih, c->W_hh = m->pv.van.W_hh, c->b_h = m->pv.van.b_h;
+    c->W_hy = m->pv.van.W_hy, c->b_y = m->pv.van.b_y;
+    c->dW_ih = m->gv.van.W_ih, c->dW_hh = m->gv.van.W_hh, c->db_h = m->gv.van.b_h;
+    c->dW_hy = m->gv.van.W_hy, c->db_y = m->gv.van.b_y;
+    c->x = (dmd_num *)m->x, c->yt = (dmd_num *)m->y, c->lab = m->labels;
+    c->lg = (dmd_num *)m->st.van.logits;
+    c->dy = c->lg + (size_t)c->K * c->O * c->B;
+}
 
-    if (a->declare) rnn_declare_state(model); /* regions and inputs from the cell table (rnn_hooks.h) */
-    if (yt) DMD_INPUT(yt, (size_t)B * K);
-    DMD_INPUT(x, (size_t)T * I * B);
+/* Declarations (first step of a measurement) and the batch as input. */
+RNN_INLINE void van_inputs(const van_step *c, const rnn_kargs *a)
+{
+    if (a->declare) rnn_declare_state(c->m); /* regions and inputs from the cell table (rnn_hooks.h) */
+    if (c->yt) DMD_INPUT(c->yt, (size_t)c->B * c->K);
+    DMD_INPUT(c->x, (size_t)c->T * c->I * c->B);
+}
 
-    /* ================= forward ================= */
-    DMD_PHASE_BEGIN("forward");
-    for (int t = 1; t <= T; t++) {
-        RNN_TILES(H, B, fwd_tile(rn, vn, r0, c0, t, B, I, H, relu, W_ih, W_hh, b_h, x, hs, hT));
-        const int k = t - (T - K + 1);
-        if (k >= 0) {
-            const dmd_num *ht = hs + (size_t)(t & 1) * H * B;
-            dmd_num *lgk = lg + (size_t)k * O * B;
-            RNN_TILES(O, B, head_tile(rn, vn, r0, c0, B, H, W_hy, b_y, ht, lgk));
-        }
-    }
+/* The h_t tiles of step t (fwd_tile's arguments), then its head if t is a
+ * target step (ht: h_t, (H, B)). */
+RNN_INLINE void van_forward_step(const van_step *c, int t, const dmd_num *hprev, dmd_num *ht, dmd_num *hc, dmd_num *hTt)
+{
+    const int B = c->B, I = c->I, H = c->H;
+    const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
+    RNN_TILES(H, B, fwd_tile(rn, vn, r0, c0, B, I, H, c->relu, c->W_ih, c->W_hh, c->b_h, xt, hprev, ht, hc, hTt));
+}
+RNN_INLINE void van_head_step(const van_step *c, int t, const dmd_num *ht)
+{
+    const int B = c->B, H = c->H, O = c->O, k = t - (c->T - c->K + 1);
+    if (k < 0) return;
+    dmd_num *lgk = c->lg + (size_t)k * O * B;
+    RNN_TILES(O, B, head_tile(rn, vn, r0, c0, B, H, c->W_hy, c->b_y, ht, lgk));
+}
+
+/* The loss over the K target steps and dL/dlogits (after step T). */
+RNN_INLINE void van_loss(const van_step *c, rnn_kout *out)
+{
+    const int B = c->B, O = c->O, K = c->K;
+    const dmd_num *yt = c->yt;
     const dmd_num inv = (dmd_num)(1.0 / ((double)B * K));
     dmd_real L = CONST(0);
     for (int k = 0; k < K; k++)
         for (int b = 0; b < B; b++) {
-            const dmd_num *lgk = lg + (size_t)k * O * B;
-            dmd_num *dyb = dy + ((size_t)k * B + b) * O;
-            if (regression) {
+            const dmd_num *lgk = c->lg + (size_t)k * O * B;
+            dmd_num *dyb = c->dy + ((size_t)k * B + b) * O;
+            if (c->regression) {
                 dmd_real d = SUB(LD(lgk, b), LD(yt, (size_t)b * K + k));
                 ST(dyb, 0, MUL(d, CONST(inv)));
                 L = FMA(d, d, L);
             } else {
-                int label = lab[(size_t)b * K + k];
+                int label = c->lab[(size_t)b * K + k];
                 dmd_real m = LD(lgk, b);
                 for (int o = 1; o < O; o++) m = MAX(m, LD(lgk, (size_t)o * B + b));
                 dmd_real e[O], S = CONST(0);
@@ -416,59 +445,79 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
                 }
             }
         }
-    L = regression ? MUL(L, CONST((dmd_num)(0.5 / ((double)B * K)))) : MUL(L, CONST(inv));
+    L = c->regression ? MUL(L, CONST((dmd_num)(0.5 / ((double)B * K)))) : MUL(L, CONST(inv));
     out->loss = (double)VAL(L);
     out->grad_norm = 0;
     out->clipped = 0;
-    DMD_PHASE_END("forward");
-    if (!a->backward) return;
+}
 
-    /* ================= backward ================= */
-    DMD_PHASE_BEGIN("backward");
-    for (int t = T; t >= 1; t--) {
-        const int k = t - (T - K + 1);
-        const int first = t == T;
-        const dmd_num *hTt = hT + (size_t)(t - 1) * B * H;
-        dmd_num *dzt = dz + (size_t)(t & 1) * B * H;
-        const dmd_num *dzn = t < T ? dz + (size_t)((t + 1) & 1) * B * H : NULL;
-        const dmd_num *dyk = k >= 0 ? dy + (size_t)k * B * O : NULL;
-        if (dyk) {
-            RNN_TILES(O, H,
-                      grad_tile(DMD_SITE_HERE rn, vn, dW_hy + (size_t)r0 * H + c0, H, first, dyk + r0, 1, O, hTt + c0, H, B, 0));
-            for (int o = 0; o < O; o++) {
-                dmd_real acc = first ? CONST(0) : LD(db_y, o);
-                for (int b = 0; b < B; b++) acc = ADD(acc, LD(dyk, (size_t)b * O + o));
-                ST(db_y, o, acc);
-            }
-        }
-        RNN_TILES(B, H, dh_tile(rn, vn, r0, c0, H, O, relu, dyk, W_hy, dzn, W_hh, hTt, dh, dzt));
-        if (a->dh_norm2) {
-            double s = 0;
-            for (size_t e = 0; e < (size_t)B * H; e++) s += (double)dh[e] * (double)dh[e];
-            a->dh_norm2[t - 1] = s;
-        }
-        if (t >= 2) {
-            const dmd_num *hTp = hT + (size_t)(t - 2) * B * H;
-            RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, dW_hh + (size_t)r0 * H + c0, H, first, dzt + r0, 1, H, hTp + c0, H, B, 0));
-        }
-        const dmd_num *xt = x + (size_t)(t - 1) * I * B;
-        RNN_TILES(I, H, grad_tile(DMD_SITE_HERE rn, vn, dW_ih + (size_t)r0 * H + c0, H, first, xt + (size_t)r0 * B, B, 1, dzt + c0, H, B, 1));
-        for (int i0 = 0; i0 < H; i0 += VT) {
-            int vn = H - i0 < VT ? H - i0 : VT;
-            dmd_real acc[VT];
-            for (int v = 0; v < vn; v++) acc[v] = first ? CONST(0) : LD(db_h, i0 + v);
-            for (int b = 0; b < B; b++)
-                for (int v = 0; v < vn; v++) acc[v] = ADD(acc[v], LD(dzt, (size_t)b * H + i0 + v));
-            for (int v = 0; v < vn; v++) ST(db_h, i0 + v, acc[v]);
-        }
+/* dL/dlogits of step t, or NULL if t is not a target step. */
+RNN_INLINE const dmd_num *van_dy(const van_step *c, int t)
+{
+    const int k = t - (c->T - c->K + 1);
+    return k >= 0 ? c->dy + (size_t)k * c->B * c->O : NULL;
+}
+
+/* Head gradients of target step t (first: t == T); hTt = h_t (B, H). */
+RNN_INLINE void van_head_grads(const van_step *c, int t, int first, const dmd_num *hTt)
+{
+    const int B = c->B, H = c->H, O = c->O;
+    const dmd_num *dyk = van_dy(c, t);
+    if (!dyk) return;
+    RNN_TILES(O, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_hy + (size_t)r0 * H + c0, H, first, dyk + r0, 1, O, hTt + c0, H, B, 0));
+    for (int o = 0; o < O; o++) {
+        dmd_real acc = first ? CONST(0) : LD(c->db_y, o);
+        for (int b = 0; b < B; b++) acc = ADD(acc, LD(dyk, (size_t)b * O + o));
+        ST(c->db_y, o, acc);
     }
-    if (T == 1)
-        for (size_t e = 0; e < (size_t)H * H; e++) ST(dW_hh, e, CONST(0));
-    DMD_PHASE_END("backward");
-    if (!a->update) return;
+}
 
-    /* ================= update ================= */
-    DMD_PHASE_BEGIN("update");
+/* The unpriced diagnostic ||dh_t||^2 (plain C, when asked for). */
+RNN_INLINE void van_dh_diag(const van_step *c, const rnn_kargs *a, int t)
+{
+    const dmd_num *dh = (const dmd_num *)c->m->st.van.dh;
+    if (!a->dh_norm2) return;
+    double s = 0;
+    for (size_t e = 0; e < (size_t)c->B * c->H; e++) s += (double)dh[e] * (double)dh[e];
+    a->dh_norm2[t - 1] = s;
+}
+
+/* The dh_t / dz_t tiles of step t (dzn = dz_{t+1} or NULL at t = T), and
+ * the diagnostic. */
+RNN_INLINE void van_dh_step(const van_step *c, const rnn_kargs *a, int t, const dmd_num *dzn, const dmd_num *hTt,
+                            dmd_num *dzt)
+{
+    const int B = c->B, H = c->H, O = c->O;
+    dmd_num *dh = (dmd_num *)c->m->st.van.dh;
+    const dmd_num *dyk = van_dy(c, t);
+    RNN_TILES(B, H, dh_tile(rn, vn, r0, c0, H, O, c->relu, dyk, c->W_hy, dzn, c->W_hh, hTt, dh, dzt));
+    van_dh_diag(c, a, t);
+}
+
+/* The in-loop weight gradients of step t: dW_hh (if hTp = h_{t-1} (B, H)
+ * is not NULL), dW_ih, db_h (first: t == T). */
+RNN_INLINE void van_step_grads(const van_step *c, int t, int first, const dmd_num *dzt, const dmd_num *hTp)
+{
+    const int B = c->B, I = c->I, H = c->H;
+    if (hTp)
+        RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_hh + (size_t)r0 * H + c0, H, first, dzt + r0, 1, H, hTp + c0, H, B, 0));
+    const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
+    RNN_TILES(I, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_ih + (size_t)r0 * H + c0, H, first, xt + (size_t)r0 * B, B, 1, dzt + c0, H, B, 1));
+    for (int i0 = 0; i0 < H; i0 += VT) {
+        int vn = H - i0 < VT ? H - i0 : VT;
+        dmd_real acc[VT];
+        for (int v = 0; v < vn; v++) acc[v] = first ? CONST(0) : LD(c->db_h, i0 + v);
+        for (int b = 0; b < B; b++)
+            for (int v = 0; v < vn; v++) acc[v] = ADD(acc[v], LD(dzt, (size_t)b * H + i0 + v));
+        for (int v = 0; v < vn; v++) ST(c->db_h, i0 + v, acc[v]);
+    }
+}
+
+/* Phase "update": global-norm clipping and the momentum step. */
+RNN_INLINE void van_update(const van_step *c, const rnn_kargs *a, rnn_kout *out)
+{
+    const size_t P = c->P;
+    dmd_num *Gb = c->Gb, *Mb = c->Mb, *Pb = c->Pb;
     dmd_real g0 = LD(Gb, 0);
     dmd_real n2 = MUL(g0, g0);
     for (size_t e = 1; e < P; e++) {
@@ -477,12 +526,12 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
     }
     dmd_real gnorm = SQRT(n2);
     out->grad_norm = (double)VAL(gnorm);
-    int clipped = model->cfg.clip > 0 && GT(gnorm, CONST(model->cfg.clip));
+    int clipped = c->m->cfg.clip > 0 && GT(gnorm, CONST(c->m->cfg.clip));
     dmd_real s = CONST(1);
-    if (clipped) s = DIV(CONST(model->cfg.clip), gnorm);
+    if (clipped) s = DIV(CONST(c->m->cfg.clip), gnorm);
     out->clipped = clipped;
     const dmd_num lr = (dmd_num)a->lr, mu = (dmd_num)a->mu;
-    if (model->cfg.nesterov) {
+    if (c->m->cfg.nesterov) {
         for (size_t e = 0; e < P; e++) {
             dmd_real g = LD(Gb, e);
             if (clipped) g = MUL(g, s);
@@ -499,6 +548,49 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
             ST(Pb, e, ADD(LD(Pb, e), v));
         }
     }
+}
+
+#ifndef RNN_KERNEL_PARTS_ONLY
+void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
+{
+    van_step c;
+    van_step_init(&c, a->m);
+    const int T = c.T, B = c.B, H = c.H;
+    dmd_num *hs = (dmd_num *)a->m->st.van.h;     /* (2, H, B): h_t in slot t&1 */
+    dmd_num *hT = hs + (size_t)2 * H * B;        /* (T, B, H) */
+    dmd_num *dz = (dmd_num *)a->m->st.van.dz;    /* (2, B, H) */
+    van_inputs(&c, a);
+
+    /* ================= forward ================= */
+    DMD_PHASE_BEGIN("forward");
+    for (int t = 1; t <= T; t++) {
+        dmd_num *ht = hs + (size_t)(t & 1) * H * B;
+        van_forward_step(&c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * H * B : NULL, ht, NULL,
+                         hT + (size_t)(t - 1) * B * H);
+        van_head_step(&c, t, ht);
+    }
+    van_loss(&c, out);
+    DMD_PHASE_END("forward");
+    if (!a->backward) return;
+
+    /* ================= backward ================= */
+    DMD_PHASE_BEGIN("backward");
+    for (int t = T; t >= 1; t--) {
+        const int first = t == T;
+        const dmd_num *hTt = hT + (size_t)(t - 1) * B * H;
+        dmd_num *dzt = dz + (size_t)(t & 1) * B * H;
+        van_head_grads(&c, t, first, hTt);
+        van_dh_step(&c, a, t, t < T ? dz + (size_t)((t + 1) & 1) * B * H : NULL, hTt, dzt);
+        van_step_grads(&c, t, first, dzt, t >= 2 ? hT + (size_t)(t - 2) * B * H : NULL);
+    }
+    if (T == 1)
+        for (size_t e = 0; e < (size_t)H * H; e++) ST(c.dW_hh, e, CONST(0));
+    DMD_PHASE_END("backward");
+    if (!a->update) return;
+
+    /* ================= update ================= */
+    DMD_PHASE_BEGIN("update");
+    van_update(&c, a, out);
     DMD_PHASE_END("update");
 }
 
@@ -507,3 +599,4 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
 #ifdef DMD_INSTRUMENT
 void RNN_SFX(rnn_kernel_outputs)(const rnn_model *m) { rnn_declare_outputs(m); }
 #endif
+#endif /* RNN_KERNEL_PARTS_ONLY */

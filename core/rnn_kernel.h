@@ -27,6 +27,7 @@ typedef struct rnn_kargs {
     int backward;     /* 0: stop after the forward pass (loss only) */
     double *dh_norm2; /* (T) or NULL: sum of squares of dL/dh_t (diagnostic, not priced) */
     int declare;      /* instrumented build: register regions and declare params/momentum */
+    long *sat_count;  /* or NULL: a schedule that does not keep every h_t counts |h_t| > 0.99 here (diagnostic) */
 } rnn_kargs;
 
 typedef struct rnn_kout {
@@ -39,6 +40,17 @@ void rnn_kernel_f64(const rnn_kargs *a, rnn_kout *o);
 void rnn_kernel_f32(const rnn_kargs *a, rnn_kout *o);
 void rnn_kernel_f64_dmd(const rnn_kargs *a, rnn_kout *o);
 void rnn_kernel_f32_dmd(const rnn_kargs *a, rnn_kout *o);
+/* The other schedules of the vanilla cell (rnn_sched.c; plain ones
+ * dispatch to the instruction-set clone, rnn_sched_isa.c). */
+#define RNN__SCHED_DECL(name)                                                                                     \
+    void name##_f64(const rnn_kargs *a, rnn_kout *o);                                                             \
+    void name##_f32(const rnn_kargs *a, rnn_kout *o);                                                             \
+    void name##_f64_dmd(const rnn_kargs *a, rnn_kout *o);                                                         \
+    void name##_f32_dmd(const rnn_kargs *a, rnn_kout *o);
+RNN__SCHED_DECL(rnn_sched_dwafter)
+RNN__SCHED_DECL(rnn_sched_alt)
+RNN__SCHED_DECL(rnn_sched_fused)
+RNN__SCHED_DECL(rnn_sched_ckpt)
 /* Instrumented, any cell: the updated parameters and momentum are the
  * outputs of a measurement (called once, after its last step). */
 void rnn_kernel_outputs_f64_dmd(const rnn_model *m);

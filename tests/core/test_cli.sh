@@ -61,6 +61,18 @@ rc=$?
 [ $rc = 2 ] && [ "$(wc -l < c_bad.err)" = 1 ] && [ ! -e c_bad ] && pass "DMDPROF_ISA=nosuch: exit 2, one line, nothing written" \
   || fail "DMDPROF_ISA=nosuch: exit $rc, $(wc -l < c_bad.err) lines"
 
+# --- schedules: the same bits as bptt (history, checkpoint); resume under another
+for s in dwafter alt fused ckpt; do
+  "$bin" train "${tiles[@]}" --schedule $s --out c_s_$s || fail "train --schedule $s"
+  grep -q "\"schedule\": \"$s\"" c_s_$s/run.json || fail "run.json does not record schedule $s"
+  cmp -s c_auto/history.csv c_s_$s/history.csv && cmp -s c_auto/model.ckpt c_s_$s/model.ckpt \
+    && pass "train --schedule $s: history.csv and model.ckpt identical to bptt's" || fail "schedule $s differs from bptt"
+done
+"$bin" train "${tiles[@]}" --epochs 1 --out c_half || fail "train 1 epoch"
+"$bin" train --resume c_half/model.ckpt --epochs 2 --schedule ckpt --ckpt-every 5 --quiet --out c_half \
+  && cmp -s c_auto/history.csv c_half/history.csv && pass "resume under --schedule ckpt: the uninterrupted history" \
+  || fail "resume under --schedule ckpt differs"
+
 # --- headline: 1 vs 2 workers --------------------------------------------
 hl=(--epochs 2 --batches-per-epoch 2 --batch 3 -H 6 --quiet)
 "$bin" headline "${hl[@]}" --jobs 1 --out h1 > h1.txt || fail "headline --jobs 1"
@@ -162,6 +174,11 @@ bad "epochs 0" train --epochs 0 --out badout
 bad "unknown init" train --init zeros --out badout
 bad "unknown precision" train --precision float16 --out badout
 bad "unknown lr schedule" train --lr-schedule cosine --out badout
+bad "unknown schedule" train --schedule nosuch --out badout
+bad "ckpt-every 0" train --schedule ckpt --ckpt-every 0 --out badout
+bad "ckpt-every above T" train --schedule ckpt -T 30 --ckpt-every 31 --out badout
+bad "ckpt-every without ckpt" train --ckpt-every 3 --out badout
+bad "measure ckpt-every above T" measure --schedule ckpt -T 30 --ckpt-every 31 -q
 bad "unknown option" train --frobnicate --out badout
 bad "missing value" train --out badout --seed
 bad "missing checkpoint" train --resume nosuch.ckpt --out badout

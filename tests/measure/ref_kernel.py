@@ -94,90 +94,112 @@ class Program:
                 self.events.append(("out", v, self.phase))
 
 
-def addition_step(pg, T, H, B, first_step, clipped):
-    """One training step of the addition task (I=2, O=1, K=1), heavy-ball
-    momentum (the measure defaults), following core/rnn_kernel.c."""
-    I, O, K = 2, 1, 1
-    off = [0, I * H, I * H + H * H, I * H + H * H + H, I * H + H * H + H + O * H]
-    P = off[4] + O
-    op = pg.op
-    LD, ST = pg.LD, pg.ST
-    # buffers: "P" params, "G" grads, "M" momentum, "x", "y", "h" (hs then hT),
-    # "dh", "dz" (2 buffers), "lg" (logits then dlogits)
+class Step:
+    """Sizes and parameter offsets of the addition task (I=2, O=1, K=1)."""
+
+    def __init__(self, T, H, B):
+        self.T, self.H, self.B = T, H, B
+        self.I, self.O, self.K = 2, 1, 1
+        I, O = self.I, self.O
+        self.off = [0, I * H, I * H + H * H, I * H + H * H + H, I * H + H * H + H + O * H]
+        self.P = self.off[4] + O
+        self.hs, self.hT = 0, 2 * H * B   # offsets in "h": ring (2, H, B), then (T, B, H)
+        self.dy = self.K * self.O * B     # offset of dlogits in "lg"
+
+
+def declare(pg, S, first_step, state):
+    """Regions (first step only) and inputs; state = [(name, buffer, size)]
+    after h / dh / dz / logits's defaults (bptt's)."""
+    T, H, B, I, K, O, P, off = S.T, S.H, S.B, S.I, S.K, S.O, S.P, S.off
     if first_step:
         pn = ["W_ih", "W_hh", "b_h", "W_hy", "b_y"]
         for k in range(5):
             n = (off[k + 1] if k < 4 else P) - off[k]
             pg.region(pn[k], ("P", off[k]), n)
-            pg.region("d" + pn[k] if pn[k][0] != "b" else "d" + pn[k], ("G", off[k]), n)
+            pg.region("d" + pn[k], ("G", off[k]), n)
             pg.region("v_" + pn[k], ("M", off[k]), n)
         pg.region("x", ("x", 0), T * I * B)
         pg.region("x", ("y", 0), B * K)
-        pg.region("h", ("h", 0), (T + 2) * H * B)
-        pg.region("dh", ("dh", 0), B * H)
-        pg.region("dz", ("dz", 0), 2 * B * H)
-        pg.region("logits", ("lg", 0), 2 * K * O * B)
+        for name, buf, n in state:
+            pg.region(name, (buf, 0), n)
         pg.input("M", 0, P)
         pg.input("P", 0, P)
     pg.input("y", 0, B * K)
     pg.input("x", 0, T * I * B)
 
-    def tiles(rows, cols):
-        # rows: blocks of RT while at least RT remain, then single rows;
-        # columns: blocks of VT while at least VT remain, then one block each
-        # of 8, 4, 2, 1 (binary digits of the remainder, largest first)
-        r0 = 0
-        while r0 < rows:
-            rn = RT if rows - r0 >= RT else 1
-            c0 = 0
-            while c0 < cols:
-                rem = cols - c0
-                vn = VT if rem >= VT else 8 if rem >= 8 else 4 if rem >= 4 else 2 if rem >= 2 else 1
-                yield r0, rn, c0, vn
-                c0 += vn
-            r0 += rn
 
-    def tile_fma(acc, rn, vn, A, aoff, ars, aks, U, uoff, uks, nk, ufirst):
-        for k in range(nk):
-            a = [LD(A, aoff + r * ars + k * aks) for r in range(rn)]
-            for v in range(vn):
-                u = LD(U, uoff + k * uks + v)
-                for r in range(rn):
-                    acc[r][v] = op(u, a[r], acc[r][v]) if ufirst else op(a[r], u, acc[r][v])
+def bptt_state(S):
+    T, H, B = S.T, S.H, S.B
+    return [("h", "h", (T + 2) * H * B), ("dh", "dh", B * H), ("dz", "dz", 2 * B * H),
+            ("logits", "lg", 2 * S.K * S.O * B)]
 
-    def bias_tile(boff, rn, vn):  # acc[r][v] = LD(bias, row r): the bias value itself
-        acc = [[None] * vn for _ in range(rn)]
+
+def tiles(rows, cols):
+    # rows: blocks of RT while at least RT remain, then single rows;
+    # columns: blocks of VT while at least VT remain, then one block each
+    # of 8, 4, 2, 1 (binary digits of the remainder, largest first)
+    r0 = 0
+    while r0 < rows:
+        rn = RT if rows - r0 >= RT else 1
+        c0 = 0
+        while c0 < cols:
+            rem = cols - c0
+            vn = VT if rem >= VT else 8 if rem >= 8 else 4 if rem >= 4 else 2 if rem >= 2 else 1
+            yield r0, rn, c0, vn
+            c0 += vn
+        r0 += rn
+
+
+def tile_fma(pg, acc, rn, vn, A, aoff, ars, aks, U, uoff, uks, nk, ufirst):
+    for k in range(nk):
+        a = [pg.LD(A, aoff + r * ars + k * aks) for r in range(rn)]
+        for v in range(vn):
+            u = pg.LD(U, uoff + k * uks + v)
+            for r in range(rn):
+                acc[r][v] = pg.op(u, a[r], acc[r][v]) if ufirst else pg.op(a[r], u, acc[r][v])
+
+
+def bias_tile(pg, boff, rn, vn):  # acc[r][v] = LD(bias, row r): the bias value itself
+    acc = [[None] * vn for _ in range(rn)]
+    for r in range(rn):
+        bv = pg.LD("P", boff + r)
+        for v in range(vn):
+            acc[r][v] = bv
+    return acc
+
+
+def h_tiles(pg, S, t, hprev, ht, hc, hTt, order=tiles):
+    """The h_t tiles of step t: hprev / ht / hc / hTt are (buffer, offset)
+    or None (h_{t-1} not read; no second ring-layout copy; no (B, H) copy)."""
+    H, B, I, off = S.H, S.B, S.I, S.off
+    op, ST = pg.op, pg.ST
+    for i0, rn, b0, vn in order(H, B):
+        acc = bias_tile(pg, off[2] + i0, rn, vn)
+        tile_fma(pg, acc, rn, vn, "P", off[0] + i0, 1, H, "x", (t - 1) * I * B + b0, B, I, False)
+        if hprev is not None:
+            tile_fma(pg, acc, rn, vn, "P", off[1] + i0 * H, H, 1, hprev[0], hprev[1] + b0, B, H, False)
         for r in range(rn):
-            bv = LD("P", boff + r)
             for v in range(vn):
-                acc[r][v] = bv
-        return acc
-
-    hs, hT = 0, 2 * H * B          # offsets in "h": ring (2, H, B), then (T, B, H)
-    dy = K * O * B                 # offset of dlogits in "lg"
-    pg.phase = "forward"
-    for t in range(1, T + 1):
-        for i0, rn, b0, vn in tiles(H, B):
-            acc = bias_tile(off[2] + i0, rn, vn)
-            tile_fma(acc, rn, vn, "P", off[0] + i0, 1, H, "x", (t - 1) * I * B + b0, B, I, False)
-            if t >= 2:
-                tile_fma(acc, rn, vn, "P", off[1] + i0 * H, H, 1, "h", hs + ((t - 1) & 1) * H * B + b0, B, H, False)
-            for r in range(rn):
-                for v in range(vn):
-                    acc[r][v] = op(acc[r][v])  # TANH
-            ht = hs + (t & 1) * H * B
-            for r in range(rn):
-                for v in range(vn):
-                    ST("h", ht + (i0 + r) * B + b0 + v, acc[r][v])
-            hTt = hT + (t - 1) * B * H
+                acc[r][v] = op(acc[r][v])  # TANH
+        for dst in (ht, hc):
+            if dst is not None:
+                for r in range(rn):
+                    for v in range(vn):
+                        ST(dst[0], dst[1] + (i0 + r) * B + b0 + v, acc[r][v])
+        if hTt is not None:
             for v in range(vn):
                 for r in range(rn):
-                    ST("h", hTt + (b0 + v) * H + i0 + r, acc[r][v])
+                    ST(hTt[0], hTt[1] + (b0 + v) * H + i0 + r, acc[r][v])
+
+
+def head_and_loss(pg, S, ht):
+    """The head of step T (K = 1; ht = h_T, (buffer, offset)) and the loss."""
+    H, B, K, O, off, dy = S.H, S.B, S.K, S.O, S.off, S.dy
+    op, LD, ST = pg.op, pg.LD, pg.ST
     for k in range(K):
-        ht = hs + ((T - K + k + 1) & 1) * H * B  # K = 1: the head follows step T
         for o0, rn, b0, vn in tiles(O, B):
-            acc = bias_tile(off[4] + o0, rn, vn)
-            tile_fma(acc, rn, vn, "P", off[3] + o0 * H, H, 1, "h", ht + b0, B, H, False)
+            acc = bias_tile(pg, off[4] + o0, rn, vn)
+            tile_fma(pg, acc, rn, vn, "P", off[3] + o0 * H, H, 1, ht[0], ht[1] + b0, B, H, False)
             for r in range(rn):
                 for v in range(vn):
                     ST("lg", k * O * B + (o0 + r) * B + b0 + v, acc[r][v])
@@ -187,62 +209,89 @@ def addition_step(pg, T, H, B, first_step, clipped):
             d = op(LD("lg", k * O * B + b), LD("y", b * K + k))      # SUB
             ST("lg", dy + (k * B + b) * O, op(d))                    # MUL(d, CONST)
             L = op(d, d, L)                                           # FMA(d, d, L)
-    L = op(L)  # MUL(L, CONST)
-    pg.phase = "backward"
-    for t in range(T, 0, -1):
-        k = t - (T - K + 1)
-        first = t == T
-        hTt = hT + (t - 1) * B * H
-        dzt = (t & 1) * B * H
-        dzn = ((t + 1) & 1) * B * H if t < T else None
-        dyk = dy + k * B * O if k >= 0 else None
+    op(L)  # MUL(L, CONST)
 
-        def grad_tile(rn, vn, G, goff, grs, A, aoff, ars, aks, U, uoff, uks, nk, ufirst):
-            acc = [[None if first else LD(G, goff + r * grs + v) for v in range(vn)] for r in range(rn)]
-            tile_fma(acc, rn, vn, A, aoff, ars, aks, U, uoff, uks, nk, ufirst)
-            for r in range(rn):
-                for v in range(vn):
-                    ST(G, goff + r * grs + v, acc[r][v])
 
-        if dyk is not None:
-            for r0, rn, c0, vn in tiles(O, H):
-                grad_tile(rn, vn, "G", off[3] + r0 * H + c0, H, "lg", dyk + r0, 1, O, "h", hTt + c0, H, B, False)
-            for o in range(O):
-                acc = None if first else LD("G", off[4] + o)
-                for b in range(B):
-                    acc = op(acc, LD("lg", dyk + b * O + o))
-                ST("G", off[4] + o, acc)
-        for b0, rn, j0, vn in tiles(B, H):
-            acc = [[None] * vn for _ in range(rn)]
-            if dyk is not None:
-                tile_fma(acc, rn, vn, "lg", dyk + b0 * O, O, 1, "P", off[3] + j0, H, O, True)
-            if dzn is not None:
-                tile_fma(acc, rn, vn, "dz", dzn + b0 * H, H, 1, "P", off[1] + j0, H, H, True)
-            for r in range(rn):
-                for v in range(vn):
-                    e = (b0 + r) * H + j0 + v
-                    ST("dh", e, acc[r][v])
-                    hv = LD("h", hTt + e)
-                    ST("dz", dzt + e, op(acc[r][v], op(hv)))  # MUL(acc, DTANH(hv))
-        if t >= 2:
-            hTp = hT + (t - 2) * B * H
-            for r0, rn, c0, vn in tiles(H, H):
-                grad_tile(rn, vn, "G", off[1] + r0 * H + c0, H, "dz", dzt + r0, 1, H, "h", hTp + c0, H, B, False)
-        xt = (t - 1) * I * B
-        for r0, rn, c0, vn in tiles(I, H):
-            grad_tile(rn, vn, "G", off[0] + r0 * H + c0, H, "x", xt + r0 * B, B, 1, "dz", dzt + c0, H, B, True)
-        for i0 in range(0, H, VT):
-            vn = min(VT, H - i0)
-            acc = [None if first else LD("G", off[2] + i0 + v) for v in range(vn)]
-            for b in range(B):
-                for v in range(vn):
-                    acc[v] = op(acc[v], LD("dz", dzt + b * H + i0 + v))
+def grad_tile(pg, first, rn, vn, G, goff, grs, A, aoff, ars, aks, U, uoff, uks, nk, ufirst):
+    acc = [[None if first else pg.LD(G, goff + r * grs + v) for v in range(vn)] for r in range(rn)]
+    tile_fma(pg, acc, rn, vn, A, aoff, ars, aks, U, uoff, uks, nk, ufirst)
+    for r in range(rn):
+        for v in range(vn):
+            pg.ST(G, goff + r * grs + v, acc[r][v])
+
+
+def dyk_of(S, t):
+    k = t - (S.T - S.K + 1)
+    return S.dy + k * S.B * S.O if k >= 0 else None
+
+
+def head_grads(pg, S, t, first, hTt):
+    """dW_hy, db_y of target step t; hTt = h_t (B, H) as (buffer, offset)."""
+    H, B, O, off = S.H, S.B, S.O, S.off
+    dyk = dyk_of(S, t)
+    if dyk is None:
+        return
+    for r0, rn, c0, vn in tiles(O, H):
+        grad_tile(pg, first, rn, vn, "G", off[3] + r0 * H + c0, H, "lg", dyk + r0, 1, O, hTt[0], hTt[1] + c0, H, B,
+                  False)
+    for o in range(O):
+        acc = None if first else pg.LD("G", off[4] + o)
+        for b in range(B):
+            acc = pg.op(acc, pg.LD("lg", dyk + b * O + o))
+        pg.ST("G", off[4] + o, acc)
+
+
+def dh_tile(pg, S, t, b0, rn, j0, vn, dzn, hTt, dzt):
+    """One dh/dz tile of step t (dzn, hTt, dzt: (buffer, offset); dzn None at t = T)."""
+    H, O, off = S.H, S.O, S.off
+    dyk = dyk_of(S, t)
+    acc = [[None] * vn for _ in range(rn)]
+    if dyk is not None:
+        tile_fma(pg, acc, rn, vn, "lg", dyk + b0 * O, O, 1, "P", off[3] + j0, H, O, True)
+    if dzn is not None:
+        tile_fma(pg, acc, rn, vn, dzn[0], dzn[1] + b0 * H, H, 1, "P", off[1] + j0, H, H, True)
+    for r in range(rn):
+        for v in range(vn):
+            e = (b0 + r) * H + j0 + v
+            pg.ST("dh", e, acc[r][v])
+            hv = pg.LD(hTt[0], hTt[1] + e)
+            pg.ST(dzt[0], dzt[1] + e, pg.op(acc[r][v], pg.op(hv)))  # MUL(acc, DTANH(hv))
+
+
+def dh_tiles(pg, S, t, dzn, hTt, dzt, order=tiles):
+    for b0, rn, j0, vn in order(S.B, S.H):
+        dh_tile(pg, S, t, b0, rn, j0, vn, dzn, hTt, dzt)
+
+
+def step_grads(pg, S, t, first, dzt, hTp):
+    """dW_hh (if hTp, h_{t-1} (B, H), is not None), dW_ih, db_h of step t."""
+    H, B, I, off = S.H, S.B, S.I, S.off
+    if hTp is not None:
+        for r0, rn, c0, vn in tiles(H, H):
+            grad_tile(pg, first, rn, vn, "G", off[1] + r0 * H + c0, H, dzt[0], dzt[1] + r0, 1, H, hTp[0], hTp[1] + c0,
+                      H, B, False)
+    xt = (t - 1) * I * B
+    for r0, rn, c0, vn in tiles(I, H):
+        grad_tile(pg, first, rn, vn, "G", off[0] + r0 * H + c0, H, "x", xt + r0 * B, B, 1, dzt[0], dzt[1] + c0, H, B,
+                  True)
+    for i0 in range(0, H, VT):
+        vn = min(VT, H - i0)
+        acc = [None if first else pg.LD("G", off[2] + i0 + v) for v in range(vn)]
+        for b in range(B):
             for v in range(vn):
-                ST("G", off[2] + i0 + v, acc[v])
-    if T == 1:
-        for e in range(H * H):
-            ST("G", off[1] + e, None)
-    pg.phase = "update"
+                acc[v] = pg.op(acc[v], pg.LD(dzt[0], dzt[1] + b * H + i0 + v))
+        for v in range(vn):
+            pg.ST("G", off[2] + i0 + v, acc[v])
+
+
+def zero_dwhh(pg, S):
+    for e in range(S.H * S.H):
+        pg.ST("G", S.off[1] + e, None)
+
+
+def update(pg, S, clipped):
+    P = S.P
+    op, LD, ST = pg.op, pg.LD, pg.ST
     g0 = LD("G", 0)
     n2 = op(g0, g0)
     for e in range(1, P):
@@ -258,8 +307,33 @@ def addition_step(pg, T, H, B, first_step, clipped):
         v = op(op(LD("M", e)), op(g))    # SUB(MUL(mu, M), MUL(lr, g))
         ST("M", e, v)
         ST("P", e, op(LD("P", e), v))    # ADD(P, v)
+
+
+def addition_step(pg, T, H, B, first_step, clipped):
+    """One training step of the addition task (I=2, O=1, K=1), heavy-ball
+    momentum (the measure defaults), following core/rnn_kernel.c."""
+    S = Step(T, H, B)
+    declare(pg, S, first_step, bptt_state(S))
+    hs, hT = S.hs, S.hT
+    pg.phase = "forward"
+    for t in range(1, T + 1):
+        h_tiles(pg, S, t, ("h", hs + ((t - 1) & 1) * H * B) if t >= 2 else None, ("h", hs + (t & 1) * H * B), None,
+                ("h", hT + (t - 1) * B * H))
+    head_and_loss(pg, S, ("h", hs + (T & 1) * H * B))
+    pg.phase = "backward"
+    for t in range(T, 0, -1):
+        first = t == T
+        hTt = ("h", hT + (t - 1) * B * H)
+        dzt = ("dz", (t & 1) * B * H)
+        head_grads(pg, S, t, first, hTt)
+        dh_tiles(pg, S, t, ("dz", ((t + 1) & 1) * B * H) if t < T else None, hTt, dzt)
+        step_grads(pg, S, t, first, dzt, ("h", hT + (t - 2) * B * H) if t >= 2 else None)
+    if T == 1:
+        zero_dwhh(pg, S)
+    pg.phase = "update"
+    update(pg, S, clipped)
     pg.phase = "(none)"
-    return P
+    return S.P
 
 
 def price_values(pg, model):
@@ -331,38 +405,35 @@ def price_lru(pg):
     return cost, reads, per
 
 
-def run_measure(dmdprof, T, H, B, model, w, steps):
+def run_measure(dmdprof, T, H, B, model, w, steps, extra=()):
     out = subprocess.run([dmdprof, "measure", "--task", "addition", "-T", str(T), "-H", str(H), "--batch", str(B),
-                          "--model", model, "--bytes-per-element", str(w), "--steps", str(steps), "--json", "-q"],
+                          "--model", model, "--bytes-per-element", str(w), "--steps", str(steps), "--json", "-q",
+                          *extra],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
 
-def main():
-    if len(sys.argv) < 2:
-        print(__doc__)
-        return 2
-    dmdprof = sys.argv[1]
-    quick = "--quick" in sys.argv
-    grid = [(2, 1, 1, 1), (3, 2, 1, 8), (4, 3, 2, 8), (5, 5, 3, 4), (4, 17, 1, 1)]
-    if not quick:
-        grid += [(6, 9, 17, 8), (3, 4, 5, 2)]
+def verify(dmdprof, grid, step_fn, extra=(), name="", step_counts=(1, 2)):
+    """Price step_fn's event stream (steps 1 and 2 of each (T, H, B, w) of
+    grid) under live, classic and lru and compare with `dmdprof measure
+    EXTRA`: total cost, reads and per-region costs, to the unit.  Returns
+    (checked, failed)."""
     bad = checked = 0
     for T, H, B, w in grid:
-        for steps in (1, 2):
+        for steps in step_counts:
             for model in ("live", "classic", "lru"):
-                got = run_measure(dmdprof, T, H, B, model, w, steps)
+                got = run_measure(dmdprof, T, H, B, model, w, steps, extra)
                 clipped = got["clipped_last_step"]
                 if steps > 1:
                     # the clip decision of each step: measure reports the last one;
                     # re-measure one step to learn the first one
-                    first = run_measure(dmdprof, T, H, B, model, w, 1)["clipped_last_step"]
+                    first = run_measure(dmdprof, T, H, B, model, w, 1, extra)["clipped_last_step"]
                     clips = [first, clipped]
                 else:
                     clips = [clipped]
                 pg = Program(w)
                 for s in range(steps):
-                    addition_step(pg, T, H, B, s == 0, clips[s])
+                    step_fn(pg, T, H, B, s == 0, clips[s])
                 pg.output("M", 0, len([a for a in pg.region_of_addr if a[0] == "M"]))
                 pg.output("P", 0, len([a for a in pg.region_of_addr if a[0] == "P"]))
                 if model == "lru":
@@ -374,7 +445,7 @@ def main():
                 mine = {k: v for k, v in mine.items() if v}
                 ok = got["total"]["cost"] == cost and got["total"]["reads"] == reads and mine == per
                 checked += 1
-                tag = f"T={T} H={H} B={B} w={w} steps={steps} {model}"
+                tag = f"{name}T={T} H={H} B={B} w={w} steps={steps} {model}"
                 if ok:
                     print(f"ok   {tag}: cost {cost} reads {reads}")
                 else:
@@ -384,6 +455,19 @@ def main():
                     for r in sorted(set(per) | set(mine)):
                         if per.get(r) != mine.get(r):
                             print(f"     region {r}: reference {per.get(r)} dmdprof {mine.get(r)}")
+    return checked, bad
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__)
+        return 2
+    dmdprof = sys.argv[1]
+    quick = "--quick" in sys.argv
+    grid = [(2, 1, 1, 1), (3, 2, 1, 8), (4, 3, 2, 8), (5, 5, 3, 4), (4, 17, 1, 1)]
+    if not quick:
+        grid += [(6, 9, 17, 8), (3, 4, 5, 2)]
+    checked, bad = verify(dmdprof, grid, addition_step)
     print(f"{checked - bad} passed, {bad} failed")
     return 1 if bad else 0
 

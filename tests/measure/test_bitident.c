@@ -102,9 +102,9 @@ static void run_case(const rnn_config *cfg, dmd_model model, int steps)
     }
     const char *what = task_get(cfg->task)->name;
     char tag[160];
-    snprintf(tag, sizeof tag, "%s/%s/%s/%s/%s T=%d H=%d B=%d", what, rnn_init_names[cfg->init],
+    snprintf(tag, sizeof tag, "%s/%s/%s/%s/%s T=%d H=%d B=%d schedule %s", what, rnn_init_names[cfg->init],
              rnn_activation_names[cfg->activation], rnn_precision_names[cfg->precision], dmd_model_name(model), cfg->T,
-             cfg->H, cfg->batch);
+             cfg->H, cfg->batch, m->sched->name);
     for (int s = 0; s < steps; s++) {
         CHECK(memcmp(&loss[s], &plain.loss[s], sizeof(double)) == 0, "%s: step %d loss %.17g vs plain %.17g", tag,
               s + 1, loss[s], plain.loss[s]);
@@ -205,6 +205,39 @@ int main(void)
         c.T = 3;
         run_case(&c, DMD_LRU, 2);
         ncases++;
+    }
+    /* the other schedules of the vanilla cell (core/rnn_sched.c): every task
+     * and precision, one pricing model each in turn; full tiles under all three */
+    const rnn_cell *cell = rnn_cells[0];
+    for (int s = 1; s < cell->nschedules; s++) {
+        for (int t = 0; t < TASK_COUNT; t++)
+            for (int prec = 0; prec < 2; prec++) {
+                rnn_config c;
+                rnn_config_default(&c);
+                c.task = (task_id)t;
+                c.schedule = s;
+                c.ckpt_every = strcmp(cell->schedules[s].name, "ckpt") ? 0 : 2;
+                c.precision = (rnn_precision)prec;
+                c.init = t % 3 == 2 ? RNN_INIT_IDENTITY : (rnn_init_kind)(t % 2);
+                c.activation = c.init == RNN_INIT_IDENTITY ? RNN_ACT_RELU : RNN_ACT_TANH;
+                c.T = task_get(c.task)->min_T + 2;
+                c.H = 5;
+                c.batch = 3;
+                c.seed = 11 + t;
+                run_case(&c, (dmd_model)((t + prec) % 3), 2);
+                ncases++;
+            }
+        for (int model = 0; model < 3; model++) {
+            rnn_config c;
+            rnn_config_default(&c);
+            c.task = TASK_3BIT_MEMORIZATION;
+            c.schedule = s;
+            c.T = 6;
+            c.H = 21;
+            c.batch = 18;
+            run_case(&c, (dmd_model)model, 2);
+            ncases++;
+        }
     }
     printf("%d cases, %d failures\n", ncases, check_failures);
     return check_failures ? 1 : 0;

@@ -15,7 +15,7 @@ for t in callgrind_annotate cg_annotate cg_diff; do
 done
 
 # kernel lines of the three products, from the source text
-l_fwd=$(grep -n 'if (t >= 2) tile_fma(' "$src" | cut -d: -f1)
+l_fwd=$(grep -n 'if (hprev) tile_fma(' "$src" | cut -d: -f1)
 l_dh=$(grep -n 'if (dzn) tile_fma(' "$src" | cut -d: -f1)
 l_dw=$(grep -n 'RNN_TILES(H, H, grad_tile(' "$src" | cut -d: -f1)
 [ -n "$l_fwd" ] && [ -n "$l_dh" ] && [ -n "$l_dw" ] && ok || bad "product lines not found in $src ('$l_fwd' '$l_dh' '$l_dw')"
