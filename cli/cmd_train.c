@@ -637,6 +637,7 @@ static void headline_usage(FILE *f)
             "any N), longest first.  Writes DIR/<task>_<init>/{history.csv,run.json,model.ckpt} and\n"
             "DIR/headline.csv, DIR/headline.json; prints the summary table.\n"
             "  --seed N --out DIR (default runs/headline) --jobs N --precision float64|float32\n"
+            "  --schedule NAME --ckpt-every K: the BPTT schedule (same bits; docs/schedules.md)\n"
             "  test-size overrides: --epochs N --batches-per-epoch N --batch N -H N\n");
 }
 
@@ -708,6 +709,15 @@ int cmd_headline(int argc, char **argv)
         case OPT_BPE:
         case OPT_BATCH:
         case 'H': parse_model_flag(opt, optarg, &base); break;
+        case OPT_SCHED: {
+            const rnn_cell *cell = rnn_cells[base.cell];
+            base.schedule = rnn_schedule_find(cell, optarg);
+            if (base.schedule < 0)
+                cli_fail("--schedule: the %s cell has no schedule '%s' (choose one of: %s)", cell->name, optarg,
+                         rnn_schedule_names(cell));
+            break;
+        }
+        case OPT_CKEV: base.ckpt_every = (int)cli_long("--ckpt-every", optarg, 1, RNN_T_MAX); break;
         case OPT_OUT: out = optarg; break;
         case OPT_JOBS: jobs = cli_long("--jobs", optarg, 1, 64); break;
         case OPT_QUIET: quiet = 1; break;
