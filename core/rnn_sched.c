@@ -99,11 +99,12 @@
 #define RNN_KERNEL_PARTS_ONLY
 #include "rnn_kernel.c"
 
-/* ---- reversed tile sequences (schedule alt) ----
- * RNN_TILES visits rows in blocks of TR (then one TR2 block if TR2 != TR,
- * then single rows), columns in blocks of TC then one each of 8, 4, 2, 1
- * (TC = 16 in every clone).  The reverse visits the same tiles last to
- * first.  Plain builds: constant sizes per tile, as RNN_TILES. */
+/* ---- tile walks of this file ----
+ * Instrumented: the priced order of the OPERATION ORDER (RNN_TILES_REV is
+ * RNN_TILES's sequence reversed: rows in blocks of RT then single rows,
+ * columns in blocks of VT then one each of 8, 4, 2, 1).  Plain builds: the
+ * same walk with the clone's TR x TC tiles (any shape gives the same bits:
+ * rnn_vtile.h), constant sizes per tile. */
 #ifndef DMD_INSTRUMENT
 #define RNN__COL_AT(RN, C0, VN, BODY)                                                                              \
     do {                                                                                                           \
@@ -142,14 +143,29 @@
 #define RNN_TILES_REV(rows, cols, BODY)                                                                            \
     do {                                                                                                           \
         const int nf_ = (rows) / TR * TR;                                                                          \
-        const int n2_ = (TR2 != TR && (rows)-nf_ >= TR2) ? TR2 : 0;                                                \
-        for (int r0 = (rows)-1; r0 >= nf_ + n2_; r0--) RNN__COLS_REV(1, cols, BODY);                               \
-        if (n2_) {                                                                                                 \
-            const int r0 = nf_;                                                                                    \
-            RNN__COLS_REV(TR2, cols, BODY);                                                                        \
-        }                                                                                                          \
+        for (int r0 = (rows)-1; r0 >= nf_; r0--) RNN__COLS_REV(1, cols, BODY);                                     \
         for (int r0 = nf_ - TR; r0 >= 0; r0 -= TR) RNN__COLS_REV(TR, cols, BODY);                                  \
     } while (0)
+/* Column blocks ascending (TC, then 8, 4, 2, 1), BODY seeing c0, vn. */
+#define RNN_SCOLS(cols, BODY)                                                                                      \
+    for (int c0_ = 0; c0_ < (cols);) {                                                                             \
+        const int rem_ = (cols)-c0_, w_ = rem_ >= TC ? TC : rem_ >= 8 ? 8 : rem_ >= 4 ? 4 : rem_ >= 2 ? 2 : 1;     \
+        RNN__COL_AT(1, c0_, w_, BODY);                                                                             \
+        c0_ += w_;                                                                                                 \
+    }
+/* Row blocks ascending (TR, then single rows), BODY seeing r0, rn. */
+#define RNN_SROWS(rows, BODY)                                                                                      \
+    for (int r0 = 0; r0 < (rows);) {                                                                               \
+        if ((rows)-r0 >= TR) {                                                                                     \
+            const int rn = TR;                                                                                     \
+            BODY;                                                                                                  \
+            r0 += TR;                                                                                              \
+        } else {                                                                                                   \
+            const int rn = 1;                                                                                      \
+            BODY;                                                                                                  \
+            r0 += 1;                                                                                               \
+        }                                                                                                          \
+    }
 
 /* One gradient tile chained over n timesteps: acc = CONST(0), then for
  * s < n: tile_fma over the B batch rows of the step at A + s*ats, U + s*uts
@@ -258,32 +274,6 @@ void RNN_SFX(rnn_sched_dwafter)(const rnn_kargs *a, rnn_kout *out) { sched_dwaft
 void RNN_SFX(rnn_sched_alt)(const rnn_kargs *a, rnn_kout *out) { sched_dwafter(a, out, 1); }
 
 /* ---- fused ---- */
-#ifndef DMD_INSTRUMENT
-#define RNN__ROWS(rows, BODY)                                                                                      \
-    for (int r0 = 0; r0 < (rows);) {                                                                               \
-        if ((rows)-r0 >= TR) {                                                                                     \
-            const int rn = TR;                                                                                     \
-            BODY;                                                                                                  \
-            r0 += TR;                                                                                              \
-        } else if (TR2 != TR && (rows)-r0 >= TR2) {                                                                \
-            const int rn = TR2;                                                                                    \
-            BODY;                                                                                                  \
-            r0 += TR2;                                                                                             \
-        } else {                                                                                                   \
-            const int rn = 1;                                                                                      \
-            BODY;                                                                                                  \
-            r0 += 1;                                                                                               \
-        }                                                                                                          \
-    }
-#else
-#define RNN__ROWS(rows, BODY)                                                                                      \
-    for (int r0 = 0; r0 < (rows);) {                                                                               \
-        const int rn = (rows)-r0 >= RT ? RT : 1;                                                                   \
-        BODY;                                                                                                      \
-        r0 += rn;                                                                                                  \
-    }
-#endif
-
 void RNN_SFX(rnn_sched_fused)(const rnn_kargs *a, rnn_kout *out)
 {
     van_step c;
@@ -315,10 +305,10 @@ void RNN_SFX(rnn_sched_fused)(const rnn_kargs *a, rnn_kout *out)
         else {
             const dmd_num *dzn = dz + (size_t)((t + 1) & 1) * B * H, *dyk = van_dy(&c, t);
             const int gfirst = t + 1 == T;
-            RNN__COLS(1, H, {
+            RNN_SCOLS(H, {
                 (void)rn;
-                RNN__ROWS(B, dh_tile(rn, vn, r0, c0, H, c.O, c.relu, dyk, c.W_hy, dzn, c.W_hh, hTt, dh, dzt));
-                RNN__ROWS(H, grad_tile(DMD_SITE_HERE rn, vn, c.dW_hh + (size_t)r0 * H + c0, H, gfirst, dzn + r0, 1, H,
+                RNN_SROWS(B, dh_tile(rn, vn, r0, c0, H, c.O, c.relu, dyk, c.W_hy, dzn, c.W_hh, hTt, dh, dzt));
+                RNN_SROWS(H, grad_tile(DMD_SITE_HERE rn, vn, c.dW_hh + (size_t)r0 * H + c0, H, gfirst, dzn + r0, 1, H,
                                        hTt + c0, H, B, 0));
             });
             van_dh_diag(&c, a, t);
