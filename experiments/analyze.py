@@ -152,7 +152,7 @@ def write_json(path, obj):
     os.replace(tmp, path)
 
 
-def arm_record(spec, arm, rs, c, runs_dir):
+def arm_record(spec, arm, rs, c):
     """One arm's summary (schema dmdprof.arms/1, docs/schema.md)."""
     r0 = rs[0][1]
     cfg = r0.get("config", {})
@@ -270,7 +270,7 @@ def main():
         for arm, rs in arms.items():
             rs.sort(key=lambda sr: sr[0])
             c = step_cost(dmdprof, cache, rs[0][1])
-            rec = arm_record(spec, arm, rs, c, runs_dir)
+            rec = arm_record(spec, arm, rs, c)
             records.append(rec)
             med = (f"{rec['solve_epoch_median']:g} ({rec['solve_epoch_min']}-{rec['solve_epoch_max']})"
                    if rec["solved"] else "--")
