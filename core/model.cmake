@@ -12,9 +12,10 @@ set(_core ${CMAKE_CURRENT_SOURCE_DIR})
 # Plain kernels: on x86-64 (GCC/Clang) one compilation per instruction-set
 # clone, each with its -march and its own register tiles (rnn_kernel.c,
 # "Plain-build tiles"); core/rnn_isa.c picks one at run time (DMDPROF_ISA
-# forces one).  Elsewhere one portable compilation.
+# forces one).  Elsewhere, or with -DDMDPROF_ISA_CLONES=OFF, one portable
+# compilation (clone "generic").
 set(_ktargets)
-if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+if(DMDPROF_ISA_CLONES AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
   set(_isa_avx512 -march=x86-64-v4)
   set(_isa_avx2 -march=x86-64-v3)
   set(_isa_baseline -march=x86-64)
@@ -37,6 +38,12 @@ else()
   target_compile_definitions(dmdcore_k32 PRIVATE DMD_FLOAT32)
   set(_ktargets dmdcore_k64 dmdcore_k32)
   set(_multi_isa OFF)
+endif()
+# The clones the tests run the kernels under (tests/*/CMakeLists.txt).
+if(_multi_isa)
+  set_property(GLOBAL PROPERTY DMDPROF_KERNEL_CLONES auto avx512 avx2 baseline)
+else()
+  set_property(GLOBAL PROPERTY DMDPROF_KERNEL_CLONES auto generic)
 endif()
 set(_kobjs)
 foreach(_k ${_ktargets})

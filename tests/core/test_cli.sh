@@ -47,15 +47,16 @@ grep -q '"status": "' d1/run.json && grep -q '"final_metric"' d1/run.json && gre
 tiles=(--task 3bit_memorization -T 12 -H 21 --batch 18 --batches-per-epoch 3 --epochs 2 --seed 7 --quiet) # full tiles and edges
 "$bin" train "${tiles[@]}" --out c_auto || fail "train c_auto"
 nclones=0
-for i in avx512 avx2 baseline; do
-  DMDPROF_ISA=$i "$bin" isa --no-peak > /dev/null 2>&1 || { echo "skip clone $i: this CPU cannot run it"; continue; }
+for i in avx512 avx2 baseline generic; do # generic: the build without clones (-DDMDPROF_ISA_CLONES=OFF)
+  DMDPROF_ISA=$i "$bin" isa --no-peak > /dev/null 2>&1 || { echo "skip clone $i: this CPU or build cannot run it"; continue; }
   DMDPROF_ISA=$i "$bin" train "${tiles[@]}" --out c_$i || fail "train under DMDPROF_ISA=$i"
   grep -q "\"kernel_isa\": \"$i\"" c_$i/run.json || fail "run.json does not record kernel_isa $i"
   if cmp -s c_auto/history.csv c_$i/history.csv && cmp -s c_auto/model.ckpt c_$i/model.ckpt; then
     nclones=$((nclones + 1))
   else fail "clone $i: history.csv or model.ckpt differ from the default clone's"; fi
 done
-[ $nclones -ge 1 ] && pass "kernel clones: $nclones clone(s) recorded in run.json, identical history and checkpoint"
+[ $nclones -ge 1 ] && pass "kernel clones: $nclones clone(s) recorded in run.json, identical history and checkpoint" \
+  || fail "kernel clones: no clone could be run under DMDPROF_ISA"
 DMDPROF_ISA=nosuch "$bin" train "${tiles[@]}" --out c_bad 2> c_bad.err
 rc=$?
 [ $rc = 2 ] && [ "$(wc -l < c_bad.err)" = 1 ] && [ ! -e c_bad ] && pass "DMDPROF_ISA=nosuch: exit 2, one line, nothing written" \
