@@ -25,6 +25,7 @@ KNOWN = {
     "measure_cells": {1}, "headline": {0, 1}, "headline_runs": {1}, "sweep": {0, 1}, "sweepjob": {1},
     "example": {1}, "side_by_side": {0, 1}, "regress": {0, 1}, "probes": {0, 1}, "probe_values": {0, 1},
     "regress-history": {1}, "regress-store": {1}, "price": {1, 2}, "arms": {1}, "callgrind": {0, 1}, "isa": {1},
+    "sched_rank": {1},
 }
 # our key -> other spellings seen (the first one present wins)
 ALIASES = {
@@ -271,3 +272,37 @@ if __name__ == "__main__":
     import sys
     sys.dont_write_bytecode = True
     sys.exit(_main(sys.argv[1:]))
+
+
+SCHED_ORDER = ["bptt", "dwafter", "alt", "fused", "ckpt"]
+
+
+def sched_T_figure(rows):
+    """The sched_T figure (reports/sched_T.gp) of sched_rank rows (scripts/sched-rank):
+    (blocks, meta).  blocks: gnuplot index blocks (comment, [[T, cost], ...]), one per
+    line -- each schedule's ByteDMD live per step, each schedule's OPT floor of its
+    own order, the order-independent floor (bptt's rows; the same for every schedule)
+    -- one panel per (H, B).  meta: the variables sched_T.gp reads."""
+    order = {s: i for i, s in enumerate(SCHED_ORDER)}
+    scheds = sorted({r["schedule"] for r in rows}, key=lambda s: (order.get(s, 99), s))
+    panels = sorted({(r["H"], r.get("B") or 1) for r in rows})
+    Ts = sorted({r["T"] for r in rows})
+    blocks, meta = [], {"NP": len(panels)}
+    for p, (H, B) in enumerate(panels, 1):
+        lines = {"S": ([], []), "F": ([], [])}
+        series = [(s, s, "live_cost", "S") for s in scheds]
+        series += [(f"floor: OPT of {s}'s order", s, "live_floor_opt", "F") for s in scheds]
+        series += [("floor: order-independent", "bptt", "live_floor_oi", "F")]
+        for title, s, key, kind in series:
+            pts = sorted([r["T"], r[key]] for r in rows
+                         if r["H"] == H and (r.get("B") or 1) == B and r["schedule"] == s and r.get(key))
+            if pts:
+                lines[kind][0].append(str(len(blocks)))
+                lines[kind][1].append(title)
+                blocks.append((f"H {H} B {B}: {title}", pts))
+        for kind in ("S", "F"):
+            meta[f"{kind}BLK_{p}"] = " ".join(lines[kind][0])
+            meta[f"{kind}TIT_{p}"] = "|".join(lines[kind][1])
+        meta[f"TITLE_{p}"] = f"H = {H}, B = {B}"
+    meta["XT"] = ", ".join(str(T) for T in Ts)
+    return blocks, meta
