@@ -36,11 +36,11 @@ static void usage(FILE *f)
             "  -T N                 sequence length (default 30)\n"
             "  -H N                 hidden units (default 64)\n"
             "  --batch N            sequences per step (default 1)\n"
-            "  --init KIND          ortho | random | identity (default ortho)\n"
-            "  --activation F       tanh | relu (relu with --init identity is the IRNN; default tanh)\n"
+            "  --init KIND          ortho | random | identity (default ortho; identity: vanilla only)\n"
+            "  --activation F       tanh | relu (relu with --init identity is the IRNN; default tanh; vanilla only)\n"
             "  --seed N             seed of the init and of the batches (default 0)\n"
             "  --precision P        float64 | float32 (default float64; also f64 | f32)\n"
-            "  --cell NAME          %s (default vanilla; core/cells.c, docs/cells.md)\n"
+            "  --cell NAME          the recurrent cell (default vanilla; core/cells.c, docs/cells.md):\n%s"
             "  --schedule NAME      the cell's BPTT schedule (vanilla: %s; default the first)\n"
             "  --ckpt-every K       schedule ckpt: keep h_t every K steps, 1..T (default ceil(sqrt(T)))\n"
             "  --checkpoint FILE    take parameters and momentum from a trained model\n"
@@ -82,7 +82,8 @@ static void usage(FILE *f)
             "  -h, --help           this text\n"
             "\n"
             "exit codes: 0 ok, 1 the measurement failed or an output could not be written, 2 bad usage or input\n",
-            task_names(), rnn_cell_names(), rnn_schedule_names(rnn_cells[0]), (unsigned long long)DMD_MAX_VALUES);
+            task_names(), rnn_cells_help("                         "), rnn_schedule_names(rnn_cells[0]),
+            (unsigned long long)DMD_MAX_VALUES);
 }
 
 /* Parse --precision. */

@@ -84,6 +84,7 @@ static json_t *config_json(const rnn_config *c)
 {
     json_t *j = json_object();
     json_object_set_new(j, "task", json_string(task_get(c->task)->name));
+    json_object_set_new(j, "cell", json_string(rnn_cells[c->cell]->name));
     json_object_set_new(j, "init", json_string(rnn_init_names[c->init]));
     json_object_set_new(j, "activation", json_string(rnn_activation_names[c->activation]));
     json_object_set_new(j, "T", json_integer(c->T));
@@ -224,7 +225,8 @@ static int run_and_write(rnn_model *m, const char *dir, long max_steps, int quie
 enum {
     OPT_TASK = 1000, OPT_INIT, OPT_ACT, OPT_EPOCHS, OPT_BATCH, OPT_BPE, OPT_LR, OPT_MOM, OPT_NEST, OPT_MSCHED,
     OPT_CLIP, OPT_LRS, OPT_LRG, OPT_LRSTEP, OPT_LRPAT, OPT_LRMIN, OPT_SIGMA, OPT_SEED, OPT_DSEED, OPT_PREC, OPT_OUT,
-    OPT_RESUME, OPT_MAXSTEPS, OPT_QUIET, OPT_HELP, OPT_JOBS, OPT_PAPI, OPT_PROBES, OPT_CKPT, OPT_SCHED, OPT_CKEV
+    OPT_RESUME, OPT_MAXSTEPS, OPT_QUIET, OPT_HELP, OPT_JOBS, OPT_PAPI, OPT_PROBES, OPT_CKPT, OPT_SCHED, OPT_CKEV,
+    OPT_CELL
 };
 
 /* Parse a model/optimizer flag into c; returns 1 if opt was one. */
@@ -302,6 +304,7 @@ static const struct option train_opts[] = {
     {"checkpoint-every", required_argument, 0, OPT_CKPT},
     {"schedule", required_argument, 0, OPT_SCHED},
     {"ckpt-every", required_argument, 0, OPT_CKEV},
+    {"cell", required_argument, 0, OPT_CELL},
     {"help", no_argument, 0, OPT_HELP},
     {0, 0, 0, 0},
 };
@@ -324,11 +327,12 @@ static void train_usage(FILE *f)
 {
     fprintf(f,
             "usage: dmdprof train [options]\n"
-            "Train one vanilla tanh RNN with BPTT; writes DIR/history.csv, DIR/run.json, DIR/model.ckpt.\n"
-            "Defaults are the seed experiment's headline settings.\n\n"
+            "Train one RNN (vanilla tanh by default, or a GRU or LSTM: --cell) with BPTT; writes\n"
+            "DIR/history.csv, DIR/run.json, DIR/model.ckpt.  Defaults are the seed experiment's headline settings.\n\n"
             "  --task NAME            %s (default addition)\n"
-            "  --init KIND            ortho | random | identity (default ortho)\n"
-            "  --activation F         tanh | relu (relu + identity = IRNN; default tanh)\n"
+            "  --cell NAME            the recurrent cell (default vanilla; the checkpoint records it):\n%s"
+            "  --init KIND            ortho | random | identity (default ortho; identity: vanilla only)\n"
+            "  --activation F         tanh | relu (relu + identity = IRNN; default tanh; relu: vanilla only)\n"
             "  -T N                   sequence length, >= the task's minimum (default 30)\n"
             "  -H N                   hidden units, 1..%d (default 64)\n"
             "  --epochs N             (default 80)\n"
@@ -344,13 +348,13 @@ static void train_usage(FILE *f)
             "  --lr-step N            step: epochs per cut (default 20)\n"
             "  --lr-patience N        plateau: epochs without loss improvement before a cut (default 5)\n"
             "  --lr-min X             floor of the schedules (default 1e-5)\n"
-            "  --sigma X              random init: W_hh ~ N(0, sigma^2) (default 0.1)\n"
+            "  --sigma X              random init: W_hh (each recurrent gate matrix) ~ N(0, sigma^2) (default 0.1)\n"
             "  --seed N               (default 0)\n"
             "  --data-seed N          the batches from seed N, the init from --seed (default: --seed)\n"
             "  --precision P          float64 | float32 (default float64)\n"
             "  --out DIR              output directory (default runs/train)\n"
             "  --resume FILE          continue from a checkpoint (only --epochs, --max-steps, --out, --quiet\n"
-            "                         may be given with it)\n"
+            "                         may be given with it, and --cell if it names the checkpoint's cell)\n"
             "  --max-steps N          stop after N optimizer steps (profiling aid; status \"stopped\")\n"
             "  --schedule NAME        BPTT schedule of the cell: %s (default bptt; every schedule\n"
             "                         gives the same bits, a resumed run may use another)\n"
@@ -366,7 +370,7 @@ static void train_usage(FILE *f)
             "(its old files are removed first), --resume may continue the run whose checkpoint lies in DIR.\n\n"
             "exit: 0 trained (solved, unsolved or stopped), 1 diverged (loss NaN/Inf) or an output could\n"
             "not be written (full disk), 2 bad input\n",
-            task_names(), RNN_H_MAX, rnn_schedule_names(rnn_cells[0]));
+            task_names(), rnn_cells_help("                           "), RNN_H_MAX, rnn_schedule_names(rnn_cells[0]));
 }
 
 static void check_config(const rnn_config *c)
@@ -423,7 +427,7 @@ static int same_config(const rnn_config *a, const rnn_config *b)
            a->lr_patience == b->lr_patience && a->precision == b->precision && a->seed == b->seed &&
            rnn_data_seed(a) == rnn_data_seed(b) && a->lr == b->lr &&
            a->momentum == b->momentum && a->clip == b->clip && a->lr_gamma == b->lr_gamma && a->lr_min == b->lr_min &&
-           a->sigma == b->sigma;
+           a->sigma == b->sigma && a->cell == b->cell;
 }
 
 /* Remove a run's files from dir, run.json first (nothing looks finished). */
@@ -490,7 +494,7 @@ int cmd_train(int argc, char **argv)
     long max_steps = 0;
     double ckpt_every = 10;
     const char *schedule = NULL;
-    int seg_every = 0;
+    int seg_every = 0, cell_k = -1;
     int quiet = 0, given_model_flag = 0, epochs_given = 0;
     optind = 1;
     opterr = 0;
@@ -519,6 +523,11 @@ int cmd_train(int argc, char **argv)
         case OPT_CKPT: ckpt_every = cli_double("--checkpoint-every", optarg, 0, 0, 1e9, 0); break;
         case OPT_SCHED: schedule = optarg; break;
         case OPT_CKEV: seg_every = (int)cli_long("--ckpt-every", optarg, 1, RNN_T_MAX); break;
+        case OPT_CELL:
+            cell_k = rnn_cell_find(optarg);
+            if (cell_k < 0) cli_fail("--cell: unknown cell '%s' (choose one of: %s)", optarg, rnn_cell_names());
+            c.cell = cell_k;
+            break;
         default: cli_fail("%s is not an option of train (see dmdprof train --help)", opt_name(opt));
         }
     }
@@ -527,6 +536,18 @@ int cmd_train(int argc, char **argv)
 
     rnn_model *m = NULL;
     char err[512];
+    if (resume) {
+        if (given_model_flag)
+            cli_fail("%s cannot be given with --resume: the configuration comes from the checkpoint",
+                     opt_name(given_model_flag));
+        m = rnn_ckpt_read(resume, err, sizeof err);
+        if (!m) cli_fail("--resume: %s", err);
+        if (cell_k >= 0 && cell_k != m->cfg.cell)
+            cli_fail("--cell: '%s' holds a %s cell but --cell is %s (a run keeps its cell: drop --cell, or train "
+                     "a new run)",
+                     resume, m->cell->name, rnn_cells[cell_k]->name);
+        c.cell = m->cfg.cell;
+    }
     /* the schedule: how a step runs (same bits), allowed with --resume too */
     int sk = 0;
     if (schedule) {
@@ -543,11 +564,6 @@ int cmd_train(int argc, char **argv)
         if (!resume) check_config(&t); /* --ckpt-every against T and the schedule, before any file is made */
     }
     if (resume) {
-        if (given_model_flag)
-            cli_fail("%s cannot be given with --resume: the configuration comes from the checkpoint",
-                     opt_name(given_model_flag));
-        m = rnn_ckpt_read(resume, err, sizeof err);
-        if (!m) cli_fail("--resume: %s", err);
         if (epochs_given) {
             if (c.epochs < m->epoch)
                 cli_fail("--epochs: %d is below the %d epochs the checkpoint has already run", c.epochs, m->epoch);
@@ -571,8 +587,8 @@ int cmd_train(int argc, char **argv)
     }
     if (rnn_model_set_schedule(m, sk, seg_every, err, sizeof err) != 0) cli_fail("%s", err);
     char label[128];
-    snprintf(label, sizeof label, "train %s/%s T=%d", task_get(m->cfg.task)->name, rnn_init_names[m->cfg.init],
-             m->cfg.T);
+    snprintf(label, sizeof label, "train %s/%s%s%s T=%d", task_get(m->cfg.task)->name,
+             m->cfg.cell ? m->cell->name : "", m->cfg.cell ? "/" : "", rnn_init_names[m->cfg.init], m->cfg.T);
     /* probes: timers per phase always, PAPI when asked for, Callgrind toggles
      * when running under Valgrind (dmdprof callgrind -- train ...); the
      * loop's counters as SDEs first, so that they are counted per phase

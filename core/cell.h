@@ -31,6 +31,18 @@ typedef struct {
     size_t d[RNN_NDIMS]; /* d[RNN_D1] = 1 */
 } rnn_dims;
 
+/* How rnn_model_create draws a tensor (stream 0 of the seed, tensors in
+ * table order; model.c):
+ *   RNN_TI_INPUT   0.1 N(0, 1) per element, drawn in math order (hidden i
+ *                  outer, input j inner) into the transposed storage j*H + i
+ *   RNN_TI_REC     the recurrent (H, H) recipe of --init: ortho = a random
+ *                  orthogonal matrix of its own, random = N(0, sigma^2),
+ *                  identity = I (vanilla only)
+ *   RNN_TI_OUTPUT  N(0, 1) / sqrt(H) per element, row-major
+ *   RNN_TI_ZERO    0 (no draw)
+ *   RNN_TI_ONE     1 (no draw; e.g. the LSTM forget-gate bias) */
+typedef enum { RNN_TI_ZERO, RNN_TI_INPUT, RNN_TI_REC, RNN_TI_OUTPUT, RNN_TI_ONE } rnn_tensor_init;
+
 /* A parameter tensor: mult * a * b elements.  Its gradient and momentum live
  * at the same offset in the gradient and momentum buffers. */
 typedef struct {
@@ -40,6 +52,7 @@ typedef struct {
     const char *shape; /* as documented, e.g. "(H, H) row-major" */
     int mult;
     rnn_dim a, b;
+    rnn_tensor_init init; /* its recipe in rnn_model_create */
 } rnn_tensor_spec;
 
 /* A workspace region of a schedule: mult * (a + add) * b * c elements of the
@@ -67,10 +80,22 @@ typedef union {
         void *W_hy; /* (O, H)  row-major */
         void *b_y;  /* (O) */
     } van;
+    struct { /* core/cells_gru.c; per-gate matrices of one kind are adjacent */
+        void *W_ir, *W_iz, *W_in; /* (I, H) each, stored transposed like W_ih */
+        void *W_hr, *W_hz, *W_hn; /* (H, H) each, row-major: W_hr, W_hz = one (2H, H) */
+        void *b_r, *b_z, *b_n;    /* (H) each */
+        void *W_hy;               /* (O, H) row-major */
+        void *b_y;                /* (O) */
+    } gru;
 } rnn_views;
 
 /* The vanilla cell's tensors by index (rnn_views.t[...], rnn_tensor_offset). */
 enum { RNN_VAN_W_IH, RNN_VAN_W_HH, RNN_VAN_B_H, RNN_VAN_W_HY, RNN_VAN_B_Y, RNN_VAN_NTENSORS };
+/* The GRU cell's (core/cells_gru.c). */
+enum {
+    RNN_GRU_W_IR, RNN_GRU_W_IZ, RNN_GRU_W_IN, RNN_GRU_W_HR, RNN_GRU_W_HZ, RNN_GRU_W_HN,
+    RNN_GRU_B_R, RNN_GRU_B_Z, RNN_GRU_B_N, RNN_GRU_W_HY, RNN_GRU_B_Y, RNN_GRU_NTENSORS
+};
 
 /* Named views of a schedule's workspace regions: s[k] is region k. */
 typedef union {
@@ -82,6 +107,16 @@ typedef union {
         void *logits; /* (K, O, B) logits, then (K, B, O) dL/dlogits */
         void *hckpt;  /* schedule ckpt only: (2, ceil(T/k), H, B) checkpoints */
     } van;
+    struct { /* core/cells_gru.c, core/rnn_gru.c (OPERATION ORDER) */
+        void *h;      /* (2, H, B) ring of the last two h_t, then (T, B, H) all h_t (as vanilla) */
+        void *r;      /* (T, B, H) reset gate r_t of every step (hidden innermost) */
+        void *z;      /* (T, B, H) update gate z_t */
+        void *n;      /* (T, B, H) candidate n_t */
+        void *rh;     /* (H, B) r_t * h_{t-1} of the step, then (T, B, H) of every step */
+        void *dh;     /* (B, H) dL/dh_t, then the carry into dL/dh_{t-1} */
+        void *da;     /* (2, 3, B, H) double buffer: dL/d(pre-activation) of r, z, n */
+        void *logits; /* (K, O, B) logits, then (K, B, O) dL/dlogits */
+    } gru;
 } rnn_state;
 
 struct rnn_model;
@@ -109,6 +144,15 @@ typedef struct rnn_cell {
     /* Upper estimate of the values one instrumented step creates (the
      * measurement's value and memory budget check). */
     double (*values_per_step)(const struct rnn_model *m);
+    /* (The fields below were added with the gated cells; designated
+     * initializers recommended.) */
+    int gates;            /* gate blocks per step (vanilla 1, GRU 3, LSTM 4): the matrix-product FLOP count */
+    unsigned inits;       /* the --init kinds that apply: bit (1 << rnn_init_kind) */
+    int relu;             /* 1: --activation relu applies (vanilla: the IRNN) */
+    int whh;              /* tensor whose singular values run.json reports as sv_W_hh_* */
+    int st_h, st_logits;  /* state regions (every schedule) holding h (ring (2, H, B), then (T, B, H)) and
+                             the logits (K, O, B): the training loop's metric and saturation read them */
+    const char *inits_doc; /* one line for --help: the inits, biases (e.g. "ortho | random; biases 0") */
 } rnn_cell;
 
 /* The registry: every cell, NULL-terminated, [0] the default (vanilla). */
@@ -120,6 +164,10 @@ int rnn_schedule_find(const rnn_cell *c, const char *name);
 /* "vanilla, gru, ..." / "bptt, ..." (static buffer; for messages). */
 const char *rnn_cell_names(void);
 const char *rnn_schedule_names(const rnn_cell *c);
+
+/* One line per cell for --help: indent, name, doc, then its inits_doc on the
+ * next line (static buffer). */
+const char *rnn_cells_help(const char *indent);
 
 /* Elements of a tensor or state region at these sizes. */
 size_t rnn_tensor_count(const rnn_tensor_spec *t, const rnn_dims *d);

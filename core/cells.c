@@ -15,11 +15,11 @@
 /* h_t = tanh(W_ih x_t + W_hh h_{t-1} + b_h) (relu for the IRNN),
  * y_t = W_hy h_t + b_y.  Buffer order = region order = checkpoint order. */
 static const rnn_tensor_spec vanilla_tensors[RNN_VAN_NTENSORS] = {
-    [RNN_VAN_W_IH] = {"W_ih", "dW_ih", "v_W_ih", "(I, H) stored transposed: W_ih[j*H + i]", 1, RNN_DI, RNN_DH},
-    [RNN_VAN_W_HH] = {"W_hh", "dW_hh", "v_W_hh", "(H, H) row-major", 1, RNN_DH, RNN_DH},
-    [RNN_VAN_B_H] = {"b_h", "db_h", "v_b_h", "(H)", 1, RNN_DH, RNN_D1},
-    [RNN_VAN_W_HY] = {"W_hy", "dW_hy", "v_W_hy", "(O, H) row-major", 1, RNN_DO, RNN_DH},
-    [RNN_VAN_B_Y] = {"b_y", "db_y", "v_b_y", "(O)", 1, RNN_DO, RNN_D1},
+    [RNN_VAN_W_IH] = {"W_ih", "dW_ih", "v_W_ih", "(I, H) stored transposed: W_ih[j*H + i]", 1, RNN_DI, RNN_DH, RNN_TI_INPUT},
+    [RNN_VAN_W_HH] = {"W_hh", "dW_hh", "v_W_hh", "(H, H) row-major", 1, RNN_DH, RNN_DH, RNN_TI_REC},
+    [RNN_VAN_B_H] = {"b_h", "db_h", "v_b_h", "(H)", 1, RNN_DH, RNN_D1, RNN_TI_ZERO},
+    [RNN_VAN_W_HY] = {"W_hy", "dW_hy", "v_W_hy", "(O, H) row-major", 1, RNN_DO, RNN_DH, RNN_TI_OUTPUT},
+    [RNN_VAN_B_Y] = {"b_y", "db_y", "v_b_y", "(O)", 1, RNN_DO, RNN_D1, RNN_TI_ZERO},
 };
 
 /* The baseline schedule's workspace (rnn_kernel.c, OPERATION ORDER). */
@@ -70,13 +70,20 @@ static double vanilla_values_per_step(const rnn_model *m)
 }
 
 static const rnn_cell rnn_cell_vanilla = {
-    "vanilla",
-    "Elman RNN: h_t = tanh(W_ih x_t + W_hh h_{t-1} + b_h), y_t = W_hy h_t + b_y",
-    RNN_VAN_NTENSORS,
-    vanilla_tensors,
-    (int)(sizeof vanilla_schedules / sizeof vanilla_schedules[0]),
-    vanilla_schedules,
-    vanilla_values_per_step,
+    .name = "vanilla",
+    .doc = "Elman RNN: h_t = tanh(W_ih x_t + W_hh h_{t-1} + b_h), y_t = W_hy h_t + b_y",
+    .ntensors = RNN_VAN_NTENSORS,
+    .tensors = vanilla_tensors,
+    .nschedules = (int)(sizeof vanilla_schedules / sizeof vanilla_schedules[0]),
+    .schedules = vanilla_schedules,
+    .values_per_step = vanilla_values_per_step,
+    .gates = 1,
+    .inits = 1u << RNN_INIT_ORTHO | 1u << RNN_INIT_RANDOM | 1u << RNN_INIT_IDENTITY,
+    .relu = 1,
+    .whh = RNN_VAN_W_HH,
+    .st_h = 0,
+    .st_logits = 3,
+    .inits_doc = "--init ortho | random | identity (W_hh), --activation tanh | relu; biases 0",
 };
 
 /* ------------------------------------------------------------ registry -- */
@@ -119,6 +126,17 @@ const char *rnn_schedule_names(const rnn_cell *c)
 {
     static char buf[512];
     return join(buf, sizeof buf, c->nschedules, sched_name_at, c);
+}
+
+const char *rnn_cells_help(const char *indent)
+{
+    static char buf[2048];
+    size_t at = 0;
+    buf[0] = 0;
+    for (int k = 0; rnn_cells[k] && at < sizeof buf; k++)
+        at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%-8s %s\n%s%-8s %s\n", indent, rnn_cells[k]->name,
+                               rnn_cells[k]->doc, indent, "", rnn_cells[k]->inits_doc);
+    return buf;
 }
 
 size_t rnn_tensor_count(const rnn_tensor_spec *t, const rnn_dims *d)

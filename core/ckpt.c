@@ -1,8 +1,8 @@
 /*
- * ckpt.c -- the checkpoint format, version 3.  Everything little-endian.
+ * ckpt.c -- the checkpoint format, version 4.  Everything little-endian.
  *
  *   offset 0   magic "DMDPCKPT" (8 bytes)
- *          8   u32 version (3; versions 1 and 2 are still read, see below)
+ *          8   u32 version (4; versions 1 to 3 are still read, see below)
  *         12   u32 element bytes of the parameters (8 float64, 4 float32)
  *         16   configuration: u32 task, init, activation, T, H, batch,
  *              batches_per_epoch, epochs, nesterov, momentum_schedule,
@@ -11,6 +11,8 @@
  *              u32 task encoding (task_info.encoding; versions >= 2)
  *              u32 has_data_seed, u64 data_seed (--data-seed; versions >= 3;
  *              an older file's batches came from its seed: has_data_seed 0)
+ *              u32 n, then n bytes: the cell's name, e.g. "gru" (versions
+ *              >= 4; 1 <= n <= 64; an older file holds a vanilla RNN)
  *              dims: u32 I, O, K; u64 P
  *              training state: i64 step; u32 epoch, ep_steps, ep_clipped,
  *              plateau_bad, solved_epoch, diverged_epoch, status;
@@ -38,7 +40,8 @@
 #include "rnn.h"
 
 #define CKPT_MAGIC "DMDPCKPT"
-#define CKPT_VERSION 3u
+#define CKPT_VERSION 4u
+#define CKPT_CELL_NAME_MAX 64u
 #define CKPT_VERSION_MIN 1u /* oldest version read */
 #define CKPT_MAX_BYTES ((size_t)4 << 30)
 
@@ -128,6 +131,8 @@ int rnn_ckpt_write(const rnn_model *m, FILE *f)
     ck_u32(&b, (uint32_t)task_get(c->task)->encoding);
     ck_u32(&b, (uint32_t)(c->has_data_seed != 0));
     ck_u64(&b, c->data_seed);
+    ck_u32(&b, (uint32_t)strlen(m->cell->name));
+    ck_put(&b, m->cell->name, strlen(m->cell->name));
     ck_u32(&b, (uint32_t)m->I);
     ck_u32(&b, (uint32_t)m->O);
     ck_u32(&b, (uint32_t)m->K);
@@ -292,6 +297,28 @@ rnn_model *rnn_ckpt_parse(const unsigned char *buf, size_t n, const char *path, 
     if (ver >= 3) {
         c.has_data_seed = ck_ri32(&r);
         c.data_seed = ck_ru64(&r);
+    }
+    if (ver >= 4) { /* the cell by name; older files hold the vanilla RNN (c.cell = 0) */
+        uint32_t len = ck_ru32(&r);
+        if (!r.short_ && (len < 1 || len > CKPT_CELL_NAME_MAX)) {
+            why = "invalid cell name length";
+            goto fail;
+        }
+        const unsigned char *q = r.short_ ? NULL : ck_get(&r, len);
+        if (q) {
+            char name[CKPT_CELL_NAME_MAX + 1];
+            memcpy(name, q, len);
+            name[len] = 0;
+            int printable = 1;
+            for (uint32_t k = 0; k < len; k++) printable &= name[k] >= 0x21 && name[k] <= 0x7e;
+            c.cell = printable ? rnn_cell_find(name) : -1;
+            if (c.cell < 0) {
+                snprintf(why_buf, sizeof why_buf, "holds a cell this build does not have ('%s'; cells: %s)",
+                         printable ? name : "?", rnn_cell_names());
+                why = why_buf;
+                goto fail;
+            }
+        }
     }
     if (r.short_) {
         why = "truncated";

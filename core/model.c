@@ -92,6 +92,51 @@ size_t rnn_config_bytes(const rnn_config *c)
            sizeof(int) * B * K;
 }
 
+/* "gru and lstm take ortho or random; vanilla takes ortho, random or
+ * identity": the cells grouped by the inits they take, cell `first`'s
+ * group first. */
+static const char *rnn__inits_by_cell(int first, char *buf, size_t n)
+{
+    size_t at = 0;
+    unsigned done = 0;
+    int ncells = 0;
+    while (rnn_cells[ncells]) ncells++;
+    buf[0] = 0;
+    for (int pass = 0; pass < ncells + 1; pass++) {
+        int c0 = pass == 0 ? first : pass - 1;
+        if (c0 >= ncells || (done & 1u << c0)) continue;
+        unsigned mask = rnn_cells[c0]->inits;
+        int members[32], nm = 0;
+        for (int k = 0; k < ncells && nm < 32; k++)
+            if (rnn_cells[k]->inits == mask && !(done & 1u << k)) members[nm++] = k, done |= 1u << k;
+        if (at && at < n) at += (size_t)snprintf(buf + at, n - at, "; ");
+        for (int q = 0; q < nm && at < n; q++)
+            at += (size_t)snprintf(buf + at, n - at, "%s%s", q == 0 ? "" : q == nm - 1 ? " and " : ", ",
+                                   rnn_cells[members[q]]->name);
+        if (at < n) at += (size_t)snprintf(buf + at, n - at, " %s ", nm > 1 ? "take" : "takes");
+        int ni = 0, total = 0;
+        for (int i = 0; rnn_init_names[i]; i++) total += (mask >> i) & 1;
+        for (int i = 0; rnn_init_names[i] && at < n; i++)
+            if ((mask >> i) & 1) {
+                at += (size_t)snprintf(buf + at, n - at, "%s%s", ni == 0 ? "" : ni == total - 1 ? " or " : ", ",
+                                       rnn_init_names[i]);
+                ni++;
+            }
+    }
+    return buf;
+}
+
+/* "vanilla" (the cells that take --activation relu). */
+static const char *rnn__relu_cells(void)
+{
+    static char buf[128];
+    size_t at = 0;
+    buf[0] = 0;
+    for (int k = 0; rnn_cells[k] && at < sizeof buf; k++)
+        if (rnn_cells[k]->relu) at += (size_t)snprintf(buf + at, sizeof buf - at, "%s%s", at ? ", " : "", rnn_cells[k]->name);
+    return buf;
+}
+
 const char *rnn_config_check(const rnn_config *c, char *buf, size_t n)
 {
 #define RNN__BAD(...)                                                                                             \
@@ -113,6 +158,15 @@ const char *rnn_config_check(const rnn_config *c, char *buf, size_t n)
         RNN__BAD("--ckpt-every: %d is out of range (expected 1..T = %d)", c->ckpt_every, c->T);
     if ((int)c->init < 0 || c->init > RNN_INIT_IDENTITY) RNN__BAD("--init: unknown init");
     if ((int)c->activation < 0 || c->activation > RNN_ACT_RELU) RNN__BAD("--activation: unknown activation");
+    if (!(rnn_cells[c->cell]->inits & 1u << c->init)) {
+        char which[200];
+        RNN__BAD("--init %s: has no meaning for the %s cell (%s)", rnn_init_names[c->init], rnn_cells[c->cell]->name,
+                 rnn__inits_by_cell(c->cell, which, sizeof which));
+    }
+    if (c->activation == RNN_ACT_RELU && !rnn_cells[c->cell]->relu)
+        RNN__BAD("--activation relu: has no meaning for the %s cell (its gates are sigmoid and tanh; only %s takes "
+                 "--activation relu)",
+                 rnn_cells[c->cell]->name, rnn__relu_cells());
     if (c->T < ti->min_T || c->T > RNN_T_MAX)
         RNN__BAD("-T: %d is out of range for %s (expected %d..%d)", c->T, ti->name, ti->min_T, RNN_T_MAX);
     if (!task_valid(c->task, c->T)) RNN__BAD("-T: %d is not valid for %s", c->T, ti->name);
@@ -195,7 +249,7 @@ void rnn_param_set(rnn_model *m, void *buf, size_t k, double v)
 void rnn_whh_copy(const rnn_model *m, double *out)
 {
     size_t n = (size_t)m->cfg.H * m->cfg.H;
-    for (size_t k = 0; k < n; k++) out[k] = rnn_param_get(m, m->pv.van.W_hh, k);
+    for (size_t k = 0; k < n; k++) out[k] = rnn_param_get(m, m->pv.t[m->cell->whh], k);
 }
 
 int rnn_whh_singular_values(const rnn_model *m, double *s)
@@ -303,40 +357,60 @@ rnn_model *rnn_model_create(const rnn_config *cfg, char *err, size_t errlen)
                  (double)rnn_config_bytes(cfg) / (1 << 20));
         return NULL;
     }
-    size_t H = (size_t)cfg->H, I = (size_t)m->I, O = (size_t)m->O;
-    void *W_ih = m->pv.van.W_ih, *W_hh = m->pv.van.W_hh, *W_hy = m->pv.van.W_hy;
+    /* Stream 0 of the seed draws the tensors in table order, each by its
+     * recipe (cell.h, rnn_tensor_init).  For the vanilla cell this is W_ih,
+     * W_hh, W_hy: the draws of every earlier release, bit for bit. */
+    size_t H = (size_t)cfg->H;
     rng_t r;
     rng_seed_stream(&r, cfg->seed, 0);
-    /* W_ih ~ 0.1 N(0,1), drawn in math order (i, j), stored transposed */
-    for (size_t i = 0; i < H; i++)
-        for (size_t j = 0; j < I; j++) rnn_param_set(m, W_ih, j * H + i, 0.1 * rng_normal(&r));
     double *w = malloc(H * H * sizeof *w);
     if (!w) {
         snprintf(err, errlen, "out of memory");
         rnn_model_free(m);
         return NULL;
     }
-    switch (cfg->init) {
-    case RNN_INIT_ORTHO:
-        if (la_random_orthogonal(&r, cfg->H, w) != 0) {
-            snprintf(err, errlen, "LAPACK failed to build a random orthogonal %dx%d matrix", cfg->H, cfg->H);
-            free(w);
-            rnn_model_free(m);
-            return NULL;
+    for (int k = 0; k < m->cell->ntensors; k++) {
+        const rnn_tensor_spec *ts = &m->cell->tensors[k];
+        void *p = m->pv.t[k];
+        size_t n = rnn_tensor_count(ts, &m->dims);
+        switch (ts->init) {
+        case RNN_TI_ZERO: break; /* calloc'd */
+        case RNN_TI_ONE:
+            for (size_t e = 0; e < n; e++) rnn_param_set(m, p, e, 1.0);
+            break;
+        case RNN_TI_INPUT: { /* 0.1 N(0,1), drawn in math order (i, j), stored transposed j*H + i */
+            size_t a = m->dims.d[ts->a], b = m->dims.d[ts->b]; /* (I, H) */
+            for (size_t i = 0; i < b; i++)
+                for (size_t j = 0; j < a; j++) rnn_param_set(m, p, j * b + i, 0.1 * rng_normal(&r));
+            break;
         }
-        break;
-    case RNN_INIT_RANDOM:
-        for (size_t k = 0; k < H * H; k++) w[k] = cfg->sigma * rng_normal(&r);
-        break;
-    case RNN_INIT_IDENTITY:
-        for (size_t k = 0; k < H * H; k++) w[k] = (k / H == k % H) ? 1.0 : 0.0;
-        break;
+        case RNN_TI_OUTPUT: { /* N(0,1)/sqrt(H), row-major */
+            double sc = 1.0 / sqrt((double)H);
+            for (size_t e = 0; e < n; e++) rnn_param_set(m, p, e, rng_normal(&r) * sc);
+            break;
+        }
+        case RNN_TI_REC:
+            switch (cfg->init) {
+            case RNN_INIT_ORTHO:
+                if (la_random_orthogonal(&r, cfg->H, w) != 0) {
+                    snprintf(err, errlen, "LAPACK failed to build a random orthogonal %dx%d matrix", cfg->H, cfg->H);
+                    free(w);
+                    rnn_model_free(m);
+                    return NULL;
+                }
+                break;
+            case RNN_INIT_RANDOM:
+                for (size_t e = 0; e < H * H; e++) w[e] = cfg->sigma * rng_normal(&r);
+                break;
+            case RNN_INIT_IDENTITY:
+                for (size_t e = 0; e < H * H; e++) w[e] = (e / H == e % H) ? 1.0 : 0.0;
+                break;
+            }
+            for (size_t e = 0; e < H * H; e++) rnn_param_set(m, p, e, w[e]);
+            break;
+        }
     }
-    for (size_t k = 0; k < H * H; k++) rnn_param_set(m, W_hh, k, w[k]);
     free(w);
-    /* W_hy ~ N(0,1)/sqrt(H), row-major (o, j); biases zero */
-    double sc = 1.0 / sqrt((double)H);
-    for (size_t k = 0; k < O * H; k++) rnn_param_set(m, W_hy, k, rng_normal(&r) * sc);
     if (rnn_whh_singular_values(m, m->sv_init) != 0) {
         snprintf(err, errlen, "LAPACK failed to compute the singular values of W_hh");
         rnn_model_free(m);
@@ -401,9 +475,9 @@ double rnn__batch_metric(const rnn_model *m, double loss)
     for (int k = K - KM; k < K; k++)
         for (int b = 0; b < B; b++) {
             int best = 0;
-            double bv = rnn_param_get(m, m->st.van.logits, ((size_t)k * O) * B + b);
+            double bv = rnn_param_get(m, m->st.s[m->cell->st_logits], ((size_t)k * O) * B + b);
             for (int o = 1; o < O; o++) {
-                double v = rnn_param_get(m, m->st.van.logits, ((size_t)k * O + o) * B + b);
+                double v = rnn_param_get(m, m->st.s[m->cell->st_logits], ((size_t)k * O + o) * B + b);
                 if (v > bv) {
                     bv = v;
                     best = o;
@@ -467,13 +541,14 @@ double rnn_loss(rnn_model *m)
 double rnn_step_flops(const rnn_model *m)
 {
     double T = m->cfg.T, B = m->cfg.batch, H = m->cfg.H, I = m->I, O = m->O, K = m->K;
-    double fwd = B * (T * H * (H + I) + K * O * H);
+    double G = m->cell->gates; /* gate blocks: each one an (H, H + I) product per step */
+    double fwd = B * (T * G * H * (H + I) + K * O * H);
     return 2.0 * 3.0 * fwd;
 }
 
 double rnn_hidden(const rnn_model *m, size_t k)
 {
-    return rnn_param_get(m, m->st.van.h, (size_t)2 * m->cfg.H * m->cfg.batch + k);
+    return rnn_param_get(m, m->st.s[m->cell->st_h], (size_t)2 * m->cfg.H * m->cfg.batch + k);
 }
 
 static double rnn__sat_frac(const rnn_model *m)

@@ -157,8 +157,22 @@ open(p, 'wb').write(bytes(b) + struct.pack('<Q', h))
 PY
 }
 H=$(python3 -c "import struct,sys; print(struct.unpack_from('<I', open(sys.argv[1],'rb').read(), 32)[0])" full/model.ckpt)
-cp full/model.ckpt histepoch.ckpt && recheck histepoch.ckpt $((280 + 8 * H)) 7   # first history record: epoch 7, not 1
+# format 4: the cell name ("vanilla": u32 7 + 7 bytes) after the data seed, so the first history record
+# (its epoch field) is at 280 + 11 + 8 H
+cp full/model.ckpt histepoch.ckpt && recheck histepoch.ckpt $((291 + 8 * H)) 7   # first history record: epoch 7, not 1
 cp full/model.ckpt flag.ckpt && recheck flag.ckpt 48 5                              # nesterov = 5
+cp full/model.ckpt cellname.ckpt && python3 - cellname.ckpt <<'PY'   # the cell name (offset 148) -> "vanillx"
+import struct, sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read()[:-8])
+assert struct.unpack_from('<I', b, 144)[0] == 7 and b[148:155] == b'vanilla', 'format 4: cell name at 144'
+b[148:155] = b'vanillx'
+h = 0xcbf29ce484222325
+for x in b:
+    h = ((h ^ x) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+open(p, 'wb').write(bytes(b) + struct.pack('<Q', h))
+PY
+cp full/model.ckpt cellzero.ckpt && recheck cellzero.ckpt 144 0                      # cell name length 0
 bad "unknown task" train --task nosuch --out badout
 bad "T below the task minimum" train --task temporal_order -T 5 --out badout
 bad "T not a number" train -T 1x --out badout
@@ -176,6 +190,12 @@ bad "unknown init" train --init zeros --out badout
 bad "unknown precision" train --precision float16 --out badout
 bad "unknown lr schedule" train --lr-schedule cosine --out badout
 bad "unknown schedule" train --schedule nosuch --out badout
+bad "unknown cell" train --cell nosuch --out badout
+grep -q "unknown cell 'nosuch' (choose one of: vanilla" bad.err && pass "  ... naming the cells" || fail "unknown cell: $(cat bad.err)"
+bad "measure unknown cell" measure --cell nosuch -q
+bad "checkpoint: unknown cell name" train --resume cellname.ckpt --out badout
+grep -q "holds a cell this build does not have ('vanillx'" bad.err && pass "  ... naming it" || fail "cell name: $(cat bad.err)"
+bad "checkpoint: cell name length 0" train --resume cellzero.ckpt --out badout
 bad "ckpt-every 0" train --schedule ckpt --ckpt-every 0 --out badout
 bad "ckpt-every above T" train --schedule ckpt -T 30 --ckpt-every 31 --out badout
 bad "ckpt-every without ckpt" train --ckpt-every 3 --out badout

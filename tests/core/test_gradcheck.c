@@ -1,9 +1,11 @@
 /*
  * test_gradcheck.c -- the BPTT gradient against central finite differences,
- * float64, for every parameter tensor, every task, every init (ortho,
- * random, identity + relu = IRNN), T up to 10 (the task minimum when it is
- * larger), at two sizes: one that uses only edge tiles (H 5, B 3) and one
- * with full register tiles (H 20, B 18).
+ * float64, for every parameter tensor of every registered cell (core/cells.c),
+ * every task, every init the cell takes (vanilla: ortho, random, identity +
+ * relu = IRNN; the gated cells: ortho, random), T up to 10 (the task minimum
+ * when it is larger), at sizes that use only edge tiles (H 5, B 3), full
+ * register tiles (H 20, B 18) and, for the gated cells, odd sizes across the
+ * tile edges (H 17, B 5; H 9, B 21).
  *
  * Numerical derivative: the five-point central stencil
  * (8(L(p+e) - L(p-e)) - (L(p+2e) - L(p-2e))) / 12e, e = 1e-4 (1e-5 for
@@ -22,10 +24,11 @@
 
 #include "rnn.h"
 
-static double check(task_id task, rnn_init_kind init, int H, int B, int sched, int *fails)
+static double check(int cell, task_id task, rnn_init_kind init, int H, int B, int sched, int *fails)
 {
     rnn_config c;
     rnn_config_default(&c);
+    c.cell = cell;
     c.task = task;
     c.init = init;
     c.activation = init == RNN_INIT_IDENTITY ? RNN_ACT_RELU : RNN_ACT_TANH;
@@ -39,7 +42,7 @@ static double check(task_id task, rnn_init_kind init, int H, int B, int sched, i
     if (init == RNN_INIT_RANDOM) c.sigma = c.T <= 10 ? 0.5 : 1.0 / sqrt((double)H);
     c.seed = 11;
     c.schedule = sched;
-    c.ckpt_every = strcmp(rnn_cells[0]->schedules[sched].name, "ckpt") ? 0 : 3;
+    c.ckpt_every = strcmp(rnn_cells[cell]->schedules[sched].name, "ckpt") ? 0 : 3;
     char err[256];
     const char *bad = rnn_config_check(&c, err, sizeof err);
     if (bad) {
@@ -51,12 +54,16 @@ static double check(task_id task, rnn_init_kind init, int H, int B, int sched, i
         fprintf(stderr, "create: %s\n", err);
         exit(1);
     }
-    /* non-zero biases so that their paths are exercised like the weights' */
-    size_t o_bh = rnn_tensor_offset(m, RNN_VAN_B_H), o_by = rnn_tensor_offset(m, RNN_VAN_B_Y);
-    for (size_t k = o_bh; k < o_bh + rnn_tensor_size(m, RNN_VAN_B_H); k++)
-        rnn_param_set(m, m->params, k, 0.05 * ((int)(k % 7) - 3) + 0.0123);
-    for (size_t k = o_by; k < o_by + rnn_tensor_size(m, RNN_VAN_B_Y); k++)
-        rnn_param_set(m, m->params, k, 0.1 * ((int)(k % 5) - 2));
+    /* non-zero biases so that their paths are exercised like the weights'
+     * (the vectors of the table: hidden-side ones, and the output bias) */
+    for (int ten = 0; ten < m->cell->ntensors; ten++) {
+        const rnn_tensor_spec *ts = &m->cell->tensors[ten];
+        if (ts->b != RNN_D1) continue;
+        size_t lo = rnn_tensor_offset(m, ten), hi = lo + rnn_tensor_size(m, ten);
+        for (size_t k = lo; k < hi; k++)
+            rnn_param_set(m, m->params, k,
+                          ts->a == RNN_DO ? 0.1 * ((int)(k % 5) - 2) : 0.05 * ((int)(k % 7) - 3) + 0.0123);
+    }
     rnn_draw_batch(m);
     rnn_loss_grad(m);
     double *g = malloc(m->P * sizeof *g);
@@ -107,8 +114,9 @@ static double check(task_id task, rnn_init_kind init, int H, int B, int sched, i
         }
         int bad_ = !(worst < 1e-6);
         *fails += bad_;
-        printf("%-22s %-8s %-7s H %2d B %2d T %2d %-5s worst rel err %.3e (k %zu: analytic %.10e numeric %.10e)%s\n",
-               task_get(task)->name, rnn_init_names[init], m->sched->name, H, B, c.T, m->cell->tensors[ten].name, worst,
+        printf("%-7s %-22s %-8s %-7s H %2d B %2d T %2d %-5s worst rel err %.3e (k %zu: analytic %.10e numeric %.10e)%s\n",
+               m->cell->name, task_get(task)->name, rnn_init_names[init], m->sched->name, H, B, c.T,
+               m->cell->tensors[ten].name, worst,
                wk - lo, wg, wn, bad_ ? "  FAIL" : "");
         if (worst > worst_all || isnan(worst)) worst_all = worst;
     }
@@ -127,22 +135,37 @@ static double check(task_id task, rnn_init_kind init, int H, int B, int sched, i
 
 int main(void)
 {
-    int fails = 0;
+    int fails = 0, nchecks = 0;
     double worst = 0;
+#define RUN(...)                                                                                                   \
+    do {                                                                                                           \
+        double w_ = check(__VA_ARGS__, &fails);                                                                    \
+        if (w_ > worst || isnan(w_)) worst = w_;                                                                   \
+        nchecks++;                                                                                                 \
+    } while (0)
     for (int t = 0; t < TASK_COUNT; t++)
         for (int i = 0; i <= RNN_INIT_IDENTITY; i++) {
-            double w = check((task_id)t, (rnn_init_kind)i, 5, 3, 0, &fails);
-            if (w > worst) worst = w;
-            w = check((task_id)t, (rnn_init_kind)i, 20, 18, 0, &fails);
-            if (w > worst) worst = w;
+            RUN(0, (task_id)t, (rnn_init_kind)i, 5, 3, 0);
+            RUN(0, (task_id)t, (rnn_init_kind)i, 20, 18, 0);
         }
     /* every other schedule (tanh: the ckpt schedule does not keep every h_t
      * for the ReLU kink masks), small sizes */
     for (int s = 1; s < rnn_cells[0]->nschedules; s++)
-        for (int t = 0; t < TASK_COUNT; t++) {
-            double w = check((task_id)t, (rnn_init_kind)(t % 2), 5, 3, s, &fails);
-            if (w > worst) worst = w;
-        }
-    printf("worst relative error over all checks: %.3e (limit 1e-6); %d tensor checks failed\n", worst, fails);
+        for (int t = 0; t < TASK_COUNT; t++) RUN(0, (task_id)t, (rnn_init_kind)(t % 2), 5, 3, s);
+    /* every other cell: each schedule, every task, the inits it takes, edge
+     * tiles only, full tiles, and odd sizes across the tile edges */
+    int ncells = 0;
+    for (int cell = 1; rnn_cells[cell]; cell++, ncells++)
+        for (int s = 0; s < rnn_cells[cell]->nschedules; s++)
+            for (int t = 0; t < TASK_COUNT; t++)
+                for (int i = 0; i <= RNN_INIT_IDENTITY; i++) {
+                    if (!(rnn_cells[cell]->inits & 1u << i)) continue;
+                    RUN(cell, (task_id)t, (rnn_init_kind)i, 5, 3, s);
+                    if ((t + i) % 2 == 0) RUN(cell, (task_id)t, (rnn_init_kind)i, 20, 18, s);
+                    else RUN(cell, (task_id)t, (rnn_init_kind)i, 17, 5, s);
+                    if (t == 0) RUN(cell, (task_id)t, (rnn_init_kind)i, 9, 21, s);
+                }
+    printf("worst relative error over all %d checks (%d cells): %.3e (limit 1e-6); %d tensor checks failed\n", nchecks,
+           ncells + 1, worst, fails);
     return fails ? 1 : 0;
 }

@@ -1,8 +1,8 @@
 /*
  * test_bitident -- the plain training step (rnn_step) and the instrumented
  * one (rnn_step_dmd) compute bit-identical loss, gradients, momentum and
- * parameters, for every task, init, activation, precision and pricing model,
- * over two consecutive steps.  Also: the accounting rows add up to the totals
+ * parameters, for every cell (core/cells.c) and schedule, task, init,
+ * activation, precision and pricing model, over two consecutive steps.  Also: the accounting rows add up to the totals
  * exactly, and the cost does not depend on the pass protocol (live runs the
  * step twice).
  */
@@ -102,7 +102,7 @@ static void run_case(const rnn_config *cfg, dmd_model model, int steps)
     }
     const char *what = task_get(cfg->task)->name;
     char tag[160];
-    snprintf(tag, sizeof tag, "%s/%s/%s/%s/%s T=%d H=%d B=%d schedule %s", what, rnn_init_names[cfg->init],
+    snprintf(tag, sizeof tag, "%s %s/%s/%s/%s/%s T=%d H=%d B=%d schedule %s", m->cell->name, what, rnn_init_names[cfg->init],
              rnn_activation_names[cfg->activation], rnn_precision_names[cfg->precision], dmd_model_name(model), cfg->T,
              cfg->H, cfg->batch, m->sched->name);
     for (int s = 0; s < steps; s++) {
@@ -237,6 +237,63 @@ int main(void)
             c.batch = 18;
             run_case(&c, (dmd_model)model, 2);
             ncases++;
+        }
+    }
+    /* every other cell, each of its schedules: every task, init it takes,
+     * precision and pricing model at edge tiles only; full tiles and edges in
+     * both directions under all three models; the headline sizes (every
+     * clone's full tiles and its B = 50 edge) */
+    for (int ci = 1; rnn_cells[ci]; ci++) {
+        const rnn_cell *gc = rnn_cells[ci];
+        for (int s = 0; s < gc->nschedules; s++) {
+            for (int t = 0; t < TASK_COUNT; t++)
+                for (int init = 0; init < 3; init++) {
+                    if (!(gc->inits & 1u << init)) continue;
+                    for (int prec = 0; prec < 2; prec++)
+                        for (int model = 0; model < 3; model++) {
+                            rnn_config c;
+                            rnn_config_default(&c);
+                            c.cell = ci;
+                            c.schedule = s;
+                            c.task = (task_id)t;
+                            c.init = (rnn_init_kind)init;
+                            c.precision = (rnn_precision)prec;
+                            c.T = task_get(c.task)->min_T + 2;
+                            c.H = 5;
+                            c.batch = 3;
+                            c.seed = 11 + t;
+                            c.nesterov = (t + init) & 1;
+                            c.momentum_schedule = t & 1;
+                            c.clip = (t % 3 == 0) ? 1e-3 : 1.0;
+                            run_case(&c, (dmd_model)model, 2);
+                            ncases++;
+                        }
+                }
+            for (int model = 0; model < 3; model++)
+                for (int sz = 0; sz < 2; sz++) {
+                    rnn_config c;
+                    rnn_config_default(&c);
+                    c.cell = ci;
+                    c.schedule = s;
+                    c.task = sz ? TASK_ADDITION : TASK_3BIT_MEMORIZATION;
+                    c.T = 6;
+                    c.H = sz ? 17 : 21;
+                    c.batch = sz ? 5 : 18;
+                    c.precision = (rnn_precision)((model + sz) % 2);
+                    run_case(&c, (dmd_model)model, 2);
+                    ncases++;
+                }
+            for (int prec = 0; prec < 2; prec++) {
+                rnn_config c;
+                rnn_config_default(&c);
+                c.cell = ci;
+                c.schedule = s;
+                c.task = TASK_ADDITION;
+                c.T = 3;
+                c.precision = (rnn_precision)prec;
+                run_case(&c, DMD_LRU, 2);
+                ncases++;
+            }
         }
     }
     printf("%d cases, %d failures\n", ncases, check_failures);
