@@ -22,6 +22,13 @@ Hcol(h) = h <= 4 ? "#e0a000" : h <= 8 ? "#f48c3c" : h <= 16 ? "#e66b5b" : h <= 3
           h <= 64 ? "#8f1fa0" : h <= 128 ? "#4c02a1" : h <= 256 ? "#2a0f70" : "#000000"
 # dash type per cell (model) and per epoch of the gradient figure
 celldt(s) = s eq "vanilla" ? 1 : s eq "gru" ? 2 : s eq "lstm" ? 4 : 5
+# one colour and one point type per cell, the same in every figure that compares cells
+cellcol(s) = s eq "vanilla" ? "#444444" : s eq "gru" ? "#2ca02c" : s eq "lstm" ? "#ff7f0e" : "#7f7f7f"
+cellpt(s) = s eq "vanilla" ? 7 : s eq "gru" ? 5 : s eq "lstm" ? 13 : 11
+# the same marker filled for ortho, open for the other inits (gnuplot: the open shape is pt - 1)
+cellinitpt(c, i) = cellpt(c) - (i eq "ortho" ? 0 : 1)
+# dash type per init where colour is taken by the cell
+initdt(s) = s eq "ortho" ? 1 : s eq "random" ? 2 : 4
 # a whole word list as numbers: w(s, i)
 wn(s, i) = word(s, i) + 0
 # the i-th field of a "|"-separated list (titles may contain spaces)
