@@ -150,17 +150,33 @@ static json_t *split_json(const dmd_engine *e, const dmd_counts *tot)
     return o;
 }
 
+/* The closed form beside the measured cost: per region ("regions": region, estimate,
+ * measured, rel_error), and for the vanilla cell also the W_hh_* and h_* keys. */
 static json_t *analytic_json(const dmd_engine *e, const rnn_measurement *res)
 {
     if (!res->has_analytic) return json_null();
-    uint64_t whh = rnn_region_cost(e, "W_hh"), h = rnn_region_cost(e, "h");
-    json_t *o = json_object();
-    json_object_set_new(o, "W_hh_estimate", json_real(res->whh_estimate));
-    json_object_set_new(o, "h_estimate", json_real(res->h_estimate));
-    json_object_set_new(o, "W_hh_measured", json_integer((json_int_t)whh));
-    json_object_set_new(o, "h_measured", json_integer((json_int_t)h));
-    json_object_set_new(o, "W_hh_rel_error", whh ? json_real(res->whh_estimate / (double)whh - 1) : json_null());
-    json_object_set_new(o, "h_rel_error", h ? json_real(res->h_estimate / (double)h - 1) : json_null());
+    json_t *o = json_object(), *rows = json_array();
+    for (int k = 0; k < res->nanalytic; k++) {
+        const char *name = res->analytic[k].region;
+        uint64_t meas = rnn_region_cost(e, name);
+        double est = res->analytic[k].estimate;
+        json_t *r = json_object();
+        json_object_set_new(r, "region", json_string(name));
+        json_object_set_new(r, "estimate", json_real(est));
+        json_object_set_new(r, "measured", json_integer((json_int_t)meas));
+        json_object_set_new(r, "rel_error", meas ? json_real(est / (double)meas - 1) : json_null());
+        json_array_append_new(rows, r);
+        if (!strcmp(name, "W_hh") || !strcmp(name, "h")) { /* the vanilla keys, as before the cells */
+            char key[32];
+            snprintf(key, sizeof key, "%s_estimate", name);
+            json_object_set_new(o, key, json_real(est));
+            snprintf(key, sizeof key, "%s_measured", name);
+            json_object_set_new(o, key, json_integer((json_int_t)meas));
+            snprintf(key, sizeof key, "%s_rel_error", name);
+            json_object_set_new(o, key, meas ? json_real(est / (double)meas - 1) : json_null());
+        }
+    }
+    json_object_set_new(o, "regions", rows);
     return o;
 }
 
@@ -440,12 +456,16 @@ static void print_table(const measure_request *rq, const measure_taken *mt)
     }
     if (mt->fl.nreg) print_floors(mt->e, &mt->fl);
     if (res->has_analytic) {
-        uint64_t whh = rnn_region_cost(mt->e, "W_hh"), h = rnn_region_cost(mt->e, "h");
-        printf("\nanalytic (%s): W_hh %.4g (measured %" PRIu64 ", %+.1f%%), h %.4g (measured %" PRIu64 ", %+.1f%%)\n",
-               dmd_model_name(rq->model), res->whh_estimate, whh, whh ? 100 * (res->whh_estimate / (double)whh - 1) : 0,
-               res->h_estimate, h, h ? 100 * (res->h_estimate / (double)h - 1) : 0);
+        printf("\nanalytic (%s):", dmd_model_name(rq->model));
+        for (int k = 0; k < res->nanalytic; k++) {
+            uint64_t meas = rnn_region_cost(mt->e, res->analytic[k].region);
+            printf("%s %s %.4g (measured %" PRIu64 ", %+.1f%%)", k ? "," : "", res->analytic[k].region,
+                   res->analytic[k].estimate, meas, meas ? 100 * (res->analytic[k].estimate / (double)meas - 1) : 0);
+        }
+        printf("\n");
     } else if (rq->analytic) {
-        printf("\nanalytic: no closed form for the %s model (use classic or lru)\n", dmd_model_name(rq->model));
+        printf("\nanalytic: no closed form for the %s cell under the %s model (vanilla: classic or lru; gru, lstm: "
+               "lru, one target step)\n", mt->m->cell->name, dmd_model_name(rq->model));
     }
 }
 

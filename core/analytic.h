@@ -28,4 +28,17 @@ typedef struct {
  * here) and for sizes out of range. */
 int an_estimate_step(dmd_model m, const an_dims *d, an_estimate *out);
 
+/* One region's estimated cost (an_estimate_gated). */
+typedef struct {
+    const char *region; /* a region name of the cell's table (static) */
+    double cost;
+} an_term;
+
+/* The gated cells (cell "lstm"; "gru"): estimates of one training step's cost of the reads of
+ * each recurrent gate matrix, of the hidden states h and (lstm) of the cell state c, under
+ * lru, from the eager init, K = 1 target step (docs/analytic-model.md, "The gated cells").
+ * Returns the number of terms written to out (at most max), or -1 when there is no closed
+ * form (another model or cell, K > 1, T < 3, sizes out of range). */
+int an_estimate_gated(dmd_model m, const char *cell, const an_dims *d, an_term *out, int max);
+
 #endif

@@ -7,8 +7,29 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analytic.h"
+
 /* rnn_dmd.c: the closed form of m's (cell, schedule), 0, or -1 if none */
 int rnn__dmd_analytic(dmd_model model, const rnn_model *m, unsigned w, int clipped, double *whh, double *h);
+
+/* The closed forms of one step (analytic.h): the vanilla baseline's W_hh and h (rnn_dmd.c's
+ * table), the gated cells' per gate matrix, h and c (an_estimate_gated). */
+static void analytic_terms(dmd_model model, const rnn_model *m, rnn_measurement *res, int clipped)
+{
+    res->nanalytic = 0;
+    if (rnn__dmd_analytic(model, m, res->bytes_per_element, clipped, &res->whh_estimate, &res->h_estimate) == 0) {
+        res->analytic[0].region = "W_hh", res->analytic[0].estimate = res->whh_estimate;
+        res->analytic[1].region = "h", res->analytic[1].estimate = res->h_estimate;
+        res->nanalytic = 2;
+    } else if (!strcmp(m->sched->name, "bptt")) {
+        an_dims d = {m->cfg.T, m->cfg.H, m->cfg.batch, m->I, m->O, m->K, res->bytes_per_element, clipped};
+        an_term t[RNN_MAX_ANALYTIC];
+        int n = an_estimate_gated(model, m->cell->name, &d, t, RNN_MAX_ANALYTIC);
+        for (int k = 0; k < n; k++) res->analytic[k].region = t[k].region, res->analytic[k].estimate = t[k].cost;
+        res->nanalytic = n > 0 ? n : 0;
+    }
+    res->has_analytic = res->nanalytic > 0;
+}
 
 #define RNN__ERR(code, ...)                                                                                       \
     do {                                                                                                          \
@@ -239,9 +260,7 @@ rnn_measure_status rnn_measure(rnn_model *m, dmd_engine *e, const rnn_measure_op
     free(p0);
     free(v0);
 
-    if (opts->analytic)
-        res->has_analytic = rnn__dmd_analytic(eo->model, m, res->bytes_per_element, r.clipped, &res->whh_estimate,
-                                              &res->h_estimate) == 0;
+    if (opts->analytic) analytic_terms(eo->model, m, res, r.clipped);
     if (dmd_engine_error(e)) /* the hooks cannot refuse: the engine says so after the run */
         RNN__ERR(RNN_MEASURE_BAD_INPUT, "%s: reduce -H, -T, --batch or --bytes-per-element", dmd_engine_error(e));
     if (dmd_engine_trace_error(e)) {

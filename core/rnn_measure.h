@@ -66,6 +66,8 @@ typedef struct {
     void *ctx;
 } rnn_measure_opts;
 
+#define RNN_MAX_ANALYTIC 8 /* regions with a closed form in one measurement, at most */
+
 typedef struct {
     int steps;                  /* steps priced */
     unsigned bytes_per_element; /* as priced (the engine's option, or the element size) */
@@ -78,6 +80,13 @@ typedef struct {
     uint64_t values_estimate;   /* the budget check's estimate of the values created */
     int has_analytic;           /* analytic requested and a closed form exists for this model */
     double whh_estimate, h_estimate; /* the closed form of the W_hh and h costs (when has_analytic) */
+    /* the closed form per region (when has_analytic): vanilla W_hh and h; a gated cell each
+     * recurrent gate matrix, h (and the lstm's c); region names are static strings */
+    int nanalytic;
+    struct {
+        const char *region;
+        double estimate;
+    } analytic[RNN_MAX_ANALYTIC];
 } rnn_measurement;
 
 /* Price opts->steps consecutive training steps of m under engine e (not
