@@ -2,7 +2,7 @@
 """Summarise the open-question runs (experiments/*.jobs) as markdown tables.
 
 usage: experiments/analyze.py RUNS_DIR [SPEC.jobs...] [--dmdprof PATH] [--cost-cache FILE]
-                              [--json FILE] [--failures]
+                              [--json FILE] [--failures] [--model live|classic|lru]
 
 Without SPEC files, every experiments/*.jobs.  A job file's "# compare: ARM
 ..." lines name arms of other job files to show beside its own (e.g. the
@@ -18,6 +18,10 @@ cost of a step is measured once per (task, T, H, batch, activation) -- it is
 the same for every seed and init up to 0.2% (README, "Is the cost
 data-dependent?") -- and cached in --cost-cache.  Unsolved seeds are counted
 as such, never given a cost.  Missing runs (not finished) are listed.
+--model prices the step under another model (default live; the gated cells'
+steps at T >= 100, B = 50 need more memory under live than a small machine
+has, lru needs almost none: experiments/q7_cells.jobs is summarised under
+lru, every cell alike).
 
 --json FILE writes the same per-arm summary (schema dmdprof.arms/1, every
 seed's solve epoch, final metric and cost to solution, null where the seed
@@ -68,19 +72,22 @@ def read_jobs(path, compare=None):
     return jobs
 
 
-def step_cost(dmdprof, cache, run):
+def step_cost(dmdprof, cache, run, model="live"):
     cfg = run.get("config", {})
     cell = run.get("cell", cfg.get("cell", "vanilla"))
     key = f"{run['task']}|{run['T']}|{run['H']}|{cfg.get('batch', 50)}|{run.get('activation', 'tanh')}"
     if cell != "vanilla":
         key += f"|{cell}"   # vanilla keys keep the old form: old caches stay valid
+    if model != "live":
+        key += f"|model={model}"
     if key in cache:
         return cache[key]
     if not dmdprof:
         return None
     cmd = [dmdprof, "measure", "--task", run["task"], "-T", str(run["T"]), "-H", str(run["H"]),
            "--batch", str(cfg.get("batch", 50)), "--activation", run.get("activation", "tanh"),
-           "--steps", "2", "--json"] + (["--cell", cell] if cell != "vanilla" else [])
+           "--steps", "2", "--json"] + (["--cell", cell] if cell != "vanilla" else []) \
+        + (["--model", model, "--no-floors"] if model != "live" else [])
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
         print(f"analyze: {' '.join(cmd)} failed: {out.stderr.strip()}", file=sys.stderr)
@@ -152,7 +159,7 @@ def write_json(path, obj):
     os.replace(tmp, path)
 
 
-def arm_record(spec, arm, rs, c):
+def arm_record(spec, arm, rs, c, model="live"):
     """One arm's summary (schema dmdprof.arms/1, docs/schema.md)."""
     r0 = rs[0][1]
     cfg = r0.get("config", {})
@@ -170,7 +177,7 @@ def arm_record(spec, arm, rs, c):
             "cell": r0.get("cell", cfg.get("cell", "vanilla")), "init": r0.get("init"),
             "activation": r0.get("activation", "tanh"), "optimizer": optimizer(cfg),
             "epochs": cfg.get("epochs"), "batch": cfg.get("batch"), "batches_per_epoch": bpe,
-            "model": "live", "cost_per_step": c, "seeds_run": len(seeds), "solved": len(ep),
+            "model": model, "cost_per_step": c, "seeds_run": len(seeds), "solved": len(ep),
             "solve_epoch_median": statistics.median(ep) if ep else None,
             "solve_epoch_min": min(ep) if ep else None, "solve_epoch_max": max(ep) if ep else None,
             "cost_to_solution_median": statistics.median(tos) if tos else None,
@@ -204,17 +211,22 @@ def main():
         return 0
     runs_dir = args[0]
     dmdprof = cache_path = json_path = None
+    model = "live"
     failures = False
     specs = []
     i = 1
     while i < len(args):
-        if args[i] in ("--dmdprof", "--cost-cache", "--json"):
+        if args[i] in ("--dmdprof", "--cost-cache", "--json", "--model"):
             if i + 1 >= len(args):
                 die(f"{args[i]} needs a value (see --help)")
             if args[i] == "--dmdprof":
                 dmdprof = args[i + 1]
             elif args[i] == "--cost-cache":
                 cache_path = args[i + 1]
+            elif args[i] == "--model":
+                model = args[i + 1]
+                if model not in ("live", "classic", "lru"):
+                    die(f"--model: unknown model '{model}' (live, classic, lru)")
             else:
                 json_path = args[i + 1]
             i += 2
@@ -269,8 +281,8 @@ def main():
         print("|---|---|---|---|---|---|---|")
         for arm, rs in arms.items():
             rs.sort(key=lambda sr: sr[0])
-            c = step_cost(dmdprof, cache, rs[0][1])
-            rec = arm_record(spec, arm, rs, c)
+            c = step_cost(dmdprof, cache, rs[0][1], model)
+            rec = arm_record(spec, arm, rs, c, model)
             records.append(rec)
             med = (f"{rec['solve_epoch_median']:g} ({rec['solve_epoch_min']}-{rec['solve_epoch_max']})"
                    if rec["solved"] else "--")

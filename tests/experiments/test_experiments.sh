@@ -75,6 +75,16 @@ if command -v gnuplot >/dev/null; then
 else
   echo "(gnuplot missing: the report's arms figure is not checked)"
 fi
+# --model lru: the step priced under lru (its own cache key, recorded in the arms)
+echo '{"addition|5|4|2|tanh": 1000, "addition|5|4|2|tanh|model=lru": 500}' > costs2.json
+python3 "$exp/analyze.py" f fake.jobs --cost-cache costs2.json --model lru --json f/arms_lru.json > lsum.md 2>&1
+python3 - f/arms_lru.json <<'PY' && ok || bad "--model lru: $(cat lsum.md)"
+import json, sys
+r = json.load(open(sys.argv[1]))["arms"][0]
+assert (r["model"], r["cost_per_step"], r["seeds"][0]["cost_to_solution"]) == ("lru", 500, 3000), r
+PY
+python3 "$exp/analyze.py" f fake.jobs --model quadratic 2> err.txt; rc=$?
+[ $rc -eq 2 ] && grep -q -- "--model: unknown model 'quadratic'" err.txt && ok || bad "--model quadratic: rc $rc"
 python3 "$exp/analyze.py" f fake.jobs --json 2> err.txt; rc=$?
 [ $rc -eq 2 ] && grep -q -- "--json needs a value" err.txt && ok || bad "--json without a file: rc $rc"
 finish

@@ -62,7 +62,7 @@ assert len(os.listdir(os.path.join(d, "runs"))) == 24
 PY
 # bad options: exit 2, one line, nothing written (the output directory is not even created)
 for opt in "--jobs 0" "--model quadratic" "--frobnicate" "--H 0" "--H -3" "--H 4096" "--T 0" "--T x" \
-           "--seeds -1" "--inits zero" "--tasks nosuchtask" "--T 2" "--cells lstm" "--epochs 0" "--lr -1" "--H"; do
+           "--seeds -1" "--inits zero" "--tasks nosuchtask" "--T 2" "--cells nosuchcell" "--cells Bad" "--epochs 0" "--lr -1" "--H"; do
   # shellcheck disable=SC2086
   "$sweep" --out "$tmp/bad" --dmdprof "$dmdprof" --tasks 3bit_memorization $opt >/dev/null 2>"$tmp/err"
   rc=$?
