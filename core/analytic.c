@@ -238,9 +238,11 @@ static void lstm_lru(const an_dims *d, double *wq, double *hid, double *cst)
     /* one forward step of distinct addresses: W_h, W_i, b, x_{t-1} and x_t, and per element
      * (i, b) the ring (2), hT, the gates (4), c_{t-1} and c_t, tanh_c */
     const double Dfwd = G * H * H - 1 + G * H * I + G * H + 2 * I * B + 10 * H * B;
-    /* one backward step: W_h and dW_h, dW_i, db, x, both dz buffers, and per element dh, dc,
-     * tanh_c, c, hT and the four gates */
-    const double Dbwd = 2 * G * H * H - 1 + G * H * I + G * H + I * B + (3 * G + 5) * H * B;
+    /* one backward step, from the last batch row tile's read to the first tile's of the next
+     * step: W_h and dW_h, dW_i, db, x; dz_{t+1} and hT_t whole (the weight gradients read them),
+     * and one batch row tile's elementwise work (the four gates, tanh_c, c, dc, dh, its rows of
+     * the other dz buffer): B = 1 gives 3G + 5 per hidden unit */
+    const double Dbwd = 2 * G * H * H - 1 + G * H * I + G * H + I * B + (G + 1) * H * B + (2 * G + 4) * rt[0] * H;
     /* everything a step touches at least once, forward and backward (the long windows) */
     const double Dall = 2 * G * (H * H + H * I + H) + 2 * O * H + 2 * O + 2 * K * O * B + B * K + (2 * G + 4) * H * B;
 
@@ -305,7 +307,7 @@ static void lstm_lru(const an_dims *d, double *wq, double *hid, double *cst)
             for (int v = 0; v < cj[cb]; v++) {
                 double e = G * I * H + (double)n * H + j0 + v;
                 double after = (G * H - n) * (H - j0 - vn) + (G * H - 1 - n) * vn + (vn - 1 - v);
-                s += c(P + 2 * e + after + I * B + (G + 4) * H * B, w);
+                s += c(P + 2 * e + after + I * B + G * H * B + 4 * rt[nbt - 1] * H, w);
             }
             j0 += cj[cb];
         }
@@ -391,9 +393,11 @@ static void gru_lru(const an_dims *d, double *wg, double *hid)
     /* one forward step: the three matrices, W_i, b, x_{t-1} and x_t, and per element (i, b) the
      * ring (2), hT, r, z, n, rh, rhT */
     const double Dfwd = G * H * H - 1 + G * H * I + G * H + 2 * I * B + 8 * H * B;
-    /* one backward step: the matrices and their gradients, dW_i, db, x, da (2 x 3), dh, r z n, hT
-     * (two steps' worth), rhT */
-    const double Dbwd = 2 * G * H * H - 1 + G * H * I + G * H + I * B + 13 * H * B;
+    /* one backward step, from the last batch row tile's read to the first tile's of the next
+     * step: the matrices and their gradients, dW_i, db, x; whole, what the second pass and the
+     * weight gradients read (da of the step, hT, rhT, r, z, dh); one batch row tile's elementwise
+     * work (z, n, hT, the new da rows): B = 1 gives 13 per hidden unit */
+    const double Dbwd = 2 * G * H * H - 1 + G * H * I + G * H + I * B + 8 * H * B + 5 * rt[0] * H;
     /* everything a step touches at least once, forward and backward */
     const double Dall = 2 * G * (H * H + H * I + H) + 2 * O * H + 2 * O + 2 * K * O * B + B * K + 10 * H * B;
 
