@@ -87,6 +87,14 @@ typedef union {
         void *W_hy;               /* (O, H) row-major */
         void *b_y;                /* (O) */
     } gru;
+    struct { /* the lstm cell (cells_lstm.c, rnn_lstm.c); gate order i, f, g, o */
+        void *W_ii, *W_if, *W_ig, *W_io; /* (I, H) each, stored transposed: W_ig[j*H + i] is hidden i, input j;
+                                            adjacent: (4, I, H) */
+        void *W_hi, *W_hf, *W_hg, *W_ho; /* (H, H) each, row-major; adjacent: one (4H, H) row-major stack */
+        void *b_i, *b_f, *b_g, *b_o;     /* (H) each; adjacent: (4H) */
+        void *W_hy;                      /* (O, H) row-major */
+        void *b_y;                       /* (O) */
+    } lstm;
 } rnn_views;
 
 /* The vanilla cell's tensors by index (rnn_views.t[...], rnn_tensor_offset). */
@@ -95,6 +103,13 @@ enum { RNN_VAN_W_IH, RNN_VAN_W_HH, RNN_VAN_B_H, RNN_VAN_W_HY, RNN_VAN_B_Y, RNN_V
 enum {
     RNN_GRU_W_IR, RNN_GRU_W_IZ, RNN_GRU_W_IN, RNN_GRU_W_HR, RNN_GRU_W_HZ, RNN_GRU_W_HN,
     RNN_GRU_B_R, RNN_GRU_B_Z, RNN_GRU_B_N, RNN_GRU_W_HY, RNN_GRU_B_Y, RNN_GRU_NTENSORS
+};
+/* The lstm cell's tensors by index. */
+enum {
+    RNN_LSTM_W_II, RNN_LSTM_W_IF, RNN_LSTM_W_IG, RNN_LSTM_W_IO,
+    RNN_LSTM_W_HI, RNN_LSTM_W_HF, RNN_LSTM_W_HG, RNN_LSTM_W_HO,
+    RNN_LSTM_B_I, RNN_LSTM_B_F, RNN_LSTM_B_G, RNN_LSTM_B_O,
+    RNN_LSTM_W_HY, RNN_LSTM_B_Y, RNN_LSTM_NTENSORS
 };
 
 /* Named views of a schedule's workspace regions: s[k] is region k. */
@@ -117,6 +132,16 @@ typedef union {
         void *da;     /* (2, 3, B, H) double buffer: dL/d(pre-activation) of r, z, n */
         void *logits; /* (K, O, B) logits, then (K, B, O) dL/dlogits */
     } gru;
+    struct { /* the lstm cell's bptt (rnn_lstm.c); h, dh, logits at vanilla's places and layouts */
+        void *h;      /* (2, H, B) ring of the last two h_t, then (T, B, H) all h_t */
+        void *dh;     /* (B, H) dL/dh_t */
+        void *dz;     /* (2, B, 4H) double buffer: dL/d(gate pre-activations) i, f, g, o */
+        void *logits; /* (K, O, B) logits, then (K, B, O) dL/dlogits */
+        void *c;      /* (T, B, H) cell states c_t */
+        void *gates;  /* (T, B, 4H) gate activations i, f, g, o of every step */
+        void *tanh_c; /* (T, B, H) tanh(c_t) */
+        void *dc;     /* (B, H) dL/dc_t * f_t, carried from step t to t-1 */
+    } lstm;
 } rnn_state;
 
 struct rnn_model;

@@ -88,7 +88,9 @@ static const rnn_cell rnn_cell_vanilla = {
 
 /* ------------------------------------------------------------ registry -- */
 
-const rnn_cell *const rnn_cells[] = {&rnn_cell_vanilla, NULL};
+extern const rnn_cell rnn_cell_lstm; /* cells_lstm.c */
+
+const rnn_cell *const rnn_cells[] = {&rnn_cell_vanilla, &rnn_cell_lstm, NULL};
 
 int rnn_cell_find(const char *name)
 {

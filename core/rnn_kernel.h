@@ -51,6 +51,8 @@ RNN__SCHED_DECL(rnn_sched_dwafter)
 RNN__SCHED_DECL(rnn_sched_alt)
 RNN__SCHED_DECL(rnn_sched_fused)
 RNN__SCHED_DECL(rnn_sched_ckpt)
+/* The lstm cell's step (rnn_lstm.c; plain ones dispatch like the schedules). */
+RNN__SCHED_DECL(rnn_lstm)
 /* Instrumented, any cell: the updated parameters and momentum are the
  * outputs of a measurement (called once, after its last step). */
 void rnn_kernel_outputs_f64_dmd(const rnn_model *m);
