@@ -35,7 +35,10 @@
  *   FMA(a, b, c) reads a, b, c in that order.  CONST(...) values are
  *   constants (free): 0, 0.5, 1, lr, mu, clip, 1/(B*K), 0.5/(B*K).  "acc"
  *   are register values (never stored) until the ST named.  An operation
- *   whose operands are all constants makes no event.
+ *   whose operands are all constants makes no event.  Nested operations are
+ *   recorded in the order written, operands left to right:
+ *   MUL(MUL(a, b), DSIG(s)) is MUL(a, b), then DSIG's SUB and MUL, then the
+ *   outer MUL.
  *   SIG(z) is three instructions: q = MUL(CONST(0.5), z); s = TANH(q);
  *     SIG = FMA(CONST(0.5), s, CONST(0.5))   (sigma(z) = 0.5 tanh(z/2) + 0.5)
  *   DSIG(s) is two: d = SUB(CONST(1), s); DSIG = MUL(s, d)   (= s (1 - s))
@@ -127,20 +130,28 @@
  *       u = LD(W_hy, o*H + j)
  *     if t < T, reduction n < 4H (u first): a = LD(dz_{t+1}, b*4H + n),
  *       u = LD(W_h, n*H + j)
- *     for r: for v (element (b, j), e = b*H + j, te = ((t-1)*B + b)*H + j,
- *                   g0 = ((t-1)*B + b)*4H + j):
- *       ST(dh, e, acc)
- *       og = LD(gates, g0 + 3H); tc = LD(tanh_c, te)
+ *     (element (b, j) of the tile: e = b*H + j, te = ((t-1)*B + b)*H + j,
+ *      g0 = ((t-1)*B + b)*4H + j; each "for r: for v" runs over the tile)
+ *     for r: for v: ST(dh, e, acc)
+ *     for r: for v: og = LD(gates, g0 + 3H)
+ *     for r: for v: tc = LD(tanh_c, te)
+ *     if t < T:  for r: for v: dcn = LD(dc, e)
+ *     for r: for v: ig = LD(gates, g0)
+ *     for r: for v: gg = LD(gates, g0 + 2H)
+ *     if t >= 2: for r: for v: fg = LD(gates, g0 + H)
+ *                for r: for v: cp = LD(c, te - B*H)
+ *     for r: for v:
  *       dzo = MUL(MUL(acc, tc), DSIG(og))
- *       dc = MUL(MUL(acc, og), DTANH(tc)); if t < T: dc = ADD(dc, LD(dc, e))
- *       ig = LD(gates, g0); gg = LD(gates, g0 + 2H)
+ *       dc = MUL(MUL(acc, og), DTANH(tc)); if t < T: dc = ADD(dc, dcn)
  *       dzi = MUL(MUL(dc, gg), DSIG(ig))
  *       dzg = MUL(MUL(dc, ig), DTANH(gg))
- *       if t >= 2: fg = LD(gates, g0 + H); cp = LD(c, te - B*H)
- *                  dzf = MUL(MUL(dc, cp), DSIG(fg)); ST(dc, e, MUL(dc, fg))
+ *       if t >= 2: dzf = MUL(MUL(dc, cp), DSIG(fg)); dcf = MUL(dc, fg)
  *       else:      dzf = CONST(0)
- *       ST(dz_t, b*4H + j, dzi), ST(dz_t, b*4H + H + j, dzf),
- *       ST(dz_t, b*4H + 2H + j, dzg), ST(dz_t, b*4H + 3H + j, dzo)
+ *     if t >= 2: for r: for v: ST(dc, e, dcf)
+ *     for r: for v: ST(dz_t, b*4H + j, dzi)
+ *     for r: for v: ST(dz_t, b*4H + H + j, dzf)
+ *     for r: for v: ST(dz_t, b*4H + 2H + j, dzg)
+ *     for r: for v: ST(dz_t, b*4H + 3H + j, dzo)
  *   if t >= 2, dW_h tiles rows n (4H rows, RT), columns j (VT), reduction
  *     b < B (a first): acc = first ? CONST(0) : LD(dW_h, n*H + j)
  *       a = LD(dz_t, b*4H + n), u = LD(hT, ((t-2)*B + b)*H + j);
@@ -165,6 +176,11 @@
  *          heavy ball: p = ADD(LD(P, e), v)
  *          Nesterov:   p = ADD(LD(P, e), SUB(MUL(CONST(mu), v), MUL(CONST(lr), g)))
  *          ST(P, e, p)
+ * (Regions of values: a value belongs to the region of the first slot it is
+ * stored into, "temp" if never stored.  Under the classic model a read made
+ * before that first store is charged to "temp" (dmd_engine.c, Notes): here
+ * the forward's reads of ig, fg, gg, og, ct and tc in the tile's element
+ * loop, which precede their stores.)
  * ---------------------------------------------------------------------------
  * The diagnostic dh_norm2 (when requested) sums the squares of the stored dh
  * numbers in plain C after each backward step; it is not priced.
@@ -261,42 +277,51 @@ RNN_INLINE void lstm_fwd_tile(int rn, int vn, int i0, int b0, const lstm_step *L
 
 /* ---- backward: one tile of dh_t / dz_t (rows b, columns j) ----
  * dyk = dL/dlogits of step t or NULL; dzn = dz_{t+1} (B, 4H) or NULL at
- * t = T; tb = (t-1)*B*H; cp: t >= 2 (c_{t-1} exists). */
+ * t = T; tb = (t-1)*B*H; cp: t >= 2 (c_{t-1} exists).  The tile stores dh,
+ * loads what it reads array by array, computes, then stores array by array
+ * (the plain build then runs every loop in vectors: in one loop the eight
+ * pointers might alias, and GCC kept it scalar). */
 RNN_INLINE void lstm_dh_tile(int rn, int vn, int b0, int j0, const lstm_step *L, const dmd_num *dyk,
                              const dmd_num *dzn, size_t tb, int cp, dmd_num *dzt)
 {
     const int H = L->v.H, O = L->v.O, H4 = 4 * H;
-    tile_t acc;
+    const size_t e0 = (size_t)b0 * H + j0, g0 = 4 * tb + (size_t)b0 * H4 + j0, z0 = (size_t)b0 * H4 + j0;
+    tile_t acc, og, tc, dcn, ig, gg, fg, cv;
     tile_fill(acc, rn, vn, CONST(0));
     if (dyk) tile_fma(DMD_SITE_HERE acc, rn, vn, dyk + (size_t)b0 * O, O, 1, L->v.W_hy + j0, H, O, 1);
     if (dzn) tile_fma(DMD_SITE_HERE acc, rn, vn, dzn + (size_t)b0 * H4, H4, 1, L->W_h + j0, H, H4, 1);
+    tile_store(DMD_SITE_HERE acc, rn, vn, L->dh + e0, H);
+    tile_load(DMD_SITE_HERE og, rn, vn, L->gates + g0 + 3 * H, H4, 0);
+    tile_load(DMD_SITE_HERE tc, rn, vn, L->tanh_c + tb + e0, H, 0);
+    if (dzn) tile_load(DMD_SITE_HERE dcn, rn, vn, L->dc + e0, H, 0);
+    tile_load(DMD_SITE_HERE ig, rn, vn, L->gates + g0, H4, 0);
+    tile_load(DMD_SITE_HERE gg, rn, vn, L->gates + g0 + 2 * H, H4, 0);
+    if (cp) {
+        tile_load(DMD_SITE_HERE fg, rn, vn, L->gates + g0 + H, H4, 0);
+        tile_load(DMD_SITE_HERE cv, rn, vn, L->c + tb - (size_t)L->v.B * H + e0, H, 0);
+    }
     for (int r = 0; r < rn; r++)
         for (int v = 0; v < vn; v++) {
-            size_t e = (size_t)(b0 + r) * H + j0 + v, te = tb + e, g0 = 4 * tb + (size_t)(b0 + r) * H4 + j0 + v;
-            size_t z0 = (size_t)(b0 + r) * H4 + j0 + v;
-            dmd_real dhv = acc[r][v];
-            ST(L->dh, e, dhv);
-            dmd_real og = LD(L->gates, g0 + 3 * H);
-            dmd_real tc = LD(L->tanh_c, te);
-            dmd_real dzo = MUL(MUL(dhv, tc), LSTM_DSIG(og));
-            dmd_real dc = MUL(MUL(dhv, og), DTANH(tc));
-            if (dzn) dc = ADD(dc, LD(L->dc, e));
-            dmd_real ig = LD(L->gates, g0);
-            dmd_real gg = LD(L->gates, g0 + 2 * H);
-            dmd_real dzi = MUL(MUL(dc, gg), LSTM_DSIG(ig));
-            dmd_real dzg = MUL(MUL(dc, ig), DTANH(gg));
+            dmd_real dhv = acc[r][v], o_ = og[r][v], t_ = tc[r][v];
+            dmd_real dzo = MUL(MUL(dhv, t_), LSTM_DSIG(o_));
+            dmd_real dc = MUL(MUL(dhv, o_), DTANH(t_));
+            if (dzn) dc = ADD(dc, dcn[r][v]);
+            dmd_real i_ = ig[r][v], g_ = gg[r][v];
+            dmd_real dzi = MUL(MUL(dc, g_), LSTM_DSIG(i_));
+            dmd_real dzg = MUL(MUL(dc, i_), DTANH(g_));
             dmd_real dzf = CONST(0);
             if (cp) {
-                dmd_real fg = LD(L->gates, g0 + H);
-                dmd_real cpv = LD(L->c, te - (size_t)L->v.B * H);
-                dzf = MUL(MUL(dc, cpv), LSTM_DSIG(fg));
-                ST(L->dc, e, MUL(dc, fg));
+                dmd_real f_ = fg[r][v];
+                dzf = MUL(MUL(dc, cv[r][v]), LSTM_DSIG(f_));
+                dcn[r][v] = MUL(dc, f_);
             }
-            ST(dzt, z0, dzi);
-            ST(dzt, z0 + H, dzf);
-            ST(dzt, z0 + 2 * H, dzg);
-            ST(dzt, z0 + 3 * H, dzo);
+            acc[r][v] = dzi, og[r][v] = dzo, ig[r][v] = dzf, gg[r][v] = dzg;
         }
+    if (cp) tile_store(DMD_SITE_HERE dcn, rn, vn, L->dc + e0, H);
+    tile_store(DMD_SITE_HERE acc, rn, vn, dzt + z0, H4);
+    tile_store(DMD_SITE_HERE ig, rn, vn, dzt + z0 + H, H4);
+    tile_store(DMD_SITE_HERE gg, rn, vn, dzt + z0 + 2 * H, H4);
+    tile_store(DMD_SITE_HERE og, rn, vn, dzt + z0 + 3 * H, H4);
 }
 
 /* The in-loop weight gradients of step t: dW_h (if hTp = h_{t-1} (B, H) is
@@ -322,6 +347,13 @@ RNN_INLINE void lstm_step_grads(const lstm_step *L, int t, int first, const dmd_
     }
 }
 
+/* Plain builds: flatten inlines every call but the noinline tile bodies of
+ * rnn_vtile.h, in particular the five rnn_tanh_d of each forward element
+ * (GCC's inliner gave up on them in this large function and called the
+ * scalar tanh). */
+#ifndef DMD_INSTRUMENT
+__attribute__((flatten))
+#endif
 void RNN_SFX(rnn_lstm)(const rnn_kargs *a, rnn_kout *out)
 {
     lstm_step L;

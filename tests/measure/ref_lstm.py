@@ -132,40 +132,52 @@ def dh_tile(pg, S, t, b0, rn, j0, vn):
     if t < S.T:           # reduction n < 4H, u first: a = dz_{t+1}[b*4H + n], u = W_h[n*H + j]
         rk.tile_fma(pg, acc, rn, vn, "dz", ((t + 1) & 1) * B * H4 + b0 * H4, H4, 1, "P", S.Wh + j0, H, H4, True)
     dzb = (t & 1) * B * H4
-    for r in range(rn):
-        for v in range(vn):
-            b, j = b0 + r, j0 + v
-            e = b * H + j
-            te = (t - 1) * B * H + e
-            g0 = ((t - 1) * B + b) * H4 + j
-            dhv = acc[r][v]
-            ST("dh", e, dhv)
-            og = LD("gates", g0 + 3 * H)
-            tc = LD("tanh_c", te)
-            x1 = op(dhv, tc)
-            dzo = op(x1, dsig(pg, og))
-            x2 = op(dhv, og)
-            dc = op(x2, op(tc))                  # MUL(MUL(acc, og), DTANH(tc))
-            if t < S.T:
-                dc = op(dc, LD("dc", e))         # ADD
-            ig = LD("gates", g0)
-            gg = LD("gates", g0 + 2 * H)
-            x3 = op(dc, gg)
-            dzi = op(x3, dsig(pg, ig))
-            x4 = op(dc, ig)
-            dzg = op(x4, op(gg))                 # MUL(MUL(dc, ig), DTANH(gg))
-            dzf = None
-            if t >= 2:
-                fg = LD("gates", g0 + H)
-                cpv = LD("c", te - B * H)
-                x5 = op(dc, cpv)
-                dzf = op(x5, dsig(pg, fg))
-                ST("dc", e, op(dc, fg))
-            z0 = dzb + b * H4 + j
-            ST("dz", z0, dzi)
-            ST("dz", z0 + H, dzf)
-            ST("dz", z0 + 2 * H, dzg)
-            ST("dz", z0 + 3 * H, dzo)
+    el = [(r, v) for r in range(rn) for v in range(vn)]   # "for r: for v" over the tile
+
+    def e_(r, v):
+        return (b0 + r) * H + j0 + v
+
+    def te_(r, v):
+        return (t - 1) * B * H + e_(r, v)
+
+    def g0_(r, v):
+        return ((t - 1) * B + b0 + r) * H4 + j0 + v
+
+    for r, v in el:
+        ST("dh", e_(r, v), acc[r][v])
+    og = {rv: LD("gates", g0_(*rv) + 3 * H) for rv in el}
+    tc = {rv: LD("tanh_c", te_(*rv)) for rv in el}
+    dcn = {rv: LD("dc", e_(*rv)) for rv in el} if t < S.T else None
+    ig = {rv: LD("gates", g0_(*rv)) for rv in el}
+    gg = {rv: LD("gates", g0_(*rv) + 2 * H) for rv in el}
+    if t >= 2:
+        fg = {rv: LD("gates", g0_(*rv) + H) for rv in el}
+        cp = {rv: LD("c", te_(*rv) - B * H) for rv in el}
+    out = {}
+    for r, v in el:
+        a = acc[r][v]
+        x1 = op(a, tc[r, v])
+        dzo = op(x1, dsig(pg, og[r, v]))
+        x2 = op(a, og[r, v])
+        dc = op(x2, op(tc[r, v]))                # MUL(MUL(acc, og), DTANH(tc))
+        if t < S.T:
+            dc = op(dc, dcn[r, v])               # ADD
+        x3 = op(dc, gg[r, v])
+        dzi = op(x3, dsig(pg, ig[r, v]))
+        x4 = op(dc, ig[r, v])
+        dzg = op(x4, op(gg[r, v]))               # MUL(MUL(dc, ig), DTANH(gg))
+        dzf = dcf = None
+        if t >= 2:
+            x5 = op(dc, cp[r, v])
+            dzf = op(x5, dsig(pg, fg[r, v]))
+            dcf = op(dc, fg[r, v])
+        out[r, v] = (dzi, dzf, dzg, dzo, dcf)
+    if t >= 2:
+        for r, v in el:
+            ST("dc", e_(r, v), out[r, v][4])
+    for q in range(4):
+        for r, v in el:
+            ST("dz", dzb + (b0 + r) * H4 + q * H + j0 + v, out[r, v][q])
 
 
 def step_grads(pg, S, t, first):
