@@ -190,8 +190,7 @@
 #define RNN_KERNEL_PARTS_ONLY
 #include "rnn_kernel.c"
 
-#define LSTM_SIG(z) FMA(CONST(0.5), TANH(MUL(CONST(0.5), (z))), CONST(0.5))
-#define LSTM_DSIG(s) MUL((s), SUB(CONST(1), (s)))
+#include "rnn_gates.h" /* SIGM, DSIGM (SIG and DSIG of the block) */
 
 /* Sizes and buffers of one LSTM step (names of the OPERATION ORDER). */
 typedef struct {
@@ -251,10 +250,10 @@ RNN_INLINE void lstm_fwd_tile(int rn, int vn, int i0, int b0, const lstm_step *L
             for (int v = 0; v < vn; v++) cv[r][v] = LD(cp, (size_t)(b0 + v) * H + i0 + r);
     for (int r = 0; r < rn; r++)
         for (int v = 0; v < vn; v++) {
-            dmd_real ig = LSTM_SIG(acc[0][r][v]);
-            dmd_real fg = LSTM_SIG(acc[1][r][v]);
+            dmd_real ig = SIGM(acc[0][r][v]);
+            dmd_real fg = SIGM(acc[1][r][v]);
             dmd_real gg = TANH(acc[2][r][v]);
-            dmd_real og = LSTM_SIG(acc[3][r][v]);
+            dmd_real og = SIGM(acc[3][r][v]);
             dmd_real ct = MUL(ig, gg);
             if (cp) ct = FMA(fg, cv[r][v], ct);
             dmd_real tc = TANH(ct);
@@ -303,16 +302,16 @@ RNN_INLINE void lstm_dh_tile(int rn, int vn, int b0, int j0, const lstm_step *L,
     for (int r = 0; r < rn; r++)
         for (int v = 0; v < vn; v++) {
             dmd_real dhv = acc[r][v], o_ = og[r][v], t_ = tc[r][v];
-            dmd_real dzo = MUL(MUL(dhv, t_), LSTM_DSIG(o_));
+            dmd_real dzo = MUL(MUL(dhv, t_), DSIGM(o_));
             dmd_real dc = MUL(MUL(dhv, o_), DTANH(t_));
             if (dzn) dc = ADD(dc, dcn[r][v]);
             dmd_real i_ = ig[r][v], g_ = gg[r][v];
-            dmd_real dzi = MUL(MUL(dc, g_), LSTM_DSIG(i_));
+            dmd_real dzi = MUL(MUL(dc, g_), DSIGM(i_));
             dmd_real dzg = MUL(MUL(dc, i_), DTANH(g_));
             dmd_real dzf = CONST(0);
             if (cp) {
                 dmd_real f_ = fg[r][v];
-                dzf = MUL(MUL(dc, cv[r][v]), LSTM_DSIG(f_));
+                dzf = MUL(MUL(dc, cv[r][v]), DSIGM(f_));
                 dcn[r][v] = MUL(dc, f_);
             }
             acc[r][v] = dzi, og[r][v] = dzo, ig[r][v] = dzf, gg[r][v] = dzg;

@@ -233,6 +233,29 @@ rc=$?
 [ $rc = 2 ] && [ "$(wc -l < bad.err)" = 1 ] && pass "bad input (output dir not writable): exit 2: $(cat bad.err)" \
   || fail "unwritable output dir: rc $rc"
 
+# --- the lstm cell: determinism, resume bit for bit, the cell in the checkpoint ----
+lst=(--cell lstm --task addition "${small[@]}" --seed 5)
+"$bin" train "${lst[@]}" --epochs 4 --out l_full || fail "train --cell lstm"
+"$bin" train "${lst[@]}" --epochs 4 --out l_full2 || fail "train --cell lstm (again)"
+cmp -s l_full/history.csv l_full2/history.csv && cmp -s l_full/model.ckpt l_full2/model.ckpt \
+  && pass "lstm: same seed -> identical history.csv and model.ckpt" || fail "lstm: same seed differs"
+grep -q '"cell": "lstm"' l_full/run.json && pass "lstm: run.json names the cell" || fail "lstm: run.json cell"
+"$bin" train "${lst[@]}" --epochs 2 --out l_part || fail "train lstm part"
+"$bin" train --resume l_part/model.ckpt --epochs 4 --out l_res --quiet || fail "resume lstm"
+cmp -s l_full/history.csv l_res/history.csv && cmp -s l_full/model.ckpt l_res/model.ckpt \
+  && pass "lstm: resume after 2 epochs == uninterrupted 4 epochs (history and checkpoint)" || fail "lstm: resume differs"
+"$bin" train "${lst[@]}" --epochs 4 --max-steps 5 --out l_stop || fail "lstm max-steps"
+"$bin" train --resume l_stop/model.ckpt --out l_stop2 --quiet || fail "lstm resume from a stopped run"
+cmp -s l_full/history.csv l_stop2/history.csv && cmp -s l_full/model.ckpt l_stop2/model.ckpt \
+  && pass "lstm: resume mid-epoch (after 5 steps) == uninterrupted" || fail "lstm: mid-epoch resume differs"
+cmp -s l_full/history.csv full/history.csv && fail "lstm and vanilla histories are the same" || pass "lstm history is not vanilla's"
+bad "lstm checkpoint resumed as vanilla" train --resume l_full/model.ckpt --cell vanilla --out badout
+bad "lstm checkpoint measured as vanilla" measure --checkpoint l_full/model.ckpt --cell vanilla -q
+bad "lstm with --init identity" train --cell lstm --init identity --out badout
+grep -q "identity: has no meaning for the lstm cell" bad.err && pass "  ... saying which inits apply" || fail "lstm identity: $(cat bad.err)"
+bad "lstm with --activation relu" train --cell lstm --activation relu --out badout
+bad "lstm with a vanilla schedule" measure --cell lstm --schedule alt -q
+
 # dmdprof help SUB prints SUB's --help text (exit 0); an unknown SUB exits 2
 cmp -s <("$bin" help measure) <("$bin" measure --help) && "$bin" help measure | grep -q '^usage: dmdprof measure' \
   && pass "dmdprof help measure == dmdprof measure --help" || fail "dmdprof help measure"
