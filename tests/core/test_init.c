@@ -7,6 +7,9 @@
  *   all:      W_ih std ~ 0.1, W_hy std ~ 1/sqrt(H), biases 0, momentum 0;
  *             same seed -> same parameters, other seed -> different
  *   float32:  the float64 parameters rounded once
+ *   lstm:     ortho: each of W_hi, W_hf, W_hg, W_ho orthogonal (1e-12) and
+ *             its own draw; random: each std ~ sigma; W_i* std ~ 0.1, W_hy
+ *             std ~ 1/sqrt(H); b_f = 1, the other biases 0
  * Tolerances for the sample std: 5 standard errors (std/sqrt(2n)).
  */
 #include <math.h>
@@ -117,6 +120,69 @@ int main(void)
     int rounded = 1;
     for (size_t e = 0; e < o->P; e++) rounded &= ((float *)of->params)[e] == (float)((double *)o->params)[e];
     CHECK(rounded, "float32: parameters are the float64 ones rounded once");
+
+    /* the lstm cell's recipes */
+    int lstm = rnn_cell_find("lstm");
+    CHECK(lstm > 0, "the lstm cell is registered");
+    for (int ini = 0; lstm > 0 && ini < 2; ini++) {
+        rnn_config c;
+        rnn_config_default(&c);
+        c.cell = lstm;
+        c.init = (rnn_init_kind)ini;
+        c.task = TASK_TEMPORAL_ORDER;
+        c.T = 20;
+        char err[256];
+        rnn_model *m = rnn_model_create(&c, err, sizeof err);
+        if (!m) {
+            CHECK(0, "lstm create: %s", err);
+            break;
+        }
+        const char *in = rnn_init_names[ini];
+        size_t HH = (size_t)H * H;
+        for (int q = 0; q < 4; q++) {
+            int k = RNN_LSTM_W_HI + q;
+            size_t lo = rnn_tensor_offset(m, k);
+            if (ini == RNN_INIT_ORTHO) {
+                double worst = 0;
+                for (int i = 0; i < H; i++)
+                    for (int j = 0; j < H; j++) {
+                        double d = 0;
+                        for (int l = 0; l < H; l++)
+                            d += rnn_param_get(m, m->params, lo + (size_t)l * H + i) *
+                                 rnn_param_get(m, m->params, lo + (size_t)l * H + j);
+                        worst = fmax(worst, fabs(d - (i == j)));
+                    }
+                CHECK(worst < 1e-12, "lstm ortho: %s^T %s = I within %.1e", m->cell->tensors[k].name,
+                      m->cell->tensors[k].name, worst);
+            } else {
+                stats(m, lo, lo + HH, &mean, &sd);
+                CHECK(fabs(sd - c.sigma) < 5 * c.sigma / sqrt(2.0 * HH), "lstm random: %s std %.4f (want %.2f)",
+                      m->cell->tensors[k].name, sd, c.sigma);
+            }
+            if (q > 0)
+                CHECK(memcmp((char *)m->params + lo * 8, (char *)m->params + (lo - HH) * 8, HH * 8) != 0,
+                      "lstm %s: %s is its own draw (differs from %s)", in, m->cell->tensors[k].name,
+                      m->cell->tensors[k - 1].name);
+        }
+        for (int q = 0; q < 4; q++) {
+            size_t lo = rnn_tensor_offset(m, RNN_LSTM_W_II + q), n = rnn_tensor_size(m, RNN_LSTM_W_II + q);
+            stats(m, lo, lo + n, &mean, &sd);
+            CHECK(fabs(sd - 0.1) < 5 * 0.1 / sqrt(2.0 * n), "lstm %s: %s std %.4f (want 0.1)", in,
+                  m->cell->tensors[RNN_LSTM_W_II + q].name, sd);
+        }
+        size_t o_hy = rnn_tensor_offset(m, RNN_LSTM_W_HY), ny = rnn_tensor_size(m, RNN_LSTM_W_HY);
+        stats(m, o_hy, o_hy + ny, &mean, &sd);
+        CHECK(fabs(sd - 1 / sqrt((double)H)) < 5 / sqrt((double)H) / sqrt(2.0 * ny), "lstm %s: W_hy std %.4f", in, sd);
+        int ok = 1;
+        for (int k = RNN_LSTM_B_I; k <= RNN_LSTM_B_Y; k++) {
+            if (k == RNN_LSTM_W_HY) continue;
+            size_t lo = rnn_tensor_offset(m, k);
+            for (size_t e = lo; e < lo + rnn_tensor_size(m, k); e++)
+                ok &= rnn_param_get(m, m->params, e) == (k == RNN_LSTM_B_F ? 1.0 : 0.0);
+        }
+        CHECK(ok, "lstm %s: b_f = 1, b_i = b_g = b_o = b_y = 0", in);
+        rnn_model_free(m);
+    }
 
     rnn_model *ms[] = {o, r, id, o2, o3, of};
     for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++) rnn_model_free(ms[k]);
