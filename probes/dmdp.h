@@ -38,7 +38,7 @@ extern "C" {
 #define DMDP_DEFAULT_EVENTS "PAPI_TOT_INS,PAPI_TOT_CYC,PAPI_L1_DCM,PAPI_L2_DCM,PAPI_L3_TCM"
 #define DMDP_MAX_PHASES 32   /* distinct phase names one run may use */
 #define DMDP_MAX_EVENTS 32   /* PAPI events in one list */
-#define DMDP_MAX_SDE 256     /* SDE counters counted per phase automatically */
+#define DMDP_MAX_SDE 512     /* SDE counters registered (the catalogue: 15 + 4 per region of every cell) */
 #define DMDP_NAME_MAX 128    /* longest event or phase name */
 
 /* 1 when the library was built with PAPI (DMDPROF_HAVE_PAPI), else 0. */
