@@ -4,7 +4,9 @@
 load "cells_regions_meta.gp"
 NAME = "cells_regions"; W = 420 * NP + 260; HT = 500
 load "style.gp"
-set multiplot layout 1, NP title "Where one training step's ByteDMD cost goes, per cell (" . SUB . ")" noenhanced
+# equal panels; the key to their right, outside every panel
+set multiplot layout 1, NP margins 0.05, 0.80, 0.12, 0.88 spacing 0.06 \
+    title "Where one training step's ByteDMD cost goes, per cell (" . SUB . ")" noenhanced
 set ylabel "share of the step's ByteDMD cost (%)"
 set xlabel "T (sequence length, timesteps)"
 set yrange [0:100]
@@ -13,7 +15,7 @@ set style fill solid 0.85 noborder
 do for [p = 1:NP] {
     set title value(sprintf("CELL_%d", p)) noenhanced
     eval(axes(sprintf("_%d", p)))
-    if (p == NP) { set key outside right top } else { unset key }
+    if (p == NP) { set key at screen 0.995, screen 0.86 right top vertical } else { unset key }
     plot "cells_regions.dat" index (p - 1) using 1:(0):9 with filledcurves lc rgb "#3b75af" title "recurrent matrices (all gates)", \
          "" index (p - 1) using 1:9:10 with filledcurves lc rgb "#e6550d" title "their gradients", \
          "" index (p - 1) using 1:10:11 with filledcurves lc rgb "#9ecae1" title "h (hidden states)", \
