@@ -19,6 +19,11 @@ dmdprof=$1 pna=$2 lib=$3 doc=$4
 grep -o 'sde:::dmdprof::[A-Za-z0-9_:]*' "$tmp/list.txt" | sed 's/^sde:::dmdprof:://' | sort -u >"$tmp/names"
 n=$(wc -l <"$tmp/names")
 echo "papi_native_avail -sde lists $n names, e.g. $(head -3 "$tmp/names" | tr '\n' ' ')"
+# the whole catalogue, not a truncated one: 15 + 4 per region (cost::R and cost::R::PHASE x 3)
+nreg=$(grep -c '^cost::[^:]*$' "$tmp/names")
+nrp=$(grep -c '^cost::[^:]*::\(forward\|backward\|update\)$' "$tmp/names")
+[ "$n" = $((15 + 4 * nreg)) ] && [ "$nrp" = $((3 * nreg + 3)) ] && ok \
+  || bad "catalogue of $n names for $nreg regions ($nrp per phase): expected $((15 + 4 * nreg)) and $((3 * nreg + 3))"
 for w in cost reads bytes_read cost::all::backward cost::W_hh cost::W_hh::backward steps epochs examples; do
   grep -qx "$w" "$tmp/names" && ok || bad "papi_native_avail does not list sde:::dmdprof::$w"
 done

@@ -2,8 +2,10 @@
 # scripts/regress, noisy metrics and history, in a temporary git repository of
 # three commits (one -O0 build of dmdprof, ~15 s; then short timing runs):
 #   commit one    the optimised build: recorded, baseline "fast"
-#   commit two    5 checks of the same build against "fast": none flags
-#                 (exit 0, no FAIL and no WARN line); each is recorded
+#   commit two    5 checks of the same build against "fast": none fails
+#                 (exit 0, no FAIL line; a WARN, x3 slower, is tolerated: a
+#                 neighbour on the shared 2-core machine can cause one); each
+#                 is recorded
 #   commit three  on branch slow, the -O0 build: caught as a timing regression
 #                 against main's "fast" (exit 1) on wall_s, cpu_s and gflops
 # then `history`: a table with the three commits, a STEP at commit three on
@@ -20,7 +22,7 @@ src=$1 regress=$2 dmdprof=$3
 . "$(dirname "$0")/../lib.sh"
 st=$tmp/store.sqlite
 repo=$tmp/repo
-lim=(--noisy-soft 3 --noisy-hard 5 --time-steps 60 --repeat 5)
+lim=(--noisy-soft 3 --noisy-hard 5 --time-steps 200 --repeat 5)
 R() { "$regress" "$@" --store "$st" --repo "$repo"; }
 
 if ! { cmake -S "$src" -B "$tmp/o0" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG=-O0 >/dev/null \
@@ -40,14 +42,15 @@ commit() {  # distinct, increasing commit dates
 }
 (cd "$repo" && git init -q -b main) || bad "git init"
 c1=$(commit one 1)
-R record --kinds exact,noisy --dmdprof "$dmdprof" --time-steps 60 --save-baseline fast >"$tmp/o" 2>&1 && ok \
+R record --kinds exact,noisy --dmdprof "$dmdprof" --time-steps 200 --save-baseline fast >"$tmp/o" 2>&1 && ok \
   || bad "record at commit one: $(cat "$tmp/o")"
 c2=$(commit two 2)
 flagged=0
 for i in 1 2 3 4 5; do
   R check --kinds noisy --dmdprof "$dmdprof" --against fast "${lim[@]}" --record --verdict "$tmp/v$i.json" >"$tmp/o$i" 2>&1
   rc=$?
-  if [ $rc != 0 ] || grep -q -E '^(FAIL|WARN)' "$tmp/o$i"; then flagged=$((flagged + 1)); cat "$tmp/o$i" >&2; fi
+  grep -q '^WARN' "$tmp/o$i" && { echo "note: run $i warned (tolerated):" >&2; grep '^WARN' "$tmp/o$i" >&2; }
+  if [ $rc != 0 ] || grep -q '^FAIL' "$tmp/o$i"; then flagged=$((flagged + 1)); cat "$tmp/o$i" >&2; fi
 done
 [ $flagged = 0 ] && ok || bad "$flagged of 5 unchanged runs flagged"
 grep -q '"verdict": "ok"\|"verdict": "improved"' "$tmp/v5.json" && ok || bad "no noisy metric compared in run 5"
@@ -58,7 +61,7 @@ R check --kinds noisy --dmdprof "$slow" --against fast "${lim[@]}" --repeat 3 --
 rc=$?
 [ $rc = 1 ] && grep -q "against baseline fast@main" "$tmp/o" && ok || bad "-O0 build: rc $rc, expected 1: $(cat "$tmp/o")"
 for m in wall_s cpu_s gflops; do
-  grep -q "^FAIL .*train-addition-T30-H32-B16-60steps $m total: .* slower" "$tmp/o" && ok \
+  grep -q "^FAIL .*train-addition-T30-H32-B16-200steps $m total: .* slower" "$tmp/o" && ok \
     || bad "-O0 build: $m not named as a regression: $(cat "$tmp/o")"
 done
 R record --kinds exact --dmdprof "$slow" >/dev/null 2>&1 || bad "record exact at commit three"
@@ -67,7 +70,7 @@ R record --kinds exact --dmdprof "$slow" >/dev/null 2>&1 || bad "record exact at
 R history --plot "$tmp/plot" --csv "$tmp/h.csv" --json "$tmp/h.json" >"$tmp/h.txt" 2>"$tmp/e"
 rc=$?
 [ $rc = 0 ] && ok || bad "history: rc $rc: $(cat "$tmp/e")"
-python3 - "$tmp/h.txt" "$c1" "$c2" "$c3" <<'PY' && ok || bad "history table: $(cat "$tmp/h.txt")"
+python3 - "$tmp/h.txt" "$c1" "$c2" "$c3" "$tmp/nseries" <<'PY' && ok || bad "history table: $(cat "$tmp/h.txt")"
 import sys
 txt = open(sys.argv[1]).read()
 series, cur = {}, None
@@ -85,7 +88,9 @@ assert [r[0] for r in rows] == [c1, c2, c3], rows
 assert "STEP" not in " ".join(rows[0] + rows[1]) and "STEP" in rows[2], rows
 assert rows[1][3] == "5", rows[1]          # five runs pooled at commit two
 exact = [k for k in series if k.startswith("measure-") and " cost" in k]
-assert len(exact) == 4, exact
+# one exact benchmark per size and cell this build has (4 vanilla, one per gated cell built)
+assert len(exact) >= 4 and sum("-lstm " in k or "-gru " in k for k in exact) == len(exact) - 4, exact
+open(sys.argv[5], "w").write("%d\n" % len(series))
 for k in exact:
     assert [r[0] for r in series[k]] == [c1, c3], series[k]
     assert not any("STEP" in " ".join(r) for r in series[k]), series[k]
@@ -108,7 +113,9 @@ for f in "$tmp"/plot/*.png; do
   [ "$(head -c 4 "$f" | tail -c 3)" = PNG ] && [ "$(stat -c %s "$f")" -gt 5000 ] || { bad "$f: not a PNG"; continue; }
   n=$((n + 1))
 done
-[ $n = 15 ] && ok || bad "$n trend figures, expected 15 (4 x cost, reads, bytes_read; wall_s, cpu_s, gflops)"
+ns=$(cat "$tmp/nseries" 2>/dev/null || echo '?')
+[ "$n" = "$ns" ] && [ "$n" -ge 15 ] && ok \
+  || bad "$n trend figures, expected one per series of the history table ($ns: cost, reads, bytes_read per exact benchmark; wall_s, cpu_s, gflops)"
 [ -n "${REGRESS_KEEP:-}" ] && mkdir -p "$REGRESS_KEEP" && cp "$tmp"/plot/* "$REGRESS_KEEP"/
 
 # the machine guard: a baseline from another machine, noisy metrics refused unless --force
