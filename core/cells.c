@@ -88,9 +88,10 @@ static const rnn_cell rnn_cell_vanilla = {
 
 /* ------------------------------------------------------------ registry -- */
 
+extern const rnn_cell rnn_cell_gru;  /* cells_gru.c */
 extern const rnn_cell rnn_cell_lstm; /* cells_lstm.c */
 
-const rnn_cell *const rnn_cells[] = {&rnn_cell_vanilla, &rnn_cell_lstm, NULL};
+const rnn_cell *const rnn_cells[] = {&rnn_cell_vanilla, &rnn_cell_gru, &rnn_cell_lstm, NULL};
 
 int rnn_cell_find(const char *name)
 {

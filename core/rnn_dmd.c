@@ -40,6 +40,7 @@ static const rnn__dmd_step dmd_steps[] = {
     {"vanilla", "alt", {rnn_sched_alt_f64_dmd, rnn_sched_alt_f32_dmd}, NULL},
     {"vanilla", "fused", {rnn_sched_fused_f64_dmd, rnn_sched_fused_f32_dmd}, NULL},
     {"vanilla", "ckpt", {rnn_sched_ckpt_f64_dmd, rnn_sched_ckpt_f32_dmd}, NULL},
+    {"gru", "bptt", {rnn_gru_f64_dmd, rnn_gru_f32_dmd}, NULL},
     {"lstm", "bptt", {rnn_lstm_f64_dmd, rnn_lstm_f32_dmd}, NULL},
 };
 

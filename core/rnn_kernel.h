@@ -51,7 +51,8 @@ RNN__SCHED_DECL(rnn_sched_dwafter)
 RNN__SCHED_DECL(rnn_sched_alt)
 RNN__SCHED_DECL(rnn_sched_fused)
 RNN__SCHED_DECL(rnn_sched_ckpt)
-/* The lstm cell's step (rnn_lstm.c; plain ones dispatch like the schedules). */
+/* The gru and lstm cells' steps (rnn_gru.c, rnn_lstm.c; plain ones dispatch like the schedules). */
+RNN__SCHED_DECL(rnn_gru)
 RNN__SCHED_DECL(rnn_lstm)
 /* Instrumented, any cell: the updated parameters and momentum are the
  * outputs of a measurement (called once, after its last step). */

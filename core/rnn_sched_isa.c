@@ -26,5 +26,6 @@ RNN__SCHED_BOTH(rnn_sched_dwafter)
 RNN__SCHED_BOTH(rnn_sched_alt)
 RNN__SCHED_BOTH(rnn_sched_fused)
 RNN__SCHED_BOTH(rnn_sched_ckpt)
+RNN__SCHED_BOTH(rnn_gru)
 RNN__SCHED_BOTH(rnn_lstm)
 #endif

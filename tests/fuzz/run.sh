@@ -31,8 +31,10 @@ build() { # target
           "$CC" -O0 -std=c11 -D_GNU_SOURCE -I"$src/instrument" -DDMD_FLOAT32 -c "$src/core/rnn_sched.c" -o "$work/s32.o" &&
           "$CC" -O0 -std=c11 -D_GNU_SOURCE -I"$src/instrument" -c "$src/core/rnn_lstm.c" -o "$work/l64.o" &&
           "$CC" -O0 -std=c11 -D_GNU_SOURCE -I"$src/instrument" -DDMD_FLOAT32 -c "$src/core/rnn_lstm.c" -o "$work/l32.o" &&
-          "$CC" "${flags[@]}" "$src/tests/fuzz/fuzz_ckpt.c" "$src/core/ckpt.c" "$src/core/model.c" "$src/core/cells.c" "$src/core/cells_lstm.c" "$src/core/rng.c" \
-             "$src/core/tasks.c" "$src/core/linalg.c" "$src/instrument/dmd_phase.c" "$src/instrument/dmd_csv.c" "$work/k64.o" "$work/k32.o" "$work/s64.o" "$work/s32.o" "$work/l64.o" "$work/l32.o" \
+          "$CC" -O0 -std=c11 -D_GNU_SOURCE -I"$src/instrument" -c "$src/core/rnn_gru.c" -o "$work/g64.o" &&
+          "$CC" -O0 -std=c11 -D_GNU_SOURCE -I"$src/instrument" -DDMD_FLOAT32 -c "$src/core/rnn_gru.c" -o "$work/g32.o" &&
+          "$CC" "${flags[@]}" "$src/tests/fuzz/fuzz_ckpt.c" "$src/core/ckpt.c" "$src/core/model.c" "$src/core/cells.c" "$src/core/cells_gru.c" "$src/core/cells_lstm.c" "$src/core/rng.c" \
+             "$src/core/tasks.c" "$src/core/linalg.c" "$src/instrument/dmd_phase.c" "$src/instrument/dmd_csv.c" "$work/k64.o" "$work/k32.o" "$work/s64.o" "$work/s32.o" "$work/l64.o" "$work/l32.o" "$work/g64.o" "$work/g32.o" \
              -llapacke -llapack -lblas -lm -o "$work/fuzz_ckpt" ;;
     *) echo "run.sh: unknown target '$1' (trace, ckpt)" >&2; exit 2 ;;
   esac
