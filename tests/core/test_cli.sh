@@ -256,6 +256,28 @@ grep -q "identity: has no meaning for the lstm cell" bad.err && pass "  ... sayi
 bad "lstm with --activation relu" train --cell lstm --activation relu --out badout
 bad "lstm with a vanilla schedule" measure --cell lstm --schedule alt -q
 
+# --- the gru cell: determinism, resume bit for bit, the cell in the checkpoint ----
+gr=(--cell gru --task addition "${small[@]}" --seed 5)
+"$bin" train "${gr[@]}" --epochs 4 --out g_full || fail "train --cell gru"
+"$bin" train "${gr[@]}" --epochs 4 --out g_full2 || fail "train --cell gru (again)"
+cmp -s g_full/history.csv g_full2/history.csv && cmp -s g_full/model.ckpt g_full2/model.ckpt \
+  && pass "gru: same seed -> identical history.csv and model.ckpt" || fail "gru: same seed differs"
+grep -q '"cell": "gru"' g_full/run.json && pass "gru: run.json names the cell" || fail "gru: run.json cell"
+"$bin" train "${gr[@]}" --epochs 2 --out g_part || fail "train gru part"
+"$bin" train --resume g_part/model.ckpt --epochs 4 --out g_res --quiet || fail "resume gru"
+cmp -s g_full/history.csv g_res/history.csv && cmp -s g_full/model.ckpt g_res/model.ckpt \
+  && pass "gru: resume after 2 epochs == uninterrupted 4 epochs (history and checkpoint)" || fail "gru: resume differs"
+"$bin" train "${gr[@]}" --epochs 4 --max-steps 5 --out g_stop || fail "gru max-steps"
+"$bin" train --resume g_stop/model.ckpt --out g_stop2 --quiet || fail "gru resume from a stopped run"
+cmp -s g_full/history.csv g_stop2/history.csv && cmp -s g_full/model.ckpt g_stop2/model.ckpt \
+  && pass "gru: resume mid-epoch (after 5 steps) == uninterrupted" || fail "gru: mid-epoch resume differs"
+cmp -s g_full/history.csv l_full/history.csv && fail "gru and lstm histories are the same" || pass "gru history is not lstm's"
+bad "gru checkpoint resumed as lstm" train --resume g_full/model.ckpt --cell lstm --out badout
+bad "gru checkpoint measured as vanilla" measure --checkpoint g_full/model.ckpt --cell vanilla -q
+bad "gru with --init identity" train --cell gru --init identity --out badout
+grep -q "identity: has no meaning for the gru cell" bad.err && pass "  ... saying which inits apply" || fail "gru identity: $(cat bad.err)"
+bad "gru with --activation relu" train --cell gru --activation relu --out badout
+
 # dmdprof help SUB prints SUB's --help text (exit 0); an unknown SUB exits 2
 cmp -s <("$bin" help measure) <("$bin" measure --help) && "$bin" help measure | grep -q '^usage: dmdprof measure' \
   && pass "dmdprof help measure == dmdprof measure --help" || fail "dmdprof help measure"

@@ -10,6 +10,7 @@
  *   lstm:     ortho: each of W_hi, W_hf, W_hg, W_ho orthogonal (1e-12) and
  *             its own draw; random: each std ~ sigma; W_i* std ~ 0.1, W_hy
  *             std ~ 1/sqrt(H); b_f = 1, the other biases 0
+ *   gru:      the same for W_hr, W_hz, W_hn and W_i*; every bias 0
  * Tolerances for the sample std: 5 standard errors (std/sqrt(2n)).
  */
 #include <math.h>
@@ -181,6 +182,69 @@ int main(void)
                 ok &= rnn_param_get(m, m->params, e) == (k == RNN_LSTM_B_F ? 1.0 : 0.0);
         }
         CHECK(ok, "lstm %s: b_f = 1, b_i = b_g = b_o = b_y = 0", in);
+        rnn_model_free(m);
+    }
+
+    /* the gru cell's recipes: W_hr, W_hz, W_hn each orthogonal and its own draw (ortho) or
+     * std sigma (random); W_i* std 0.1, W_hy std 1/sqrt(H); every bias 0 */
+    int gru = rnn_cell_find("gru");
+    CHECK(gru > 0, "the gru cell is registered");
+    for (int ini = 0; gru > 0 && ini < 2; ini++) {
+        rnn_config c;
+        rnn_config_default(&c);
+        c.cell = gru;
+        c.init = (rnn_init_kind)ini;
+        c.task = TASK_TEMPORAL_ORDER;
+        c.T = 20;
+        char err[256];
+        rnn_model *m = rnn_model_create(&c, err, sizeof err);
+        if (!m) {
+            CHECK(0, "gru create: %s", err);
+            break;
+        }
+        const char *in = rnn_init_names[ini];
+        size_t HH = (size_t)H * H;
+        for (int q = 0; q < 3; q++) {
+            int k = RNN_GRU_W_HR + q;
+            size_t lo = rnn_tensor_offset(m, k);
+            if (ini == RNN_INIT_ORTHO) {
+                double worst = 0;
+                for (int i = 0; i < H; i++)
+                    for (int j = 0; j < H; j++) {
+                        double d = 0;
+                        for (int l = 0; l < H; l++)
+                            d += rnn_param_get(m, m->params, lo + (size_t)l * H + i) *
+                                 rnn_param_get(m, m->params, lo + (size_t)l * H + j);
+                        worst = fmax(worst, fabs(d - (i == j)));
+                    }
+                CHECK(worst < 1e-12, "gru ortho: %s^T %s = I within %.1e", m->cell->tensors[k].name,
+                      m->cell->tensors[k].name, worst);
+            } else {
+                stats(m, lo, lo + HH, &mean, &sd);
+                CHECK(fabs(sd - c.sigma) < 5 * c.sigma / sqrt(2.0 * HH), "gru random: %s std %.4f (want %.2f)",
+                      m->cell->tensors[k].name, sd, c.sigma);
+            }
+            if (q > 0)
+                CHECK(memcmp((char *)m->params + lo * 8, (char *)m->params + (lo - HH) * 8, HH * 8) != 0,
+                      "gru %s: %s is its own draw (differs from %s)", in, m->cell->tensors[k].name,
+                      m->cell->tensors[k - 1].name);
+        }
+        for (int q = 0; q < 3; q++) {
+            size_t lo = rnn_tensor_offset(m, RNN_GRU_W_IR + q), n = rnn_tensor_size(m, RNN_GRU_W_IR + q);
+            stats(m, lo, lo + n, &mean, &sd);
+            CHECK(fabs(sd - 0.1) < 5 * 0.1 / sqrt(2.0 * n), "gru %s: %s std %.4f (want 0.1)", in,
+                  m->cell->tensors[RNN_GRU_W_IR + q].name, sd);
+        }
+        size_t o_hy = rnn_tensor_offset(m, RNN_GRU_W_HY), ny = rnn_tensor_size(m, RNN_GRU_W_HY);
+        stats(m, o_hy, o_hy + ny, &mean, &sd);
+        CHECK(fabs(sd - 1 / sqrt((double)H)) < 5 / sqrt((double)H) / sqrt(2.0 * ny), "gru %s: W_hy std %.4f", in, sd);
+        int ok = 1;
+        for (int k = RNN_GRU_B_R; k <= RNN_GRU_B_Y; k++) {
+            if (k == RNN_GRU_W_HY) continue;
+            size_t lo = rnn_tensor_offset(m, k);
+            for (size_t e = lo; e < lo + rnn_tensor_size(m, k); e++) ok &= rnn_param_get(m, m->params, e) == 0.0;
+        }
+        CHECK(ok, "gru %s: b_r = b_z = b_n = b_y = 0", in);
         rnn_model_free(m);
     }
 
