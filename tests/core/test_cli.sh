@@ -233,50 +233,33 @@ rc=$?
 [ $rc = 2 ] && [ "$(wc -l < bad.err)" = 1 ] && pass "bad input (output dir not writable): exit 2: $(cat bad.err)" \
   || fail "unwritable output dir: rc $rc"
 
-# --- the lstm cell: determinism, resume bit for bit, the cell in the checkpoint ----
-lst=(--cell lstm --task addition "${small[@]}" --seed 5)
-"$bin" train "${lst[@]}" --epochs 4 --out l_full || fail "train --cell lstm"
-"$bin" train "${lst[@]}" --epochs 4 --out l_full2 || fail "train --cell lstm (again)"
-cmp -s l_full/history.csv l_full2/history.csv && cmp -s l_full/model.ckpt l_full2/model.ckpt \
-  && pass "lstm: same seed -> identical history.csv and model.ckpt" || fail "lstm: same seed differs"
-grep -q '"cell": "lstm"' l_full/run.json && pass "lstm: run.json names the cell" || fail "lstm: run.json cell"
-"$bin" train "${lst[@]}" --epochs 2 --out l_part || fail "train lstm part"
-"$bin" train --resume l_part/model.ckpt --epochs 4 --out l_res --quiet || fail "resume lstm"
-cmp -s l_full/history.csv l_res/history.csv && cmp -s l_full/model.ckpt l_res/model.ckpt \
-  && pass "lstm: resume after 2 epochs == uninterrupted 4 epochs (history and checkpoint)" || fail "lstm: resume differs"
-"$bin" train "${lst[@]}" --epochs 4 --max-steps 5 --out l_stop || fail "lstm max-steps"
-"$bin" train --resume l_stop/model.ckpt --out l_stop2 --quiet || fail "lstm resume from a stopped run"
-cmp -s l_full/history.csv l_stop2/history.csv && cmp -s l_full/model.ckpt l_stop2/model.ckpt \
-  && pass "lstm: resume mid-epoch (after 5 steps) == uninterrupted" || fail "lstm: mid-epoch resume differs"
-cmp -s l_full/history.csv full/history.csv && fail "lstm and vanilla histories are the same" || pass "lstm history is not vanilla's"
-bad "lstm checkpoint resumed as vanilla" train --resume l_full/model.ckpt --cell vanilla --out badout
-bad "lstm checkpoint measured as vanilla" measure --checkpoint l_full/model.ckpt --cell vanilla -q
-bad "lstm with --init identity" train --cell lstm --init identity --out badout
-grep -q "identity: has no meaning for the lstm cell" bad.err && pass "  ... saying which inits apply" || fail "lstm identity: $(cat bad.err)"
-bad "lstm with --activation relu" train --cell lstm --activation relu --out badout
-bad "lstm with a vanilla schedule" measure --cell lstm --schedule alt -q
-
-# --- the gru cell: determinism, resume bit for bit, the cell in the checkpoint ----
-gr=(--cell gru --task addition "${small[@]}" --seed 5)
-"$bin" train "${gr[@]}" --epochs 4 --out g_full || fail "train --cell gru"
-"$bin" train "${gr[@]}" --epochs 4 --out g_full2 || fail "train --cell gru (again)"
-cmp -s g_full/history.csv g_full2/history.csv && cmp -s g_full/model.ckpt g_full2/model.ckpt \
-  && pass "gru: same seed -> identical history.csv and model.ckpt" || fail "gru: same seed differs"
-grep -q '"cell": "gru"' g_full/run.json && pass "gru: run.json names the cell" || fail "gru: run.json cell"
-"$bin" train "${gr[@]}" --epochs 2 --out g_part || fail "train gru part"
-"$bin" train --resume g_part/model.ckpt --epochs 4 --out g_res --quiet || fail "resume gru"
-cmp -s g_full/history.csv g_res/history.csv && cmp -s g_full/model.ckpt g_res/model.ckpt \
-  && pass "gru: resume after 2 epochs == uninterrupted 4 epochs (history and checkpoint)" || fail "gru: resume differs"
-"$bin" train "${gr[@]}" --epochs 4 --max-steps 5 --out g_stop || fail "gru max-steps"
-"$bin" train --resume g_stop/model.ckpt --out g_stop2 --quiet || fail "gru resume from a stopped run"
-cmp -s g_full/history.csv g_stop2/history.csv && cmp -s g_full/model.ckpt g_stop2/model.ckpt \
-  && pass "gru: resume mid-epoch (after 5 steps) == uninterrupted" || fail "gru: mid-epoch resume differs"
+# --- the gated cells: determinism, resume bit for bit, the cell in the checkpoint ----
+for cell in lstm gru; do
+  p=${cell:0:1}   # l_*, g_* output dirs
+  args=(--cell "$cell" --task addition "${small[@]}" --seed 5)
+  "$bin" train "${args[@]}" --epochs 4 --out ${p}_full || fail "train --cell $cell"
+  "$bin" train "${args[@]}" --epochs 4 --out ${p}_full2 || fail "train --cell $cell (again)"
+  cmp -s ${p}_full/history.csv ${p}_full2/history.csv && cmp -s ${p}_full/model.ckpt ${p}_full2/model.ckpt \
+    && pass "$cell: same seed -> identical history.csv and model.ckpt" || fail "$cell: same seed differs"
+  grep -q "\"cell\": \"$cell\"" ${p}_full/run.json && pass "$cell: run.json names the cell" || fail "$cell: run.json cell"
+  "$bin" train "${args[@]}" --epochs 2 --out ${p}_part || fail "train $cell part"
+  "$bin" train --resume ${p}_part/model.ckpt --epochs 4 --out ${p}_res --quiet || fail "resume $cell"
+  cmp -s ${p}_full/history.csv ${p}_res/history.csv && cmp -s ${p}_full/model.ckpt ${p}_res/model.ckpt \
+    && pass "$cell: resume after 2 epochs == uninterrupted 4 epochs (history and checkpoint)" || fail "$cell: resume differs"
+  "$bin" train "${args[@]}" --epochs 4 --max-steps 5 --out ${p}_stop || fail "$cell max-steps"
+  "$bin" train --resume ${p}_stop/model.ckpt --out ${p}_stop2 --quiet || fail "$cell resume from a stopped run"
+  cmp -s ${p}_full/history.csv ${p}_stop2/history.csv && cmp -s ${p}_full/model.ckpt ${p}_stop2/model.ckpt \
+    && pass "$cell: resume mid-epoch (after 5 steps) == uninterrupted" || fail "$cell: mid-epoch resume differs"
+  cmp -s ${p}_full/history.csv full/history.csv && fail "$cell and vanilla histories are the same" || pass "$cell history is not vanilla's"
+  bad "$cell checkpoint resumed as vanilla" train --resume ${p}_full/model.ckpt --cell vanilla --out badout
+  bad "$cell checkpoint measured as vanilla" measure --checkpoint ${p}_full/model.ckpt --cell vanilla -q
+  bad "$cell with --init identity" train --cell "$cell" --init identity --out badout
+  grep -q "identity: has no meaning for the $cell cell" bad.err && pass "  ... saying which inits apply" || fail "$cell identity: $(cat bad.err)"
+  bad "$cell with --activation relu" train --cell "$cell" --activation relu --out badout
+  bad "$cell with a vanilla schedule" measure --cell "$cell" --schedule alt -q
+done
 cmp -s g_full/history.csv l_full/history.csv && fail "gru and lstm histories are the same" || pass "gru history is not lstm's"
 bad "gru checkpoint resumed as lstm" train --resume g_full/model.ckpt --cell lstm --out badout
-bad "gru checkpoint measured as vanilla" measure --checkpoint g_full/model.ckpt --cell vanilla -q
-bad "gru with --init identity" train --cell gru --init identity --out badout
-grep -q "identity: has no meaning for the gru cell" bad.err && pass "  ... saying which inits apply" || fail "gru identity: $(cat bad.err)"
-bad "gru with --activation relu" train --cell gru --activation relu --out badout
 
 # dmdprof help SUB prints SUB's --help text (exit 0); an unknown SUB exits 2
 cmp -s <("$bin" help measure) <("$bin" measure --help) && "$bin" help measure | grep -q '^usage: dmdprof measure' \

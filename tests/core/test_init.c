@@ -60,6 +60,78 @@ static void stats(const rnn_model *m, size_t lo, size_t hi, double *mean, double
     *sd = sqrt(s2 / (double)(hi - lo));
 }
 
+/* A gated cell's recipes (tensors by index: ngates input matrices from win, ngates recurrent
+ * ones from wh, the biases from b0 to why + 1 but W_hy = why; bias one, if >= 0, is 1, the
+ * others 0): ortho, each recurrent matrix orthogonal (1e-12) and its own draw; random, each
+ * std ~ sigma; the input matrices std ~ 0.1, W_hy std ~ 1/sqrt(H). */
+static void check_gated(int H, const char *cname, int win, int wh, int ngates, int b0, int why, int one,
+                        const char *bias_doc)
+{
+    double mean, sd;
+    int cell = rnn_cell_find(cname);
+    CHECK(cell > 0, "the %s cell is registered", cname);
+    for (int ini = 0; cell > 0 && ini < 2; ini++) {
+        rnn_config c;
+        rnn_config_default(&c);
+        c.cell = cell;
+        c.init = (rnn_init_kind)ini;
+        c.task = TASK_TEMPORAL_ORDER;
+        c.T = 20;
+        char err[256];
+        rnn_model *m = rnn_model_create(&c, err, sizeof err);
+        if (!m) {
+            CHECK(0, "%s create: %s", cname, err);
+            break;
+        }
+        const char *in = rnn_init_names[ini];
+        size_t HH = (size_t)H * H;
+        for (int q = 0; q < ngates; q++) {
+            int k = wh + q;
+            size_t lo = rnn_tensor_offset(m, k);
+            if (ini == RNN_INIT_ORTHO) {
+                double worst = 0;
+                for (int i = 0; i < H; i++)
+                    for (int j = 0; j < H; j++) {
+                        double d = 0;
+                        for (int l = 0; l < H; l++)
+                            d += rnn_param_get(m, m->params, lo + (size_t)l * H + i) *
+                                 rnn_param_get(m, m->params, lo + (size_t)l * H + j);
+                        worst = fmax(worst, fabs(d - (i == j)));
+                    }
+                CHECK(worst < 1e-12, "%s ortho: %s^T %s = I within %.1e", cname, m->cell->tensors[k].name,
+                      m->cell->tensors[k].name, worst);
+            } else {
+                stats(m, lo, lo + HH, &mean, &sd);
+                CHECK(fabs(sd - c.sigma) < 5 * c.sigma / sqrt(2.0 * HH), "%s random: %s std %.4f (want %.2f)", cname,
+                      m->cell->tensors[k].name, sd, c.sigma);
+            }
+            if (q > 0)
+                CHECK(memcmp((char *)m->params + lo * 8, (char *)m->params + (lo - HH) * 8, HH * 8) != 0,
+                      "%s %s: %s is its own draw (differs from %s)", cname, in, m->cell->tensors[k].name,
+                      m->cell->tensors[k - 1].name);
+        }
+        for (int q = 0; q < ngates; q++) {
+            size_t lo = rnn_tensor_offset(m, win + q), n = rnn_tensor_size(m, win + q);
+            stats(m, lo, lo + n, &mean, &sd);
+            CHECK(fabs(sd - 0.1) < 5 * 0.1 / sqrt(2.0 * n), "%s %s: %s std %.4f (want 0.1)", cname, in,
+                  m->cell->tensors[win + q].name, sd);
+        }
+        size_t o_hy = rnn_tensor_offset(m, why), ny = rnn_tensor_size(m, why);
+        stats(m, o_hy, o_hy + ny, &mean, &sd);
+        CHECK(fabs(sd - 1 / sqrt((double)H)) < 5 / sqrt((double)H) / sqrt(2.0 * ny), "%s %s: W_hy std %.4f", cname, in,
+              sd);
+        int ok = 1;
+        for (int k = b0; k <= why + 1; k++) {
+            if (k == why) continue;
+            size_t lo = rnn_tensor_offset(m, k);
+            for (size_t e = lo; e < lo + rnn_tensor_size(m, k); e++)
+                ok &= rnn_param_get(m, m->params, e) == (k == one ? 1.0 : 0.0);
+        }
+        CHECK(ok, "%s %s: %s", cname, in, bias_doc);
+        rnn_model_free(m);
+    }
+}
+
 int main(void)
 {
     const int H = 64;
@@ -122,131 +194,10 @@ int main(void)
     for (size_t e = 0; e < o->P; e++) rounded &= ((float *)of->params)[e] == (float)((double *)o->params)[e];
     CHECK(rounded, "float32: parameters are the float64 ones rounded once");
 
-    /* the lstm cell's recipes */
-    int lstm = rnn_cell_find("lstm");
-    CHECK(lstm > 0, "the lstm cell is registered");
-    for (int ini = 0; lstm > 0 && ini < 2; ini++) {
-        rnn_config c;
-        rnn_config_default(&c);
-        c.cell = lstm;
-        c.init = (rnn_init_kind)ini;
-        c.task = TASK_TEMPORAL_ORDER;
-        c.T = 20;
-        char err[256];
-        rnn_model *m = rnn_model_create(&c, err, sizeof err);
-        if (!m) {
-            CHECK(0, "lstm create: %s", err);
-            break;
-        }
-        const char *in = rnn_init_names[ini];
-        size_t HH = (size_t)H * H;
-        for (int q = 0; q < 4; q++) {
-            int k = RNN_LSTM_W_HI + q;
-            size_t lo = rnn_tensor_offset(m, k);
-            if (ini == RNN_INIT_ORTHO) {
-                double worst = 0;
-                for (int i = 0; i < H; i++)
-                    for (int j = 0; j < H; j++) {
-                        double d = 0;
-                        for (int l = 0; l < H; l++)
-                            d += rnn_param_get(m, m->params, lo + (size_t)l * H + i) *
-                                 rnn_param_get(m, m->params, lo + (size_t)l * H + j);
-                        worst = fmax(worst, fabs(d - (i == j)));
-                    }
-                CHECK(worst < 1e-12, "lstm ortho: %s^T %s = I within %.1e", m->cell->tensors[k].name,
-                      m->cell->tensors[k].name, worst);
-            } else {
-                stats(m, lo, lo + HH, &mean, &sd);
-                CHECK(fabs(sd - c.sigma) < 5 * c.sigma / sqrt(2.0 * HH), "lstm random: %s std %.4f (want %.2f)",
-                      m->cell->tensors[k].name, sd, c.sigma);
-            }
-            if (q > 0)
-                CHECK(memcmp((char *)m->params + lo * 8, (char *)m->params + (lo - HH) * 8, HH * 8) != 0,
-                      "lstm %s: %s is its own draw (differs from %s)", in, m->cell->tensors[k].name,
-                      m->cell->tensors[k - 1].name);
-        }
-        for (int q = 0; q < 4; q++) {
-            size_t lo = rnn_tensor_offset(m, RNN_LSTM_W_II + q), n = rnn_tensor_size(m, RNN_LSTM_W_II + q);
-            stats(m, lo, lo + n, &mean, &sd);
-            CHECK(fabs(sd - 0.1) < 5 * 0.1 / sqrt(2.0 * n), "lstm %s: %s std %.4f (want 0.1)", in,
-                  m->cell->tensors[RNN_LSTM_W_II + q].name, sd);
-        }
-        size_t o_hy = rnn_tensor_offset(m, RNN_LSTM_W_HY), ny = rnn_tensor_size(m, RNN_LSTM_W_HY);
-        stats(m, o_hy, o_hy + ny, &mean, &sd);
-        CHECK(fabs(sd - 1 / sqrt((double)H)) < 5 / sqrt((double)H) / sqrt(2.0 * ny), "lstm %s: W_hy std %.4f", in, sd);
-        int ok = 1;
-        for (int k = RNN_LSTM_B_I; k <= RNN_LSTM_B_Y; k++) {
-            if (k == RNN_LSTM_W_HY) continue;
-            size_t lo = rnn_tensor_offset(m, k);
-            for (size_t e = lo; e < lo + rnn_tensor_size(m, k); e++)
-                ok &= rnn_param_get(m, m->params, e) == (k == RNN_LSTM_B_F ? 1.0 : 0.0);
-        }
-        CHECK(ok, "lstm %s: b_f = 1, b_i = b_g = b_o = b_y = 0", in);
-        rnn_model_free(m);
-    }
-
-    /* the gru cell's recipes: W_hr, W_hz, W_hn each orthogonal and its own draw (ortho) or
-     * std sigma (random); W_i* std 0.1, W_hy std 1/sqrt(H); every bias 0 */
-    int gru = rnn_cell_find("gru");
-    CHECK(gru > 0, "the gru cell is registered");
-    for (int ini = 0; gru > 0 && ini < 2; ini++) {
-        rnn_config c;
-        rnn_config_default(&c);
-        c.cell = gru;
-        c.init = (rnn_init_kind)ini;
-        c.task = TASK_TEMPORAL_ORDER;
-        c.T = 20;
-        char err[256];
-        rnn_model *m = rnn_model_create(&c, err, sizeof err);
-        if (!m) {
-            CHECK(0, "gru create: %s", err);
-            break;
-        }
-        const char *in = rnn_init_names[ini];
-        size_t HH = (size_t)H * H;
-        for (int q = 0; q < 3; q++) {
-            int k = RNN_GRU_W_HR + q;
-            size_t lo = rnn_tensor_offset(m, k);
-            if (ini == RNN_INIT_ORTHO) {
-                double worst = 0;
-                for (int i = 0; i < H; i++)
-                    for (int j = 0; j < H; j++) {
-                        double d = 0;
-                        for (int l = 0; l < H; l++)
-                            d += rnn_param_get(m, m->params, lo + (size_t)l * H + i) *
-                                 rnn_param_get(m, m->params, lo + (size_t)l * H + j);
-                        worst = fmax(worst, fabs(d - (i == j)));
-                    }
-                CHECK(worst < 1e-12, "gru ortho: %s^T %s = I within %.1e", m->cell->tensors[k].name,
-                      m->cell->tensors[k].name, worst);
-            } else {
-                stats(m, lo, lo + HH, &mean, &sd);
-                CHECK(fabs(sd - c.sigma) < 5 * c.sigma / sqrt(2.0 * HH), "gru random: %s std %.4f (want %.2f)",
-                      m->cell->tensors[k].name, sd, c.sigma);
-            }
-            if (q > 0)
-                CHECK(memcmp((char *)m->params + lo * 8, (char *)m->params + (lo - HH) * 8, HH * 8) != 0,
-                      "gru %s: %s is its own draw (differs from %s)", in, m->cell->tensors[k].name,
-                      m->cell->tensors[k - 1].name);
-        }
-        for (int q = 0; q < 3; q++) {
-            size_t lo = rnn_tensor_offset(m, RNN_GRU_W_IR + q), n = rnn_tensor_size(m, RNN_GRU_W_IR + q);
-            stats(m, lo, lo + n, &mean, &sd);
-            CHECK(fabs(sd - 0.1) < 5 * 0.1 / sqrt(2.0 * n), "gru %s: %s std %.4f (want 0.1)", in,
-                  m->cell->tensors[RNN_GRU_W_IR + q].name, sd);
-        }
-        size_t o_hy = rnn_tensor_offset(m, RNN_GRU_W_HY), ny = rnn_tensor_size(m, RNN_GRU_W_HY);
-        stats(m, o_hy, o_hy + ny, &mean, &sd);
-        CHECK(fabs(sd - 1 / sqrt((double)H)) < 5 / sqrt((double)H) / sqrt(2.0 * ny), "gru %s: W_hy std %.4f", in, sd);
-        int ok = 1;
-        for (int k = RNN_GRU_B_R; k <= RNN_GRU_B_Y; k++) {
-            if (k == RNN_GRU_W_HY) continue;
-            size_t lo = rnn_tensor_offset(m, k);
-            for (size_t e = lo; e < lo + rnn_tensor_size(m, k); e++) ok &= rnn_param_get(m, m->params, e) == 0.0;
-        }
-        CHECK(ok, "gru %s: b_r = b_z = b_n = b_y = 0", in);
-        rnn_model_free(m);
-    }
+    /* the gated cells' recipes */
+    check_gated(H, "lstm", RNN_LSTM_W_II, RNN_LSTM_W_HI, 4, RNN_LSTM_B_I, RNN_LSTM_W_HY, RNN_LSTM_B_F,
+                "b_f = 1, b_i = b_g = b_o = b_y = 0");
+    check_gated(H, "gru", RNN_GRU_W_IR, RNN_GRU_W_HR, 3, RNN_GRU_B_R, RNN_GRU_W_HY, -1, "b_r = b_z = b_n = b_y = 0");
 
     rnn_model *ms[] = {o, r, id, o2, o3, of};
     for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++) rnn_model_free(ms[k]);

@@ -238,39 +238,6 @@ def gru_step(pg, T, H, B, first_step, clipped):
     return S.P
 
 
-def verify(dmdprof, grid):
-    bad = checked = 0
-    extra = ("--cell", "gru")
-    for T, H, B, w in grid:
-        for steps in (1, 2):
-            for model in ("live", "classic", "lru"):
-                got = rk.run_measure(dmdprof, T, H, B, model, w, steps, extra)
-                clips = [got["clipped_last_step"]]
-                if steps > 1:
-                    clips = [rk.run_measure(dmdprof, T, H, B, model, w, 1, extra)["clipped_last_step"], clips[0]]
-                pg = rl.LProgram(w)
-                for s in range(steps):
-                    P = gru_step(pg, T, H, B, s == 0, clips[s])
-                pg.output("M", 0, P)
-                pg.output("P", 0, P)
-                cost, reads, per = rk.price_lru(pg) if model == "lru" else rl.price_values(pg, model)
-                mine = {r["region"]: r["cost"] for r in got["regions"] if r["reads"] and r["cost"]}
-                per = {k: v for k, v in per.items() if v}
-                ok = got["total"]["cost"] == cost and got["total"]["reads"] == reads and mine == per
-                checked += 1
-                tag = f"gru T={T} H={H} B={B} w={w} steps={steps} {model}"
-                if ok:
-                    print(f"ok   {tag}: cost {cost} reads {reads}")
-                    continue
-                bad += 1
-                print(f"FAIL {tag}: reference cost {cost} reads {reads}, dmdprof {got['total']['cost']} "
-                      f"{got['total']['reads']}")
-                for r in sorted(set(per) | set(mine)):
-                    if per.get(r) != mine.get(r):
-                        print(f"     region {r}: reference {per.get(r)} dmdprof {mine.get(r)}")
-    return checked, bad
-
-
 def main():
     if len(sys.argv) < 2:
         print(__doc__)
@@ -279,7 +246,7 @@ def main():
     grid = [(2, 1, 1, 1), (3, 2, 1, 8), (3, 5, 3, 4), (2, 17, 1, 1)]
     if not quick:
         grid += [(4, 3, 2, 8), (4, 9, 17, 8), (3, 4, 5, 2)]
-    checked, bad = verify(sys.argv[1], grid)
+    checked, bad = rl.verify(sys.argv[1], grid, ("--cell", "gru"), "gru ", gru_step)
     print(f"{checked - bad} passed, {bad} failed")
     return 1 if bad else 0
 

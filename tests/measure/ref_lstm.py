@@ -287,8 +287,10 @@ def price_values(pg, model):
     return cost, reads, per
 
 
-def verify(dmdprof, grid, extra=("--cell", "lstm"), name="lstm "):
-    """rk.verify with LProgram and the pricer above."""
+def verify(dmdprof, grid, extra=("--cell", "lstm"), name="lstm ", step_fn=None):
+    """rk.verify with LProgram and the pricer above; step_fn(pg, T, H, B, first_step, clipped) -> P
+    (default lstm_step; ref_gru.py passes its own)."""
+    step_fn = step_fn or lstm_step
     bad = checked = 0
     for T, H, B, w in grid:
         for steps in (1, 2):
@@ -299,7 +301,7 @@ def verify(dmdprof, grid, extra=("--cell", "lstm"), name="lstm "):
                     clips = [rk.run_measure(dmdprof, T, H, B, model, w, 1, extra)["clipped_last_step"], clips[0]]
                 pg = LProgram(w)
                 for s in range(steps):
-                    lstm_step(pg, T, H, B, s == 0, clips[s])
+                    step_fn(pg, T, H, B, s == 0, clips[s])
                 P = len([a for a in pg.region_of_addr if a[0] == "P"])
                 pg.output("M", 0, P)
                 pg.output("P", 0, P)
