@@ -45,7 +45,7 @@ if [ $PLOT_ONLY = 1 ]; then
   TS=$(awk -F, 'NR > 1 { printf "%s ", $2 }' "$csv")  # $1 is the schema column
 else
 [ -x "$DMDPROF" ] || die "no dmdprof at '$DMDPROF': build it (scripts/build build) or pass --dmdprof PATH"
-"$DMDPROF" train --help 2>/dev/null | grep -q -- --max-steps ||
+grep -q -- --max-steps <<<"$("$DMDPROF" train --help 2>/dev/null)" || # whole first: grep -q + pipefail = SIGPIPE
   die "'dmdprof train' has no --max-steps yet: the Callgrind and PAPI columns need it"
 mkdir -p "$OUT"
 train_papi=0
