@@ -46,13 +46,7 @@ class GStep:
         self.dy = self.K * self.O * B
 
 
-def sig(pg, z):      # MUL(CONST(0.5), z); TANH; FMA(CONST(0.5), s, CONST(0.5))
-    return pg.op(pg.op(pg.op(z)))
-
-
-def dsig(pg, s):     # SUB(CONST(1), s); MUL(s, d)
-    d = pg.op(s)
-    return pg.op(s, d)
+sig, dsig = rl.sig, rl.dsig   # the sigmoid of rnn_gates.h, shared with the lstm cell
 
 
 def declare(pg, S, first_step):
