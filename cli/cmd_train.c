@@ -103,6 +103,13 @@ static json_t *config_json(const rnn_config *c)
     json_object_set_new(j, "lr_patience", json_integer(c->lr_patience));
     json_object_set_new(j, "lr_min", json_real(c->lr_min));
     json_object_set_new(j, "sigma", json_real(c->sigma));
+    { /* the bias of the keep gate at init (GRU b_z, LSTM b_f): a number, "chrono", or null (vanilla) */
+        const rnn_cell *cell = rnn_cells[c->cell];
+        json_t *gb = rnn_keep_tensor(cell) < 0              ? json_null()
+                     : c->gate_bias_kind == RNN_GB_CHRONO ? json_string("chrono")
+                     : json_real(c->gate_bias_kind == RNN_GB_CONST ? c->gate_bias : cell->keep_bias);
+        json_object_set_new(j, "gate_bias", gb);
+    }
     json_object_set_new(j, "seed", json_integer((json_int_t)c->seed));
     json_object_set_new(j, "data_seed", json_integer((json_int_t)rnn_data_seed(c)));
     json_object_set_new(j, "precision", json_string(rnn_precision_names[c->precision]));
@@ -226,7 +233,7 @@ enum {
     OPT_TASK = 1000, OPT_INIT, OPT_ACT, OPT_EPOCHS, OPT_BATCH, OPT_BPE, OPT_LR, OPT_MOM, OPT_NEST, OPT_MSCHED,
     OPT_CLIP, OPT_LRS, OPT_LRG, OPT_LRSTEP, OPT_LRPAT, OPT_LRMIN, OPT_SIGMA, OPT_SEED, OPT_DSEED, OPT_PREC, OPT_OUT,
     OPT_RESUME, OPT_MAXSTEPS, OPT_QUIET, OPT_HELP, OPT_JOBS, OPT_PAPI, OPT_PROBES, OPT_CKPT, OPT_SCHED, OPT_CKEV,
-    OPT_CELL
+    OPT_CELL, OPT_GBIAS
 };
 
 /* Parse a model/optimizer flag into c; returns 1 if opt was one. */
@@ -262,6 +269,23 @@ static int parse_model_flag(int opt, const char *arg, rnn_config *c)
     case OPT_LRPAT: c->lr_patience = (int)cli_long("--lr-patience", arg, 0, RNN_EPOCHS_MAX); return 1;
     case OPT_LRMIN: c->lr_min = cli_double("--lr-min", arg, 0, 0, 1e6, 1); return 1;
     case OPT_SIGMA: c->sigma = cli_double("--sigma", arg, 0, 1, 1e6, 1); return 1;
+    case OPT_GBIAS:
+        if (!strcmp(arg, "chrono")) {
+            c->gate_bias_kind = RNN_GB_CHRONO;
+            c->gate_bias = 0;
+        } else {
+            c->gate_bias_kind = RNN_GB_CONST;
+            char *end;
+            errno = 0;
+            double v = strtod(arg, &end);
+            if (!*arg || *end || errno || !isfinite(v))
+                cli_fail("--gate-bias: '%s' is neither a number nor 'chrono'", arg);
+            if (fabs(v) > RNN_GATE_BIAS_MAX)
+                cli_fail("--gate-bias: %g is out of range (expected -%g..%g, or chrono)", v, RNN_GATE_BIAS_MAX,
+                         RNN_GATE_BIAS_MAX);
+            c->gate_bias = v;
+        }
+        return 1;
     case OPT_SEED: c->seed = (uint64_t)cli_long("--seed", arg, 0, 0x7fffffffffffffffL); return 1;
     case OPT_DSEED:
         c->data_seed = (uint64_t)cli_long("--data-seed", arg, 0, 0x7fffffffffffffffL);
@@ -290,6 +314,7 @@ static const struct option train_opts[] = {
     {"lr-patience", required_argument, 0, OPT_LRPAT},
     {"lr-min", required_argument, 0, OPT_LRMIN},
     {"sigma", required_argument, 0, OPT_SIGMA},
+    {"gate-bias", required_argument, 0, OPT_GBIAS},
     {"seed", required_argument, 0, OPT_SEED},
     {"data-seed", required_argument, 0, OPT_DSEED},
     {"precision", required_argument, 0, OPT_PREC},
@@ -349,6 +374,9 @@ static void train_usage(FILE *f)
             "  --lr-patience N        plateau: epochs without loss improvement before a cut (default 5)\n"
             "  --lr-min X             floor of the schedules (default 1e-5)\n"
             "  --sigma X              random init: W_hh (each recurrent gate matrix) ~ N(0, sigma^2) (default 0.1)\n"
+            "  --gate-bias X|chrono   gated cells: the init of the bias of the gate that keeps the state, GRU b_z\n"
+            "                         (h_t = (1 - z) n + z h_{t-1}; default 0) and LSTM b_f (default 1); chrono:\n"
+            "                         log u, u ~ U(1, T - 1) per unit (Tallec & Ollivier 2018; LSTM: b_i = -b_f)\n"
             "  --seed N               (default 0)\n"
             "  --data-seed N          the batches from seed N, the init from --seed (default: --seed)\n"
             "  --precision P          float64 | float32 (default float64)\n"
@@ -427,7 +455,8 @@ static int same_config(const rnn_config *a, const rnn_config *b)
            a->lr_patience == b->lr_patience && a->precision == b->precision && a->seed == b->seed &&
            rnn_data_seed(a) == rnn_data_seed(b) && a->lr == b->lr &&
            a->momentum == b->momentum && a->clip == b->clip && a->lr_gamma == b->lr_gamma && a->lr_min == b->lr_min &&
-           a->sigma == b->sigma && a->cell == b->cell;
+           a->sigma == b->sigma && a->cell == b->cell && a->gate_bias_kind == b->gate_bias_kind &&
+           a->gate_bias == b->gate_bias;
 }
 
 /* Remove a run's files from dir, run.json first (nothing looks finished). */

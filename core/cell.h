@@ -40,8 +40,18 @@ typedef struct {
  *                  identity = I (vanilla only)
  *   RNN_TI_OUTPUT  N(0, 1) / sqrt(H) per element, row-major
  *   RNN_TI_ZERO    0 (no draw)
- *   RNN_TI_ONE     1 (no draw; e.g. the LSTM forget-gate bias) */
-typedef enum { RNN_TI_ZERO, RNN_TI_INPUT, RNN_TI_REC, RNN_TI_OUTPUT, RNN_TI_ONE } rnn_tensor_init;
+ *   RNN_TI_ONE     1 (no draw)
+ *   RNN_TI_KEEP    the bias of the gate that keeps the state (GRU b_z, LSTM
+ *                  b_f): the cell's keep_bias, or --gate-bias X; under
+ *                  --gate-bias chrono log(u_i), u_i ~ U(1, T - 1) per unit
+ *                  (Tallec & Ollivier 2018), drawn from stream 2 of the seed
+ *                  so that no other tensor's draws move
+ *   RNN_TI_KEEP_NEG  0, or under --gate-bias chrono minus the RNN_TI_KEEP
+ *                  draws (the LSTM input-gate bias b_i = -b_f of the chrono
+ *                  init) */
+typedef enum {
+    RNN_TI_ZERO, RNN_TI_INPUT, RNN_TI_REC, RNN_TI_OUTPUT, RNN_TI_ONE, RNN_TI_KEEP, RNN_TI_KEEP_NEG
+} rnn_tensor_init;
 
 /* A parameter tensor: mult * a * b elements.  Its gradient and momentum live
  * at the same offset in the gradient and momentum buffers. */
@@ -178,7 +188,11 @@ typedef struct rnn_cell {
     int st_h, st_logits;  /* state regions (every schedule) holding h (ring (2, H, B), then (T, B, H)) and
                              the logits (K, O, B): the training loop's metric and saturation read them */
     const char *inits_doc; /* one line for --help: the inits, biases (e.g. "ortho | random; biases 0") */
+    double keep_bias;      /* the default of its RNN_TI_KEEP tensor (a cell without one: --gate-bias refused) */
 } rnn_cell;
+
+/* The cell's RNN_TI_KEEP tensor (the bias --gate-bias sets), or -1. */
+int rnn_keep_tensor(const rnn_cell *c);
 
 /* The registry: every cell, NULL-terminated, [0] the default (vanilla). */
 extern const rnn_cell *const rnn_cells[];

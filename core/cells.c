@@ -142,6 +142,13 @@ const char *rnn_cells_help(const char *indent)
     return buf;
 }
 
+int rnn_keep_tensor(const rnn_cell *c)
+{
+    for (int k = 0; k < c->ntensors; k++)
+        if (c->tensors[k].init == RNN_TI_KEEP) return k;
+    return -1;
+}
+
 size_t rnn_tensor_count(const rnn_tensor_spec *t, const rnn_dims *d)
 {
     return (size_t)t->mult * d->d[t->a] * d->d[t->b];

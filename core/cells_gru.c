@@ -20,7 +20,7 @@ static const rnn_tensor_spec gru_tensors[RNN_GRU_NTENSORS] = {
     [RNN_GRU_W_HZ] = {"W_hz", "dW_hz", "v_W_hz", "(H, H) row-major", 1, RNN_DH, RNN_DH, RNN_TI_REC},
     [RNN_GRU_W_HN] = {"W_hn", "dW_hn", "v_W_hn", "(H, H) row-major, multiplies r_t * h_{t-1}", 1, RNN_DH, RNN_DH, RNN_TI_REC},
     [RNN_GRU_B_R] = {"b_r", "db_r", "v_b_r", "(H)", 1, RNN_DH, RNN_D1, RNN_TI_ZERO},
-    [RNN_GRU_B_Z] = {"b_z", "db_z", "v_b_z", "(H)", 1, RNN_DH, RNN_D1, RNN_TI_ZERO},
+    [RNN_GRU_B_Z] = {"b_z", "db_z", "v_b_z", "(H), 0 at init (--gate-bias)", 1, RNN_DH, RNN_D1, RNN_TI_KEEP},
     [RNN_GRU_B_N] = {"b_n", "db_n", "v_b_n", "(H)", 1, RNN_DH, RNN_D1, RNN_TI_ZERO},
     [RNN_GRU_W_HY] = {"W_hy", "dW_hy", "v_W_hy", "(O, H) row-major", 1, RNN_DO, RNN_DH, RNN_TI_OUTPUT},
     [RNN_GRU_B_Y] = {"b_y", "db_y", "v_b_y", "(O)", 1, RNN_DO, RNN_D1, RNN_TI_ZERO},
@@ -70,5 +70,6 @@ const rnn_cell rnn_cell_gru = {
     .whh = RNN_GRU_W_HN, /* the candidate's recurrent matrix, vanilla's W_hh counterpart */
     .st_h = 0,
     .st_logits = 7,
-    .inits_doc = "--init ortho | random (each of W_hr, W_hz, W_hn its own draw); biases 0",
+    .inits_doc = "--init ortho | random (each of W_hr, W_hz, W_hn its own draw); biases 0 (b_z: --gate-bias)",
+    .keep_bias = 0.0,
 };

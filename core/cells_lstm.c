@@ -23,8 +23,8 @@ static const rnn_tensor_spec lstm_tensors[RNN_LSTM_NTENSORS] = {
     [RNN_LSTM_W_HF] = {"W_hf", "dW_hf", "v_W_hf", "(H, H) row-major", 1, RNN_DH, RNN_DH, RNN_TI_REC},
     [RNN_LSTM_W_HG] = {"W_hg", "dW_hg", "v_W_hg", "(H, H) row-major", 1, RNN_DH, RNN_DH, RNN_TI_REC},
     [RNN_LSTM_W_HO] = {"W_ho", "dW_ho", "v_W_ho", "(H, H) row-major", 1, RNN_DH, RNN_DH, RNN_TI_REC},
-    [RNN_LSTM_B_I] = {"b_i", "db_i", "v_b_i", "(H)", 1, RNN_DH, RNN_D1, RNN_TI_ZERO},
-    [RNN_LSTM_B_F] = {"b_f", "db_f", "v_b_f", "(H), 1 at init", 1, RNN_DH, RNN_D1, RNN_TI_ONE},
+    [RNN_LSTM_B_I] = {"b_i", "db_i", "v_b_i", "(H), 0 at init (chrono: -b_f)", 1, RNN_DH, RNN_D1, RNN_TI_KEEP_NEG},
+    [RNN_LSTM_B_F] = {"b_f", "db_f", "v_b_f", "(H), 1 at init (--gate-bias)", 1, RNN_DH, RNN_D1, RNN_TI_KEEP},
     [RNN_LSTM_B_G] = {"b_g", "db_g", "v_b_g", "(H)", 1, RNN_DH, RNN_D1, RNN_TI_ZERO},
     [RNN_LSTM_B_O] = {"b_o", "db_o", "v_b_o", "(H)", 1, RNN_DH, RNN_D1, RNN_TI_ZERO},
     [RNN_LSTM_W_HY] = {"W_hy", "dW_hy", "v_W_hy", "(O, H) row-major", 1, RNN_DO, RNN_DH, RNN_TI_OUTPUT},
@@ -74,5 +74,6 @@ const rnn_cell rnn_cell_lstm = {
     .whh = RNN_LSTM_W_HG, /* the candidate's recurrent matrix, vanilla's W_hh counterpart */
     .st_h = 0,
     .st_logits = 3,
-    .inits_doc = "--init ortho | random (each of W_hi, W_hf, W_hg, W_ho its own draw); b_f = 1, other biases 0",
+    .inits_doc = "--init ortho | random (each of W_hi, W_hf, W_hg, W_ho its own draw); b_f = 1 (--gate-bias), other biases 0",
+    .keep_bias = 1.0,
 };

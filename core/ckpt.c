@@ -1,8 +1,8 @@
 /*
- * ckpt.c -- the checkpoint format, version 4.  Everything little-endian.
+ * ckpt.c -- the checkpoint format, version 5.  Everything little-endian.
  *
  *   offset 0   magic "DMDPCKPT" (8 bytes)
- *          8   u32 version (4; versions 1 to 3 are still read, see below)
+ *          8   u32 version (5; versions 1 to 4 are still read, see below)
  *         12   u32 element bytes of the parameters (8 float64, 4 float32)
  *         16   configuration: u32 task, init, activation, T, H, batch,
  *              batches_per_epoch, epochs, nesterov, momentum_schedule,
@@ -13,6 +13,9 @@
  *              an older file's batches came from its seed: has_data_seed 0)
  *              u32 n, then n bytes: the cell's name, e.g. "gru" (versions
  *              >= 4; 1 <= n <= 64; an older file holds a vanilla RNN)
+ *              u32 gate-bias kind (0 the cell's default, 1 a constant,
+ *              2 chrono), f64 its constant (0 unless kind 1) (--gate-bias;
+ *              versions >= 5; an older file's is kind 0)
  *              dims: u32 I, O, K; u64 P
  *              training state: i64 step; u32 epoch, ep_steps, ep_clipped,
  *              plateau_bad, solved_epoch, diverged_epoch, status;
@@ -40,7 +43,7 @@
 #include "rnn.h"
 
 #define CKPT_MAGIC "DMDPCKPT"
-#define CKPT_VERSION 4u
+#define CKPT_VERSION 5u
 #define CKPT_CELL_NAME_MAX 64u
 #define CKPT_VERSION_MIN 1u /* oldest version read */
 #define CKPT_MAX_BYTES ((size_t)4 << 30)
@@ -133,6 +136,8 @@ int rnn_ckpt_write(const rnn_model *m, FILE *f)
     ck_u64(&b, c->data_seed);
     ck_u32(&b, (uint32_t)strlen(m->cell->name));
     ck_put(&b, m->cell->name, strlen(m->cell->name));
+    ck_u32(&b, (uint32_t)c->gate_bias_kind);
+    ck_f64(&b, c->gate_bias_kind == RNN_GB_CONST ? c->gate_bias : 0.0);
     ck_u32(&b, (uint32_t)m->I);
     ck_u32(&b, (uint32_t)m->O);
     ck_u32(&b, (uint32_t)m->K);
@@ -318,6 +323,15 @@ rnn_model *rnn_ckpt_parse(const unsigned char *buf, size_t n, const char *path, 
                 why = why_buf;
                 goto fail;
             }
+        }
+    }
+    if (ver >= 5) {
+        c.gate_bias_kind = (rnn_gate_bias_kind)ck_ri32(&r);
+        c.gate_bias = ck_rf64(&r);
+        if (!r.short_ && ((int)c.gate_bias_kind < RNN_GB_DEFAULT || c.gate_bias_kind > RNN_GB_CHRONO ||
+                          (c.gate_bias_kind != RNN_GB_CONST && c.gate_bias != 0))) {
+            why = "invalid gate-bias field";
+            goto fail;
         }
     }
     if (r.short_) {

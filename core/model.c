@@ -95,6 +95,20 @@ size_t rnn_config_bytes(const rnn_config *c)
 /* "gru and lstm take ortho or random; vanilla takes ortho, random or
  * identity": the cells grouped by the inits they take, cell `first`'s
  * group first. */
+/* "gru (b_z), lstm (b_f)": the cells --gate-bias applies to, with the bias. */
+static const char *rnn__keep_cells(char *buf, size_t n)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (int k = 0; rnn_cells[k] && at < n; k++) {
+        int t = rnn_keep_tensor(rnn_cells[k]);
+        if (t >= 0)
+            at += (size_t)snprintf(buf + at, n - at, "%s%s (%s)", at ? ", " : "", rnn_cells[k]->name,
+                                   rnn_cells[k]->tensors[t].name);
+    }
+    return buf;
+}
+
 static const char *rnn__inits_by_cell(int first, char *buf, size_t n)
 {
     size_t at = 0;
@@ -163,6 +177,17 @@ const char *rnn_config_check(const rnn_config *c, char *buf, size_t n)
         RNN__BAD("--init %s: has no meaning for the %s cell (%s)", rnn_init_names[c->init], rnn_cells[c->cell]->name,
                  rnn__inits_by_cell(c->cell, which, sizeof which));
     }
+    if ((int)c->gate_bias_kind < 0 || c->gate_bias_kind > RNN_GB_CHRONO) RNN__BAD("--gate-bias: unknown kind");
+    if (c->gate_bias_kind != RNN_GB_DEFAULT && rnn_keep_tensor(rnn_cells[c->cell]) < 0) {
+        char which[200];
+        RNN__BAD("--gate-bias: has no meaning for the %s cell (it has no gate; it applies to %s)",
+                 rnn_cells[c->cell]->name, rnn__keep_cells(which, sizeof which));
+    }
+    if (c->gate_bias_kind == RNN_GB_CONST && !(fabs(c->gate_bias) <= RNN_GATE_BIAS_MAX))
+        RNN__BAD("--gate-bias: %g is out of range (expected -%g..%g, or chrono)", c->gate_bias, RNN_GATE_BIAS_MAX,
+                 RNN_GATE_BIAS_MAX);
+    if (c->gate_bias_kind == RNN_GB_CHRONO && c->T < 3)
+        RNN__BAD("--gate-bias chrono: needs -T >= 3 (it draws log u, u ~ U(1, T - 1)); give a constant instead");
     if (c->activation == RNN_ACT_RELU && !rnn_cells[c->cell]->relu)
         RNN__BAD("--activation relu: has no meaning for the %s cell (its gates are sigmoid and tanh; only %s takes "
                  "--activation relu)",
@@ -369,6 +394,20 @@ rnn_model *rnn_model_create(const rnn_config *cfg, char *err, size_t errlen)
         rnn_model_free(m);
         return NULL;
     }
+    /* --gate-bias chrono: log u_i, u_i ~ U(1, T - 1), from stream 2 (no other draw moves) */
+    double *keep = NULL;
+    if (cfg->gate_bias_kind == RNN_GB_CHRONO) {
+        keep = malloc(H * sizeof *keep);
+        if (!keep) {
+            snprintf(err, errlen, "out of memory");
+            free(w);
+            rnn_model_free(m);
+            return NULL;
+        }
+        rng_t rk;
+        rng_seed_stream(&rk, cfg->seed, 2);
+        for (size_t e = 0; e < H; e++) keep[e] = log(1.0 + (cfg->T - 2) * rng_uniform(&rk));
+    }
     for (int k = 0; k < m->cell->ntensors; k++) {
         const rnn_tensor_spec *ts = &m->cell->tensors[k];
         void *p = m->pv.t[k];
@@ -377,6 +416,17 @@ rnn_model *rnn_model_create(const rnn_config *cfg, char *err, size_t errlen)
         case RNN_TI_ZERO: break; /* calloc'd */
         case RNN_TI_ONE:
             for (size_t e = 0; e < n; e++) rnn_param_set(m, p, e, 1.0);
+            break;
+        case RNN_TI_KEEP: /* (H) */
+            for (size_t e = 0; e < n; e++)
+                rnn_param_set(m, p, e,
+                              keep                                        ? keep[e]
+                              : cfg->gate_bias_kind == RNN_GB_CONST ? cfg->gate_bias
+                                                                          : m->cell->keep_bias);
+            break;
+        case RNN_TI_KEEP_NEG: /* (H) */
+            if (keep)
+                for (size_t e = 0; e < n; e++) rnn_param_set(m, p, e, -keep[e]);
             break;
         case RNN_TI_INPUT: { /* 0.1 N(0,1), drawn in math order (i, j), stored transposed j*H + i */
             size_t a = m->dims.d[ts->a], b = m->dims.d[ts->b]; /* (I, H) */
@@ -395,6 +445,7 @@ rnn_model *rnn_model_create(const rnn_config *cfg, char *err, size_t errlen)
                 if (la_random_orthogonal(&r, cfg->H, w) != 0) {
                     snprintf(err, errlen, "LAPACK failed to build a random orthogonal %dx%d matrix", cfg->H, cfg->H);
                     free(w);
+                    free(keep);
                     rnn_model_free(m);
                     return NULL;
                 }
@@ -411,6 +462,7 @@ rnn_model *rnn_model_create(const rnn_config *cfg, char *err, size_t errlen)
         }
     }
     free(w);
+    free(keep);
     if (rnn_whh_singular_values(m, m->sv_init) != 0) {
         snprintf(err, errlen, "LAPACK failed to compute the singular values of W_hh");
         rnn_model_free(m);

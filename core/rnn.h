@@ -37,6 +37,11 @@
 #include "tasks.h"
 
 typedef enum { RNN_INIT_ORTHO, RNN_INIT_RANDOM, RNN_INIT_IDENTITY } rnn_init_kind;
+/* --gate-bias: the init of the bias of the gate that keeps the state (GRU
+ * b_z, LSTM b_f; cell.h RNN_TI_KEEP): the cell's default, a constant, or
+ * chrono (Tallec & Ollivier 2018). */
+typedef enum { RNN_GB_DEFAULT, RNN_GB_CONST, RNN_GB_CHRONO } rnn_gate_bias_kind;
+#define RNN_GATE_BIAS_MAX 50.0 /* |--gate-bias X| (sigma(50) is 1 in float64) */
 typedef enum { RNN_LR_CONSTANT, RNN_LR_STEP, RNN_LR_EXP, RNN_LR_PLATEAU } rnn_lr_kind;
 typedef enum { RNN_F64, RNN_F32 } rnn_precision;
 typedef enum { RNN_ACT_TANH, RNN_ACT_RELU } rnn_activation;
@@ -82,6 +87,8 @@ typedef struct {
     int cell;               /* index into rnn_cells (cell.h); 0 = vanilla */
     int schedule;           /* index into the cell's schedules; 0 = its baseline BPTT */
     int ckpt_every;         /* schedule ckpt: keep h_t every K steps, 1..T (0: ceil(sqrt(T))) */
+    rnn_gate_bias_kind gate_bias_kind; /* --gate-bias (gated cells only) */
+    double gate_bias;       /* RNN_GB_CONST: the value, |x| <= 50 */
 } rnn_config;
 
 /* The seed experiment's headline settings: addition, ortho, tanh, T 30, H 64,

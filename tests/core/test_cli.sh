@@ -157,9 +157,11 @@ open(p, 'wb').write(bytes(b) + struct.pack('<Q', h))
 PY
 }
 H=$(python3 -c "import struct,sys; print(struct.unpack_from('<I', open(sys.argv[1],'rb').read(), 32)[0])" full/model.ckpt)
-# format 4: the cell name ("vanilla": u32 7 + 7 bytes) after the data seed, so the first history record
-# (its epoch field) is at 280 + 11 + 8 H
-cp full/model.ckpt histepoch.ckpt && recheck histepoch.ckpt $((291 + 8 * H)) 7   # first history record: epoch 7, not 1
+# format 5: the cell name ("vanilla": u32 7 + 7 bytes) after the data seed, then the gate bias (u32 kind at
+# 155, f64 value), so the first history record (its epoch field) is at 280 + 11 + 12 + 8 H
+cp full/model.ckpt histepoch.ckpt && recheck histepoch.ckpt $((303 + 8 * H)) 7   # first history record: epoch 7, not 1
+cp full/model.ckpt gbkind.ckpt && recheck gbkind.ckpt 155 7                       # gate-bias kind 7
+cp full/model.ckpt gbvan.ckpt && recheck gbvan.ckpt 155 2                         # a vanilla run with chrono
 cp full/model.ckpt flag.ckpt && recheck flag.ckpt 48 5                              # nesterov = 5
 cp full/model.ckpt cellname.ckpt && python3 - cellname.ckpt <<'PY'   # the cell name (offset 148) -> "vanillx"
 import struct, sys
@@ -196,6 +198,9 @@ bad "measure unknown cell" measure --cell nosuch -q
 bad "checkpoint: unknown cell name" train --resume cellname.ckpt --out badout
 grep -q "holds a cell this build does not have ('vanillx'" bad.err && pass "  ... naming it" || fail "cell name: $(cat bad.err)"
 bad "checkpoint: cell name length 0" train --resume cellzero.ckpt --out badout
+bad "checkpoint: gate-bias kind 7" train --resume gbkind.ckpt --out badout
+bad "checkpoint: a vanilla cell with a gate bias" train --resume gbvan.ckpt --out badout
+grep -q 'gate-bias: has no meaning for the vanilla cell' bad.err && pass "  ... saying why" || fail "gbvan: $(cat bad.err)"
 bad "ckpt-every 0" train --schedule ckpt --ckpt-every 0 --out badout
 bad "ckpt-every above T" train --schedule ckpt -T 30 --ckpt-every 31 --out badout
 bad "ckpt-every without ckpt" train --ckpt-every 3 --out badout
@@ -259,6 +264,37 @@ for cell in lstm gru; do
   bad "$cell with a vanilla schedule" measure --cell "$cell" --schedule alt -q
 done
 cmp -s g_full/history.csv l_full/history.csv && fail "gru and lstm histories are the same" || pass "gru history is not lstm's"
+
+# --gate-bias (the keep gate's bias at init: GRU b_z, LSTM b_f): recorded, resumed, changes the run; bad input
+for cell in gru lstm; do
+  p=${cell:0:1}
+  args=(--cell "$cell" --task addition "${small[@]}" --seed 5)
+  "$bin" train "${args[@]}" --epochs 4 --gate-bias chrono --out ${p}_chr || fail "$cell --gate-bias chrono"
+  "$bin" train "${args[@]}" --epochs 2 --gate-bias chrono --out ${p}_chr_part || fail "$cell chrono part"
+  "$bin" train --resume ${p}_chr_part/model.ckpt --epochs 4 --out ${p}_chr_res --quiet || fail "$cell chrono resume"
+  cmp -s ${p}_chr/history.csv ${p}_chr_res/history.csv && cmp -s ${p}_chr/model.ckpt ${p}_chr_res/model.ckpt \
+    && grep -q '"gate_bias": "chrono"' ${p}_chr_res/run.json \
+    && pass "$cell --gate-bias chrono: resume == uninterrupted, and the resumed run.json says chrono" \
+    || fail "$cell chrono resume differs or lost the gate bias"
+  "$bin" train "${args[@]}" --epochs 4 --gate-bias 2 --out ${p}_gb2 || fail "$cell --gate-bias 2"
+  grep -q '"gate_bias": 2' ${p}_gb2/run.json && ! cmp -s ${p}_gb2/history.csv ${p}_full/history.csv \
+    && ! cmp -s ${p}_gb2/history.csv ${p}_chr/history.csv \
+    && pass "$cell --gate-bias 2: recorded, and the run differs from the default's and chrono's" \
+    || fail "$cell --gate-bias 2: $(grep gate_bias ${p}_gb2/run.json)"
+  "$bin" train "${args[@]}" --epochs 4 --gate-bias $([ $cell = lstm ] && echo 1 || echo 0) --out ${p}_gbd \
+    || fail "$cell --gate-bias default value"
+  cmp -s ${p}_gbd/history.csv ${p}_full/history.csv \
+    && pass "$cell --gate-bias at the default value: the default run's history" || fail "$cell explicit default differs"
+  bad "$cell: a fresh run with another --gate-bias into a run's dir" train "${args[@]}" --epochs 4 --gate-bias 3 --out ${p}_gb2
+done
+grep -q '"gate_bias": 0' g_full/run.json && grep -q '"gate_bias": 1' l_full/run.json \
+  && grep -q '"gate_bias": null' full/run.json && pass "run.json gate_bias: gru 0, lstm 1, vanilla null" \
+  || fail "run.json gate_bias defaults"
+bad "vanilla with --gate-bias" train --gate-bias 1 --out badout
+grep -q 'it applies to gru (b_z), lstm (b_f)' bad.err && pass "  ... naming the cells it applies to" || fail "vanilla gate-bias: $(cat bad.err)"
+bad "gate-bias not a number" train --cell gru --gate-bias one --out badout
+bad "gate-bias out of range" train --cell gru --gate-bias 1e9 --out badout
+bad "resume with --gate-bias" train --resume g_full/model.ckpt --gate-bias 1 --out badout
 bad "gru checkpoint resumed as lstm" train --resume g_full/model.ckpt --cell lstm --out badout
 
 # dmdprof help SUB prints SUB's --help text (exit 0); an unknown SUB exits 2

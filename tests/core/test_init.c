@@ -11,6 +11,12 @@
  *             its own draw; random: each std ~ sigma; W_i* std ~ 0.1, W_hy
  *             std ~ 1/sqrt(H); b_f = 1, the other biases 0
  *   gru:      the same for W_hr, W_hz, W_hn and W_i*; every bias 0
+ *   --gate-bias (gru b_z, lstm b_f): a constant sets exactly that bias and
+ *             moves no other parameter; chrono draws log u, u ~ U(1, T - 1):
+ *             every value in [0, log(T - 1)), the mean of u within 5
+ *             standard errors of T/2, the lstm's b_i = -b_f exactly, and no
+ *             other parameter moves; the vanilla cell and a bad value are
+ *             refused by rnn_config_check
  * Tolerances for the sample std: 5 standard errors (std/sqrt(2n)).
  */
 #include <math.h>
@@ -132,6 +138,90 @@ static void check_gated(int H, const char *cname, int win, int wh, int ngates, i
     }
 }
 
+static rnn_model *make_gb(int cell, rnn_gate_bias_kind kind, double v, int T)
+{
+    rnn_config c;
+    rnn_config_default(&c);
+    c.cell = cell;
+    c.seed = 3;
+    c.task = TASK_TEMPORAL_ORDER;
+    c.T = T;
+    c.gate_bias_kind = kind;
+    c.gate_bias = v;
+    char err[256];
+    rnn_model *m = rnn_model_create(&c, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "create: %s\n", err);
+        exit(1);
+    }
+    return m;
+}
+
+/* Parameters of a and b equal outside tensors ka and kb (-1: none). */
+static int same_except(const rnn_model *a, const rnn_model *b, int ka, int kb)
+{
+    for (int k = 0; k < a->cell->ntensors; k++) {
+        if (k == ka || k == kb) continue;
+        size_t o = rnn_tensor_offset(a, k), n = rnn_tensor_size(a, k);
+        if (memcmp((const double *)a->params + o, (const double *)b->params + o, n * sizeof(double)) != 0) return 0;
+    }
+    return 1;
+}
+
+static void check_gate_bias(void)
+{
+    const int T = 41;
+    struct {
+        const char *name;
+        int keep, neg; /* the keep-gate bias and (lstm) the input-gate bias */
+        double dflt;
+    } cs[] = {{"gru", RNN_GRU_B_Z, -1, 0.0}, {"lstm", RNN_LSTM_B_F, RNN_LSTM_B_I, 1.0}};
+    for (size_t q = 0; q < sizeof cs / sizeof cs[0]; q++) {
+        int cell = rnn_cell_find(cs[q].name);
+        CHECK(cell >= 0 && rnn_keep_tensor(rnn_cells[cell]) == cs[q].keep, "%s: the --gate-bias tensor is %s",
+              cs[q].name, cell >= 0 ? rnn_cells[cell]->tensors[cs[q].keep].name : "?");
+        if (cell < 0) continue;
+        rnn_model *d = make_gb(cell, RNN_GB_DEFAULT, 0, T), *k = make_gb(cell, RNN_GB_CONST, 2.5, T),
+                  *ch = make_gb(cell, RNN_GB_CHRONO, 0, T);
+        size_t o = rnn_tensor_offset(d, cs[q].keep), n = rnn_tensor_size(d, cs[q].keep);
+        int dv = 1, kv = 1;
+        for (size_t e = o; e < o + n; e++) {
+            dv &= rnn_param_get(d, d->params, e) == cs[q].dflt;
+            kv &= rnn_param_get(k, k->params, e) == 2.5;
+        }
+        CHECK(dv, "%s: default %s = %g", cs[q].name, d->cell->tensors[cs[q].keep].name, cs[q].dflt);
+        CHECK(kv && same_except(d, k, cs[q].keep, -1), "%s --gate-bias 2.5: %s = 2.5, every other parameter as the default's",
+              cs[q].name, d->cell->tensors[cs[q].keep].name);
+        double lo = INFINITY, hi = -INFINITY, su = 0, su2 = 0;
+        int neg = 1;
+        for (size_t e = 0; e < n; e++) {
+            double b = rnn_param_get(ch, ch->params, o + e), u = exp(b);
+            lo = fmin(lo, b), hi = fmax(hi, b), su += u, su2 += u * u;
+            if (cs[q].neg >= 0) neg &= rnn_param_get(ch, ch->params, rnn_tensor_offset(ch, cs[q].neg) + e) == -b;
+        }
+        double mu = su / (double)n, want = T / 2.0, se = (T - 2) / sqrt(12.0 * (double)n);
+        CHECK(lo >= 0 && hi < log(T - 1.0) && fabs(mu - want) < 5 * se,
+              "%s chrono: b in [%.3f, %.3f] (want [0, log %d = %.3f)), mean of e^b %.2f (want %.1f +- %.2f)", cs[q].name,
+              lo, hi, T - 1, log(T - 1.0), mu, want, 5 * se);
+        CHECK(neg && same_except(d, ch, cs[q].keep, cs[q].neg), "%s chrono: %severy other parameter as the default's",
+              cs[q].name, cs[q].neg >= 0 ? "b_i = -b_f exactly, " : "");
+        rnn_model_free(d), rnn_model_free(k), rnn_model_free(ch);
+    }
+    rnn_config c;
+    rnn_config_default(&c);
+    char buf[300];
+    c.gate_bias_kind = RNN_GB_CONST, c.gate_bias = 1;
+    const char *bad = rnn_config_check(&c, buf, sizeof buf);
+    CHECK(bad && strstr(bad, "--gate-bias"), "vanilla --gate-bias refused: %s", bad ? bad : "(accepted)");
+    c.cell = rnn_cell_find("gru");
+    c.gate_bias = 51;
+    bad = rnn_config_check(&c, buf, sizeof buf);
+    CHECK(bad && strstr(bad, "--gate-bias"), "gru --gate-bias 51 refused: %s", bad ? bad : "(accepted)");
+    c.gate_bias = NAN;
+    bad = rnn_config_check(&c, buf, sizeof buf);
+    CHECK(bad && strstr(bad, "--gate-bias"), "gru --gate-bias nan refused: %s", bad ? bad : "(accepted)");
+}
+
 int main(void)
 {
     const int H = 64;
@@ -198,6 +288,8 @@ int main(void)
     check_gated(H, "lstm", RNN_LSTM_W_II, RNN_LSTM_W_HI, 4, RNN_LSTM_B_I, RNN_LSTM_W_HY, RNN_LSTM_B_F,
                 "b_f = 1, b_i = b_g = b_o = b_y = 0");
     check_gated(H, "gru", RNN_GRU_W_IR, RNN_GRU_W_HR, 3, RNN_GRU_B_R, RNN_GRU_W_HY, -1, "b_r = b_z = b_n = b_y = 0");
+
+    check_gate_bias();
 
     rnn_model *ms[] = {o, r, id, o2, o3, of};
     for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++) rnn_model_free(ms[k]);
