@@ -109,6 +109,7 @@ static json_t *config_json(const rnn_config *c)
                      : c->gate_bias_kind == RNN_GB_CHRONO ? json_string("chrono")
                      : json_real(c->gate_bias_kind == RNN_GB_CONST ? c->gate_bias : cell->keep_bias);
         json_object_set_new(j, "gate_bias", gb);
+        json_object_set_new(j, "gate_bias_default", rnn_keep_tensor(cell) < 0 ? json_null() : json_real(cell->keep_bias));
     }
     json_object_set_new(j, "seed", json_integer((json_int_t)c->seed));
     json_object_set_new(j, "data_seed", json_integer((json_int_t)rnn_data_seed(c)));

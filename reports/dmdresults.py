@@ -112,6 +112,21 @@ def upgrade(kind, ver, obj):
     return obj
 
 
+def init_label(init, activation="tanh", gate_bias=None, gate_bias_default=None):
+    """The init as figures and tables name an arm: with its activation when not
+    tanh (identity + relu, the IRNN, is another arm than identity + tanh) and
+    with the keep gate's bias when it is not the cell's default (train
+    --gate-bias: "ortho+chrono", "ortho+gb2"; run.json config.gate_bias and
+    gate_bias_default).  No blanks: gnuplot splits these lists on them."""
+    s = str(init) if activation in (None, "tanh") else f"{init}+{activation}"
+    if gate_bias == "chrono":
+        s += "+chrono"
+    elif isinstance(gate_bias, (int, float)) and isinstance(gate_bias_default, (int, float)) \
+            and gate_bias != gate_bias_default:
+        s += f"+gb{gate_bias:g}"
+    return s
+
+
 def total(obj, key="cost"):
     """A count of the whole measurement (measure or price, any version)."""
     return (obj.get("total") or {}).get(key)

@@ -25,10 +25,12 @@ celldt(s) = s eq "vanilla" ? 1 : s eq "gru" ? 2 : s eq "lstm" ? 4 : 5
 # one colour and one point type per cell, the same in every figure that compares cells
 cellcol(s) = s eq "vanilla" ? "#444444" : s eq "gru" ? "#2ca02c" : s eq "lstm" ? "#ff7f0e" : "#7f7f7f"
 cellpt(s) = s eq "vanilla" ? 7 : s eq "gru" ? 5 : s eq "lstm" ? 13 : 11
-# the same marker filled for ortho, open for the other inits (gnuplot: the open shape is pt - 1)
-cellinitpt(c, i) = cellpt(c) - (i eq "ortho" ? 0 : 1)
-# dash type per init where colour is taken by the cell
-initdt(s) = s eq "ortho" ? 1 : s eq "random" ? 2 : 4
+# the same marker filled for ortho (with or without a gate-bias suffix: "ortho+chrono"), open for the other
+# inits (gnuplot: the open shape is pt - 1)
+cellinitpt(c, i) = cellpt(c) - (strstrt(i, "ortho") == 1 ? 0 : 1)
+# dash type per init where colour is taken by the cell: ortho solid, random dashed, an init with a
+# gate-bias suffix (+chrono, +gbX) dotted, anything else dash-dot
+initdt(s) = s eq "ortho" ? 1 : s eq "random" ? 2 : strstrt(s, "+chrono") > 0 || strstrt(s, "+gb") > 0 ? 3 : 4
 # a whole word list as numbers: w(s, i)
 wn(s, i) = word(s, i) + 0
 # the i-th field of a "|"-separated list (titles may contain spaces)

@@ -9,7 +9,9 @@
 # the region shares per cell add up and put each region in its class; the solve rates equal the
 # statuses written; the to-solution table and data keep the unsolved seeds (counted, drawn at the
 # cost of their whole run), never dropped; the vanilla region figure is not mixed with the other cells;
-# every cell's closed forms are tabled per region.   usage: report_cells.sh REPORT
+# every cell's closed forms are tabled per region; gru runs and arms with --gate-bias chrono (and one at
+# the default value 0, written out) are their own series "ortho+chrono", never merged into gru ortho.
+# usage: report_cells.sh REPORT
 set -u
 report=$1
 . "$(dirname "$0")/../lib.sh"
@@ -71,7 +73,24 @@ for ci, cell in enumerate(G):
                        "solve_threshold": 0.05, "epochs_run": 5, "steps_run": 10,
                        "config": {"task": "addition", "T": T, "H": 8, "init": init, "seed": seed, "cell": cell,
                                   "epochs": 5, "batch": 4, "batches_per_epoch": 2, "lr": 0.01, "momentum": 0.9}}
+                if cell == "gru" and seed == 0:   # the default value written out: the same arm
+                    run["config"].update(gate_bias=0.0, gate_bias_default=0.0)
                 json.dump(run, open(os.path.join(rd, "run.json"), "w"))
+# gru ortho with --gate-bias chrono: every seed solves at T 10 and 20, none at 40
+for T in (10, 20, 40):
+    for seed in range(3):
+        st = "solved" if T < 40 else "unsolved"
+        statuses[("gru", "ortho+chrono", T, seed)] = st
+        rd = os.path.join(d, "runs", f"gru_ortho_chrono_T{T}_s{seed}")
+        os.makedirs(rd)
+        run = {"schema": "dmdprof.run/1", "task": "addition", "T": T, "H": 8, "init": "ortho", "seed": seed,
+               "cell": "gru", "status": st, "solved_epoch": 2 if st == "solved" else None,
+               "final_metric": 0.01 if st == "solved" else 0.08, "metric_name": "mse", "chance": 0.083,
+               "solve_threshold": 0.05, "epochs_run": 5, "steps_run": 10,
+               "config": {"task": "addition", "T": T, "H": 8, "init": "ortho", "seed": seed, "cell": "gru",
+                          "epochs": 5, "batch": 4, "batches_per_epoch": 2, "lr": 0.01, "momentum": 0.9,
+                          "gate_bias": "chrono", "gate_bias_default": 0.0}}
+        json.dump(run, open(os.path.join(rd, "run.json"), "w"))
 json.dump({"%s %s %d %d" % k: v for k, v in statuses.items()}, open(os.path.join(d, "..", "statuses.json"), "w"))
 # arms: seeds with a cost to solution and seeds without (cost of the whole run only)
 arms = []
@@ -90,6 +109,15 @@ for cell in G:
                          "T": T, "H": 64, "cell": cell, "init": init, "model": "live", "cost_per_step": 1e9 * G[cell] * T,
                          "seeds_run": 4, "solved": len(tos), "seeds": seeds,
                          "cost_to_solution_median": sorted(tos)[len(tos) // 2] if tos else None})
+for T in (10, 20, 40):   # an arm with --gate-bias chrono: every seed solved at epoch 2
+    c = 1e9 * 3 * T
+    seeds = [{"seed": s, "status": "solved", "solved_epoch": 2, "final_metric": 0.1, "cost_to_solution": 2 * c,
+              "cost_of_run": c * 80} for s in range(4)]
+    arms.append({"spec": "q7_gate_bias", "arm": f"3bit_memorization_T{T}_gru_ortho_chrono", "task": "3bit_memorization",
+                 "T": T, "H": 64, "cell": "gru", "init": "ortho", "gate_bias": "chrono", "gate_bias_default": 0.0,
+                 "model": "live", "cost_per_step": c, "seeds_run": 4, "solved": 4, "seeds": seeds,
+                 "cost_to_solution_median": 2 * c, "cost_to_solution_min": 2 * c, "cost_to_solution_max": 2 * c,
+                 "solve_epoch_median": 2, "solve_epoch_min": 2, "solve_epoch_max": 2})
 json.dump({"schema": "dmdprof.arms/1", "runs_dir": "/x", "arms": arms}, open(os.path.join(d, "arms.json"), "w"))
 PY
 "$report" "$tmp/in" --out "$tmp/r" 2>"$tmp/r.log"
@@ -148,14 +176,19 @@ assert sorted((x["cell"], x["T"], x["region"], x["error_pct"]) for x in ar) == s
 # solve rates against what was written
 st = json.load(open(sys.argv[2]))
 sr = rd("cells_solve_rate")
-assert len(sr) == 3 * 2 * 3, len(sr)
+assert len(sr) == 3 * 2 * 3 + 3, len(sr)
+assert sorted(int(x["T"]) for x in sr if x["init"] == "ortho+chrono") == [10, 20, 40], sr
 for row in sr:
     want = sum(st[f"{row['cell']} {row['init']} {row['T']} {s}"] == "solved" for s in range(3))
     assert (int(row["runs"]), int(row["solved"])) == (3, want), row
 # to solution: every seed counted; the unsolved ones kept with the cost of their run
 ts = rd("cells_to_solution")
-assert len(ts) == 18, len(ts)
+assert len(ts) == 21, len(ts)
 G = {"vanilla": 1, "gru": 3, "lstm": 4}
+for row in [x for x in ts if x["init"] == "ortho+chrono"]:
+    assert row["cell"] == "gru" and int(row["runs"]) == 4 and int(row["solved"]) == 4, row
+    assert float(row["median_to_solution"]) == 2e9 * 3 * int(row["T"]), row
+ts = [x for x in ts if x["init"] != "ortho+chrono"]
 for row in ts:
     T, g = int(row["T"]), G[row["cell"]]
     never = row["init"] == "random" and T == 40
@@ -169,7 +202,10 @@ for row in ts:
 # the data file draws them: per series an unsolved block with one row per unsolved seed
 dat = open(os.path.join(r, "cells_to_solution.dat")).read().split("\n\n\n")
 uns = [b for b in dat if "unsolved:" in b]
-assert len(uns) == 6 and sum(len([l for l in b.splitlines() if l and not l.startswith("#")]) for b in uns) == 3 * (3 + 6)
+# (the chrono series has none: its block holds the one NaN row that keeps gnuplot's block numbering)
+rows_ = lambda b: [l for l in b.splitlines() if l and not l.startswith("#") and not l.startswith("NaN")]
+assert len(uns) == 7 and sum(len(rows_(b)) for b in uns) == 3 * (3 + 6), [len(rows_(b)) for b in uns]
+assert [len(rows_(b)) for b in uns if "ortho+chrono" in b] == [0], uns
 PY
 # without cells to compare (one cell only): the figures say what would produce them
 mkdir -p "$tmp/one"
