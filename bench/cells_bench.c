@@ -9,8 +9,11 @@
  *   cells_bench [-H 64] [-B 50] [-T 30,60] [--steps 41] [--cells vanilla,lstm]
  *
  * Time: CLOCK_PROCESS_CPUTIME_ID around each rnn_step (the same batch every
- * step, after 5 warm-up steps), so a shared machine's waiting is not
- * counted; the median of --steps steps.  Prints figures only (no assertion
+ * step, after 5 warm-up rounds), so a shared machine's waiting is not
+ * counted.  The cells run interleaved, one step each per round (vanilla
+ * first), --steps rounds: the median and best step per cell, and the share
+ * of vanilla's GFLOP/s as the median of the per-round paired ratios, which
+ * a noisy host moves far less than two separate medians.  Prints figures only (no assertion
  * on time); exit 2 on bad usage, 1 when a model cannot be built.
  */
 #include <stdio.h>
@@ -51,8 +54,13 @@ static int to_int(const char *s, int lo, int hi, const char *flag)
     return (int)v;
 }
 
-/* Median CPU seconds of one plain step; GFLOP/s in *gf. */
-static double bench(int cell, int T, int H, int B, int steps, double *gf)
+static double median(double *t, int n)
+{
+    qsort(t, (size_t)n, sizeof *t, cmp_d);
+    return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+static rnn_model *make_model(int cell, int T, int H, int B)
 {
     rnn_config c;
     rnn_config_default(&c);
@@ -70,22 +78,59 @@ static double bench(int cell, int T, int H, int B, int steps, double *gf)
         fprintf(stderr, "cells_bench: %s\n", err);
         exit(1);
     }
-    double *t = malloc((size_t)steps * sizeof *t);
-    if (!t) exit(1);
     rnn_draw_batch(m);
+    return m;
+}
+
+/* CPU seconds of one plain step of m. */
+static double one_step(rnn_model *m)
+{
     rnn_step_result r;
-    for (int k = 0; k < 5 + steps; k++) {
-        rnn_hparams hp = rnn_step_hparams(m);
-        double t0 = cpu_now();
-        rnn_step(m, &hp, 0, &r);
-        if (k >= 5) t[k - 5] = cpu_now() - t0;
+    rnn_hparams hp = rnn_step_hparams(m);
+    double t0 = cpu_now();
+    rnn_step(m, &hp, 0, &r);
+    return cpu_now() - t0;
+}
+
+/* The cells of one T side by side: every round runs one step of vanilla,
+ * then one of each cell, so that a shared machine's slow spells fall on
+ * all of them alike.  Per cell: the median and the best step time; the
+ * share of vanilla's GFLOP/s is the median over rounds of the paired ratio
+ * (cell's GFLOP/s in the round / vanilla's in the same round). */
+static void bench_T(const int *cells, int ncells, int T, int H, int B, int steps)
+{
+    rnn_model *mv = make_model(0, T, H, B), *m[16];
+    double *tv = malloc((size_t)steps * sizeof *tv), *t[16], *ratio[16];
+    if (!tv) exit(1);
+    for (int c = 0; c < ncells; c++) {
+        m[c] = cells[c] ? make_model(cells[c], T, H, B) : NULL;
+        t[c] = malloc((size_t)steps * sizeof(double));
+        ratio[c] = malloc((size_t)steps * sizeof(double));
+        if (!t[c] || !ratio[c]) exit(1);
     }
-    qsort(t, (size_t)steps, sizeof *t, cmp_d);
-    double med = steps % 2 ? t[steps / 2] : 0.5 * (t[steps / 2 - 1] + t[steps / 2]);
-    *gf = rnn_step_flops(m) / med / 1e9;
-    free(t);
-    rnn_model_free(m);
-    return med;
+    double fv = rnn_step_flops(mv);
+    for (int k = 0; k < 5 + steps; k++) {
+        double a = one_step(mv);
+        for (int c = 0; c < ncells; c++) {
+            double b = m[c] ? one_step(m[c]) : a;
+            if (k >= 5) {
+                t[c][k - 5] = b;
+                ratio[c][k - 5] = (m[c] ? rnn_step_flops(m[c]) : fv) / b / (fv / a);
+            }
+        }
+        if (k >= 5) tv[k - 5] = a;
+    }
+    for (int c = 0; c < ncells; c++) {
+        double f = m[c] ? rnn_step_flops(m[c]) : fv;
+        double med = median(t[c], steps), best = t[c][0]; /* sorted by median() */
+        printf("%-8s %5d %5d %5d %12.3f %10.2f %10.2f %11.0f%%\n", rnn_cells[cells[c]]->name, T, H, B, med * 1e3,
+               f / med / 1e9, f / best / 1e9, 100 * median(ratio[c], steps));
+        free(t[c]);
+        free(ratio[c]);
+        if (m[c]) rnn_model_free(m[c]);
+    }
+    free(tv);
+    rnn_model_free(mv);
 }
 
 int main(int argc, char **argv)
@@ -148,16 +193,11 @@ int main(int argc, char **argv)
             }
         fclose(fc);
     }
-    printf("cells_bench: plain step, float64, clone %s, CPU %s; median CPU time of %d steps\n", rnn_isa(), cpu, steps);
-    printf("%-8s %5s %5s %5s %12s %10s %12s\n", "cell", "T", "H", "B", "ms/step", "GFLOP/s", "% of vanilla");
-    for (int ti = 0; ti < nT; ti++) {
-        double gv, tv = bench(0, Ts[ti], H, B, steps, &gv);
-        for (int ci = 0; ci < ncells; ci++) {
-            double g = gv, tm = tv;
-            if (cells[ci] != 0) tm = bench(cells[ci], Ts[ti], H, B, steps, &g);
-            printf("%-8s %5d %5d %5d %12.3f %10.2f %11.0f%%\n", rnn_cells[cells[ci]]->name, Ts[ti], H, B, tm * 1e3, g,
-                   100 * g / gv);
-        }
-    }
+    printf("cells_bench: plain step, float64, clone %s, CPU %s; %d rounds of one step per cell, interleaved\n",
+           rnn_isa(), cpu, steps);
+    printf("%-8s %5s %5s %5s %12s %10s %10s %12s\n", "cell", "T", "H", "B", "ms/step", "GFLOP/s", "best", "% of vanilla");
+    for (int ti = 0; ti < nT; ti++) bench_T(cells, ncells, Ts[ti], H, B, steps);
+    printf("(ms/step and GFLOP/s: the median step; best: the fastest step; %% of vanilla: the median over rounds of\n"
+           " the cell's GFLOP/s / vanilla's in the same round)\n");
     return 0;
 }
