@@ -107,6 +107,8 @@ def optimizer(cfg):
     o = ("NAG" if cfg.get("nesterov") else "HB") + f" mu {cfg.get('momentum', 0.9):g}"
     if cfg.get("momentum_schedule"):
         o += " scheduled"
+    if cfg.get("lr") is not None and cfg["lr"] != R.LR_DEFAULT:
+        o += f", lr {cfg['lr']:g}"
     if cfg.get("lr_schedule", "constant") != "constant":
         o += f", lr {cfg['lr_schedule']}"
     return o
@@ -175,7 +177,7 @@ def arm_record(spec, arm, rs, c, model="live"):
     tos = [x["cost_to_solution"] for x in seeds if x["cost_to_solution"] is not None]
     return {"spec": spec, "arm": arm, "task": r0["task"], "T": r0["T"], "H": r0["H"],
             "cell": r0.get("cell", cfg.get("cell", "vanilla")), "init": r0.get("init"),
-            "gate_bias": cfg.get("gate_bias"), "gate_bias_default": cfg.get("gate_bias_default"),
+            "gate_bias": cfg.get("gate_bias"), "gate_bias_default": cfg.get("gate_bias_default"), "lr": cfg.get("lr"),
             "activation": r0.get("activation", "tanh"), "optimizer": optimizer(cfg),
             "epochs": cfg.get("epochs"), "batch": cfg.get("batch"), "batches_per_epoch": bpe,
             "model": model, "cost_per_step": c, "seeds_run": len(seeds), "solved": len(ep),

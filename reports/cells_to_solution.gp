@@ -17,11 +17,10 @@ eval(axes(""))
 do for [p = 1:NP] {
     B = value(sprintf("BLK_%d", p)); CE = value(sprintf("CELL_%d", p)); I = value(sprintf("INI_%d", p))
     set title value(sprintf("TITLE_%d", p)) noenhanced
-    plot for [i = 1:words(B)] "cells_to_solution.dat" index wn(B, i) using 1:2:3:4 with yerrorbars \
-             pt cellinitpt(word(CE, i), word(I, i)) ps 1 lw 1.5 lc rgb cellcol(word(CE, i)) \
+    # one style per series for the line, its markers and range bars, so that the key shows the dash type
+    plot for [i = 1:words(B)] "cells_to_solution.dat" index wn(B, i) using 1:2:3:4 with yerrorlines \
+             pt cellinitpt(word(CE, i), word(I, i)) ps 1 lw 1.5 dt initdt(word(I, i)) lc rgb cellcol(word(CE, i)) \
              title word(CE, i) . ", " . word(I, i) . ": median, range", \
-         for [i = 1:words(B)] "" index wn(B, i) using 1:2 with lines lw 2 dt initdt(word(I, i)) \
-             lc rgb cellcol(word(CE, i)) notitle, \
          for [i = 1:words(B)] "" index (wn(B, i) + 1) using 1:2 with points pt 10 ps 1.3 lw 1.2 \
              lc rgb cellcol(word(CE, i)) notitle, \
          NaN with points pt 10 ps 1.3 lw 1.2 lc rgb "#555555" title "never solved: cost of the whole run"

@@ -112,18 +112,25 @@ def upgrade(kind, ver, obj):
     return obj
 
 
-def init_label(init, activation="tanh", gate_bias=None, gate_bias_default=None):
+LR_DEFAULT = 0.01   # dmdprof train's --lr default (rnn_config_default)
+
+
+def init_label(init, activation="tanh", gate_bias=None, gate_bias_default=None, lr=None):
     """The init as figures and tables name an arm: with its activation when not
-    tanh (identity + relu, the IRNN, is another arm than identity + tanh) and
+    tanh (identity + relu, the IRNN, is another arm than identity + tanh),
     with the keep gate's bias when it is not the cell's default (train
     --gate-bias: "ortho+chrono", "ortho+gb2"; run.json config.gate_bias and
-    gate_bias_default).  No blanks: gnuplot splits these lists on them."""
+    gate_bias_default), and with the learning rate when one is given and it
+    is not train's default ("ortho+chrono+lr0.05": arms of analyze.py, which
+    have no other place for it).  No blanks: gnuplot splits these lists on them."""
     s = str(init) if activation in (None, "tanh") else f"{init}+{activation}"
     if gate_bias == "chrono":
         s += "+chrono"
     elif isinstance(gate_bias, (int, float)) and isinstance(gate_bias_default, (int, float)) \
             and gate_bias != gate_bias_default:
         s += f"+gb{gate_bias:g}"
+    if isinstance(lr, (int, float)) and lr != LR_DEFAULT:
+        s += f"+lr{lr:g}"
     return s
 
 

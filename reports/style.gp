@@ -28,9 +28,10 @@ cellpt(s) = s eq "vanilla" ? 7 : s eq "gru" ? 5 : s eq "lstm" ? 13 : 11
 # the same marker filled for ortho (with or without a gate-bias suffix: "ortho+chrono"), open for the other
 # inits (gnuplot: the open shape is pt - 1)
 cellinitpt(c, i) = cellpt(c) - (strstrt(i, "ortho") == 1 ? 0 : 1)
-# dash type per init where colour is taken by the cell: ortho solid, random dashed, an init with a
-# gate-bias suffix (+chrono, +gbX) dotted, anything else dash-dot
-initdt(s) = s eq "ortho" ? 1 : s eq "random" ? 2 : strstrt(s, "+chrono") > 0 || strstrt(s, "+gb") > 0 ? 3 : 4
+# dash type per init where colour is taken by the cell: ortho solid, random dashed, a gate-bias suffix
+# dotted (+chrono) or dash-dot (+gbX), a learning-rate suffix (+lrX) long dashes, anything else dash-dot-dot
+initdt(s) = s eq "ortho" ? 1 : s eq "random" ? 2 : strstrt(s, "+lr") > 0 ? 4 : strstrt(s, "+chrono") > 0 ? 3 : \
+            strstrt(s, "+gb") > 0 ? 5 : 6
 # a whole word list as numbers: w(s, i)
 wn(s, i) = word(s, i) + 0
 # the i-th field of a "|"-separated list (titles may contain spaces)

@@ -109,15 +109,17 @@ for cell in G:
                          "T": T, "H": 64, "cell": cell, "init": init, "model": "live", "cost_per_step": 1e9 * G[cell] * T,
                          "seeds_run": 4, "solved": len(tos), "seeds": seeds,
                          "cost_to_solution_median": sorted(tos)[len(tos) // 2] if tos else None})
-for T in (10, 20, 40):   # an arm with --gate-bias chrono: every seed solved at epoch 2
-    c = 1e9 * 3 * T
-    seeds = [{"seed": s, "status": "solved", "solved_epoch": 2, "final_metric": 0.1, "cost_to_solution": 2 * c,
+for T, lr in [(T, lr) for T in (10, 20, 40) for lr in (0.01, 0.05)]:
+    # arms with --gate-bias chrono, at the default lr and at 0.05: every seed solved at epoch 2 (lr 0.05: 1)
+    c, e = 1e9 * 3 * T, 2 if lr == 0.01 else 1
+    seeds = [{"seed": s, "status": "solved", "solved_epoch": e, "final_metric": 0.1, "cost_to_solution": e * c,
               "cost_of_run": c * 80} for s in range(4)]
-    arms.append({"spec": "q7_gate_bias", "arm": f"3bit_memorization_T{T}_gru_ortho_chrono", "task": "3bit_memorization",
+    arms.append({"spec": "q7_gate_bias", "arm": f"3bit_memorization_T{T}_gru_ortho_chrono{'' if lr == 0.01 else '_lr05'}",
+                 "task": "3bit_memorization", "lr": lr,
                  "T": T, "H": 64, "cell": "gru", "init": "ortho", "gate_bias": "chrono", "gate_bias_default": 0.0,
                  "model": "live", "cost_per_step": c, "seeds_run": 4, "solved": 4, "seeds": seeds,
-                 "cost_to_solution_median": 2 * c, "cost_to_solution_min": 2 * c, "cost_to_solution_max": 2 * c,
-                 "solve_epoch_median": 2, "solve_epoch_min": 2, "solve_epoch_max": 2})
+                 "cost_to_solution_median": e * c, "cost_to_solution_min": e * c, "cost_to_solution_max": e * c,
+                 "solve_epoch_median": e, "solve_epoch_min": e, "solve_epoch_max": e})
 json.dump({"schema": "dmdprof.arms/1", "runs_dir": "/x", "arms": arms}, open(os.path.join(d, "arms.json"), "w"))
 PY
 "$report" "$tmp/in" --out "$tmp/r" 2>"$tmp/r.log"
@@ -183,12 +185,15 @@ for row in sr:
     assert (int(row["runs"]), int(row["solved"])) == (3, want), row
 # to solution: every seed counted; the unsolved ones kept with the cost of their run
 ts = rd("cells_to_solution")
-assert len(ts) == 21, len(ts)
+assert len(ts) == 24, len(ts)
 G = {"vanilla": 1, "gru": 3, "lstm": 4}
-for row in [x for x in ts if x["init"] == "ortho+chrono"]:
-    assert row["cell"] == "gru" and int(row["runs"]) == 4 and int(row["solved"]) == 4, row
-    assert float(row["median_to_solution"]) == 2e9 * 3 * int(row["T"]), row
-ts = [x for x in ts if x["init"] != "ortho+chrono"]
+for ini, e in (("ortho+chrono", 2), ("ortho+chrono+lr0.05", 1)):   # two series, never merged
+    rows = [x for x in ts if x["init"] == ini]
+    assert sorted(int(x["T"]) for x in rows) == [10, 20, 40], (ini, rows)
+    for row in rows:
+        assert row["cell"] == "gru" and int(row["runs"]) == 4 and int(row["solved"]) == 4, row
+        assert float(row["median_to_solution"]) == e * 1e9 * 3 * int(row["T"]), row
+ts = [x for x in ts if "chrono" not in x["init"]]
 for row in ts:
     T, g = int(row["T"]), G[row["cell"]]
     never = row["init"] == "random" and T == 40
@@ -204,8 +209,8 @@ dat = open(os.path.join(r, "cells_to_solution.dat")).read().split("\n\n\n")
 uns = [b for b in dat if "unsolved:" in b]
 # (the chrono series has none: its block holds the one NaN row that keeps gnuplot's block numbering)
 rows_ = lambda b: [l for l in b.splitlines() if l and not l.startswith("#") and not l.startswith("NaN")]
-assert len(uns) == 7 and sum(len(rows_(b)) for b in uns) == 3 * (3 + 6), [len(rows_(b)) for b in uns]
-assert [len(rows_(b)) for b in uns if "ortho+chrono" in b] == [0], uns
+assert len(uns) == 8 and sum(len(rows_(b)) for b in uns) == 3 * (3 + 6), [len(rows_(b)) for b in uns]
+assert [len(rows_(b)) for b in uns if "ortho+chrono" in b] == [0, 0], uns
 PY
 # without cells to compare (one cell only): the figures say what would produce them
 mkdir -p "$tmp/one"
