@@ -11,7 +11,7 @@ import dmdresults as R  # noqa: E402
 
 SCHEMA = "dmdprof.sweep/1"
 COLS = ["id", "name", "task", "cell", "T", "H", "init", "seed", "epochs", "batches_per_epoch",
-        "batch", "lr", "model", "status", "solved_epoch", "final_metric", "epochs_run", "cost_per_step",
+        "batch", "lr", "gate_bias", "model", "status", "solved_epoch", "final_metric", "epochs_run", "cost_per_step",
         "bytes_read_per_step", "steps_to_solution", "cost_to_solution", "cost_of_run", "host", "run_dir"]
 
 

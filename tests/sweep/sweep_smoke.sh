@@ -2,8 +2,8 @@
 # scripts/sweep end to end on a tiny grid: one CSV row per job with the
 # to-solution figures of measure; job identity = hash of all parameters
 # (re-run: nothing redone; grown grid: only the new points run; a changed
-# parameter: new jobs, the old runs untouched); bad options refused (exit 2,
-# one line) before anything is written.  usage: sweep_smoke.sh SWEEP DMDPROF
+# parameter: new jobs, the old runs untouched); --gate-bias reaches the gated
+# cells' jobs only; bad options refused (exit 2, one line) before anything is written.  usage: sweep_smoke.sh SWEEP DMDPROF
 set -u
 sweep=$1 dmdprof=$2
 . "$(dirname "$0")/../lib.sh"
@@ -60,6 +60,31 @@ for r in rows:
     assert json.load(open(os.path.join(d, "runs", r["name"], "run.json")))["epochs_run"] == 3
 assert len(os.listdir(os.path.join(d, "runs"))) == 24
 PY
+# --gate-bias: the gated cells' jobs get it (job name, id, sweep.csv column, run.json), the vanilla
+# cell's jobs of the same grid do not, and keep the id they have without the flag
+gb=(--tasks 3bit_memorization --T 6 --H 4 --inits ortho --seeds 0 --epochs 2 --batches-per-epoch 2 --batch 4
+    --model lru --jobs 2 --dmdprof "$dmdprof")
+"$sweep" --out "$tmp/g0" --cells vanilla "${gb[@]}" --dry-run 2>/dev/null || bad "gate-bias: the plain dry run failed"
+"$sweep" --out "$tmp/g" --cells "vanilla gru" --gate-bias chrono "${gb[@]}" 2>"$tmp/logg" || bad "gate-bias sweep: $(tail -2 "$tmp/logg")"
+python3 - "$tmp/g0/jobs.txt" "$tmp/g" <<'PY2' && ok || bad "--gate-bias: jobs, ids or sweep.csv wrong"
+import csv, json, os, sys
+plain = open(sys.argv[1]).read().split()[0]
+d = sys.argv[2]
+rows = {r["cell"]: r for r in csv.DictReader(open(os.path.join(d, "sweep.csv")))}
+assert set(rows) == {"vanilla", "gru"}, rows
+assert rows["vanilla"]["id"] == plain and rows["vanilla"]["gate_bias"] == "", rows["vanilla"]
+assert rows["gru"]["gate_bias"] == "chrono" and "-gru-gbchrono-" in rows["gru"]["name"], rows["gru"]
+for c, want in (("gru", "chrono"), ("vanilla", None)):
+    cfg = json.load(open(os.path.join(d, "runs", rows[c]["name"], "run.json")))["config"]
+    assert cfg["gate_bias"] == want, (c, cfg["gate_bias"])
+PY2
+for opt in "--cells vanilla --gate-bias 1" "--cells gru --gate-bias x" "--cells gru --gate-bias 99"; do
+  # shellcheck disable=SC2086
+  "$sweep" --out "$tmp/bad" --dmdprof "$dmdprof" --tasks 3bit_memorization $opt >/dev/null 2>"$tmp/err"
+  rc=$?
+  [ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && [ ! -e "$tmp/bad" ] && ok ||
+    bad "sweep $opt: rc $rc, $( [ -e "$tmp/bad" ] && echo 'wrote output, ')stderr: $(cat "$tmp/err")"
+done
 # bad options: exit 2, one line, nothing written (the output directory is not even created)
 for opt in "--jobs 0" "--model quadratic" "--frobnicate" "--H 0" "--H -3" "--H 4096" "--T 0" "--T x" \
            "--seeds -1" "--inits zero" "--tasks nosuchtask" "--T 2" "--cells nosuchcell" "--cells Bad" "--epochs 0" "--lr -1" "--H"; do
