@@ -36,6 +36,17 @@ static int fails;
         fails += !ok_;                                                                                            \
     } while (0)
 
+static rnn_model *create_or_die(const rnn_config *c)
+{
+    char err[256];
+    rnn_model *m = rnn_model_create(c, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "create: %s\n", err);
+        exit(1);
+    }
+    return m;
+}
+
 static rnn_model *make(rnn_init_kind init, uint64_t seed, rnn_precision p)
 {
     rnn_config c;
@@ -45,13 +56,7 @@ static rnn_model *make(rnn_init_kind init, uint64_t seed, rnn_precision p)
     c.precision = p;
     c.task = TASK_TEMPORAL_ORDER; /* I 6, O 4 */
     c.T = 20;
-    char err[256];
-    rnn_model *m = rnn_model_create(&c, err, sizeof err);
-    if (!m) {
-        fprintf(stderr, "create: %s\n", err);
-        exit(1);
-    }
-    return m;
+    return create_or_die(&c);
 }
 
 static void stats(const rnn_model *m, size_t lo, size_t hi, double *mean, double *sd)
@@ -148,13 +153,7 @@ static rnn_model *make_gb(int cell, rnn_gate_bias_kind kind, double v, int T)
     c.T = T;
     c.gate_bias_kind = kind;
     c.gate_bias = v;
-    char err[256];
-    rnn_model *m = rnn_model_create(&c, err, sizeof err);
-    if (!m) {
-        fprintf(stderr, "create: %s\n", err);
-        exit(1);
-    }
-    return m;
+    return create_or_die(&c);
 }
 
 /* Parameters of a and b equal outside tensors ka and kb (-1: none). */
