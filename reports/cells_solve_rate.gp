@@ -2,9 +2,11 @@
 # marker) and init (solid line and filled marker: ortho; dashed and open: random).  Data: cells_solve_rate.dat (per (panel, cell,
 # init): T rate solved runs); variables: cells_solve_rate_meta.gp.
 load "cells_solve_rate_meta.gp"
-NAME = "cells_solve_rate"; W = 480 * NP + 230; HT = 500
+# one row of panels, two rows for four
+NR = NP >= 4 ? 2 : 1; NC = (NP + NR - 1) / NR
+NAME = "cells_solve_rate"; W = 480 * NC + 230 * NC; HT = 500 * NR
 load "style.gp"
-set multiplot layout 1, NP title "Solve rate over seeds against T, per cell and init"
+set multiplot layout NR, NC title "Solve rate over seeds against T, per cell and init"
 set logscale x
 set xlabel "T (sequence length, timesteps)"
 set ylabel "fraction of seeds solved"

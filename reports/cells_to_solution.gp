@@ -5,13 +5,14 @@
 # unsolved block T cost_of_run); variables: cells_to_solution_meta.gp (NP panels; BLK_p the
 # solved block of each series, CELL_p, INI_p; shared axes).
 load "cells_to_solution_meta.gp"
-NAME = "cells_to_solution"; W = 520 * NP + 300; HT = 560
+NAME = "cells_to_solution"; W = 660 * NP + 120; HT = 760
 load "style.gp"
 set multiplot layout 1, NP title "ByteDMD until solved, per cell and init"
 set logscale xy
 set xlabel "T (sequence length, timesteps)"
 set ylabel "ByteDMD to solution (cost units, log scale)"
-set key outside right top vertical font ",9"
+# the key under each panel (a panel of many series keeps its width)
+set key below left horizontal font ",9" width -6
 set offsets graph 0.05, graph 0.05, graph 0.1, graph 0.1
 eval(axes(""))
 do for [p = 1:NP] {
