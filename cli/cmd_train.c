@@ -281,10 +281,7 @@ static int parse_model_flag(int opt, const char *arg, rnn_config *c)
             double v = strtod(arg, &end);
             if (!*arg || *end || errno || !isfinite(v))
                 cli_fail("--gate-bias: '%s' is neither a number nor 'chrono'", arg);
-            if (fabs(v) > RNN_GATE_BIAS_MAX)
-                cli_fail("--gate-bias: %g is out of range (expected -%g..%g, or chrono)", v, RNN_GATE_BIAS_MAX,
-                         RNN_GATE_BIAS_MAX);
-            c->gate_bias = v;
+            c->gate_bias = v; /* the range: rnn_config_check */
         }
         return 1;
     case OPT_SEED: c->seed = (uint64_t)cli_long("--seed", arg, 0, 0x7fffffffffffffffL); return 1;
