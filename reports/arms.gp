@@ -1,11 +1,12 @@
 # arms.gp -- the open-question arms: ByteDMD to solution per arm, one panel per experiment.
 # Data: arms.dat (per panel: a solved block "arm median min max", then an unsolved block
 # "arm cost_of_whole_run" with one row per seed that never solved); variables: arms_meta.gp
-# (NP panels; TITLE_p, YT_p arm labels, YR_p; the shared x range XR/XT; HT the height).
+# (NP panels; TITLE_p, YT_p arm labels, YR_p; the shared x range XR/XT; HT the height; MODEL the
+# ByteDMD model(s) of the arms' costs).
 load "arms_meta.gp"
 NAME = "arms"; W = 1100
 load "style.gp"
-set multiplot layout NP, 1 title "ByteDMD until solved, per arm (live model)"
+set multiplot layout NP, 1 title sprintf("ByteDMD until solved, per arm (%s model)", MODEL) noenhanced
 set logscale x
 set lmargin 44
 set key at screen 0.99, screen 0.995 right top vertical font ",9"
