@@ -294,6 +294,9 @@ bad "vanilla with --gate-bias" train --gate-bias 1 --out badout
 grep -q 'it applies to gru (b_z), lstm (b_f)' bad.err && pass "  ... naming the cells it applies to" || fail "vanilla gate-bias: $(cat bad.err)"
 bad "gate-bias not a number" train --cell gru --gate-bias one --out badout
 bad "gate-bias out of range" train --cell gru --gate-bias 1e9 --out badout
+bad "gate-bias overflowing a double" train --cell lstm --gate-bias 1e400 --out badout
+grep -q "'1e400' is not a finite number (expected -50..50, or chrono)" bad.err && pass "  ... saying it is not finite and the range" \
+  || fail "gate-bias 1e400: $(cat bad.err)"
 bad "resume with --gate-bias" train --resume g_full/model.ckpt --gate-bias 1 --out badout
 bad "gru checkpoint resumed as lstm" train --resume g_full/model.ckpt --cell lstm --out badout
 
