@@ -185,6 +185,16 @@ int cli_out_open(cli_out *o, const char *path)
         o->f = stdout;
         return 0;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        o->f = fopen(path, "w");
+        if (!o->f) {
+            cli_warn("cannot write '%s': %s", path, strerror(errno));
+            return -1;
+        }
+        o->direct = 1;
+        return 0;
+    }
     o->path = strdup(path);
     size_t n = strlen(path) + 32;
     o->tmp = malloc(n);
@@ -208,6 +218,13 @@ int cli_out_commit(cli_out *o)
 {
     if (!o->tmp) {
         int bad = fflush(o->f) != 0 || ferror(o->f);
+        if (o->direct) {
+            if (fclose(o->f) != 0) bad = 1;
+            o->f = NULL;
+            o->direct = 0;
+            if (bad) cli_warn("cannot write the output (%s); it is incomplete", strerror(errno ? errno : EIO));
+            return bad ? -1 : 0;
+        }
         o->f = NULL;
         if (bad) {
             cli_warn("cannot write to standard output (%s); the output is incomplete", strerror(errno ? errno : EIO));
@@ -246,6 +263,7 @@ int cli_write_with(const char *path, int (*fn)(void *ctx, FILE *f), void *ctx)
 
 void cli_out_abort(cli_out *o)
 {
+    if (o->direct && o->f) fclose(o->f);
     if (o->tmp) {
         if (o->f) fclose(o->f);
         unlink(o->tmp);

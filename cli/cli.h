@@ -54,11 +54,15 @@ char *cli_path(const char *dir, const char *name);
 
 /* Atomic output: data goes to "<path>.tmp.<pid>" and is renamed onto path by
  * cli_out_commit, so an interrupted run never leaves a file that looks
- * complete.  path "-" writes to stdout directly. */
+ * complete.  path "-" writes to stdout directly; so does a path that exists
+ * and is not a regular file (see direct). */
 typedef struct {
     FILE *f;
     char *path;
-    char *tmp; /* NULL for stdout */
+    char *tmp;  /* NULL for stdout and for direct writes */
+    int direct; /* path exists and is not a regular file (/dev/null, a FIFO, a
+                 * terminal): written in place, since renaming a temporary onto
+                 * it would replace the device with a file */
 } cli_out;
 /* Returns 0, or -1 after printing why (the caller decides the exit code). */
 int cli_out_open(cli_out *o, const char *path);

@@ -46,6 +46,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -863,13 +864,21 @@ dmd_engine *dmd_engine_new(const dmd_options *o)
     const char *env = getenv("DMD_TRACE_OUT");
     if (!tf && env && *env) {
         size_t n = strlen(env) + 32;
+        struct stat st;
         e->tw_path = xstrdup(env);
-        e->tw_tmp = xrealloc(NULL, n);
-        snprintf(e->tw_tmp, n, "%s.tmp.%ld", env, (long)getpid());
-        tf = e->tw_file = fopen(e->tw_tmp, "w");
+        if (stat(env, &st) == 0 && !S_ISREG(st.st_mode)) {
+            /* /dev/null, a FIFO: written in place (a rename onto it would
+             * replace the device with a regular file) */
+            e->tw_tmp = NULL;
+        } else {
+            e->tw_tmp = xrealloc(NULL, n);
+            snprintf(e->tw_tmp, n, "%s.tmp.%ld", env, (long)getpid());
+        }
+        tf = e->tw_file = fopen(e->tw_tmp ? e->tw_tmp : env, "w");
         if (!tf) {
             perror("dmd: cannot open DMD_TRACE_OUT");
-            fprintf(stderr, "dmd: (writing '%s'); unset DMD_TRACE_OUT or point it to a writable file\n", e->tw_tmp);
+            fprintf(stderr, "dmd: (writing '%s'); unset DMD_TRACE_OUT or point it to a writable file\n",
+                    e->tw_tmp ? e->tw_tmp : env);
             dmd_engine_free(e);
             return NULL;
         }
@@ -891,7 +900,7 @@ void dmd_engine_free(dmd_engine *e)
     if (g_cur == e) dmd_engine_detach(e);
     if (e->tw_file) {
         fclose(e->tw_file);
-        remove(e->tw_tmp);
+        if (e->tw_tmp) remove(e->tw_tmp);
     }
     dmd_trace_writer_free(e->tw);
     free(e->tw_path);
@@ -1006,8 +1015,10 @@ void dmd_engine_detach(dmd_engine *e)
         if (e->tw_file) { /* DMD_TRACE_OUT: close and rename */
             if (fclose(e->tw_file) != 0 && !e->tw_err) e->tw_err = errno ? errno : EIO;
             e->tw_file = NULL;
-            if (!e->tw_err && rename(e->tw_tmp, e->tw_path) != 0) e->tw_err = errno ? errno : EIO;
-            if (e->tw_err) remove(e->tw_tmp); /* the caller reports dmd_engine_trace_error */
+            if (e->tw_tmp) {
+                if (!e->tw_err && rename(e->tw_tmp, e->tw_path) != 0) e->tw_err = errno ? errno : EIO;
+                if (e->tw_err) remove(e->tw_tmp); /* the caller reports dmd_engine_trace_error */
+            }
         }
     }
     e->mode = M_IDLE;

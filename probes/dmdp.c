@@ -463,12 +463,14 @@ static void dmdp__hl_write(dmdp *p)
         written++;
     }
     json_object_set_new(j, "threads", json_pack("{s:{s:o}}", "0", "regions", regs));
+    struct stat st;
+    int direct = stat(path, &st) == 0 && !S_ISREG(st.st_mode); /* /dev/null, a FIFO: in place, no rename onto it */
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    int rc = json_dump_file(j, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (rc == 0 && rename(tmp, path) != 0) rc = -1;
+    int rc = json_dump_file(j, direct ? path : tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (rc == 0 && !direct && rename(tmp, path) != 0) rc = -1;
     if (rc != 0) {
         fprintf(stderr, "dmdp: cannot write %s: %s; PAPI high-level output not written\n", path, strerror(errno));
-        unlink(tmp);
+        if (!direct) unlink(tmp);
     } else if (p->hl_overflow) {
         fprintf(stderr, "dmdp: %s holds the first %d phase calls only (memory or the limit of %d)\n", path, written,
                 DMDP__HL_MAX_REGIONS);

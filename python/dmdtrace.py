@@ -82,8 +82,13 @@ class Trace:
             raise ValueError(f"dmdtrace: bytes {bytes} not in 1..{1 << 20}")
         if isinstance(dest, (str, os.PathLike)):
             self.path = os.fspath(dest)
-            self.tmp = f"{self.path}.tmp.{os.getpid()}"
-            self.f = open(self.tmp, "w", encoding="utf-8", newline="\n")
+            if os.path.exists(self.path) and not os.path.isfile(self.path):
+                # /dev/null, a FIFO: written in place (a rename onto it would
+                # replace the device with a regular file)
+                self.tmp = None
+            else:
+                self.tmp = f"{self.path}.tmp.{os.getpid()}"
+            self.f = open(self.tmp or self.path, "w", encoding="utf-8", newline="\n")
         else:
             self.path = self.tmp = None
             self.f = dest
@@ -125,7 +130,8 @@ class Trace:
             raise ValueError(f"dmdtrace: phase {self.phases[-1]!r} is still open")
         if self.path:
             self.f.close()
-            os.replace(self.tmp, self.path)
+            if self.tmp:
+                os.replace(self.tmp, self.path)
         else:
             self.f.flush()
         self.f = None
@@ -138,7 +144,8 @@ class Trace:
             self.close()
         elif self.path and self.f is not None:  # a failed program leaves no trace file
             self.f.close()
-            os.remove(self.tmp)
+            if self.tmp:
+                os.remove(self.tmp)
             self.f = None
         return False
 

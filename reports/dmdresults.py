@@ -166,6 +166,10 @@ def write_csv(path, schema, header, rows):
         import sys
         sys.stdout.write(text)
         return
+    if os.path.exists(path) and not os.path.isfile(path):  # /dev/null, a FIFO: in place, no rename onto it
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        return
     tmp = f"{path}.tmp.{os.getpid()}"
     with open(tmp, "w", encoding="utf-8", newline="") as f:
         f.write(text)

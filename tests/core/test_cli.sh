@@ -308,5 +308,30 @@ rc=$?
 [ $rc = 2 ] && [ "$(wc -l < bad.err)" = 1 ] && pass "dmdprof help of an unknown subcommand: exit 2" \
   || fail "dmdprof help nosuch: rc $rc"
 
+# Outputs named by a path that exists and is not a regular file (a FIFO here; /dev/null
+# in scripts/sweep) are written in place: a temporary renamed onto the path would replace
+# the FIFO (or, as root, the /dev/null device) with a regular file.
+fifo_check() { # description, reader output, command...
+  local what=$1 got=$2; shift 2
+  rm -f out.fifo "$got"; mkfifo out.fifo
+  cat out.fifo > "$got" &
+  local reader=$!
+  "$@" > /dev/null 2> fifo.err
+  local rc=$?
+  [ -p out.fifo ] || kill $reader 2> /dev/null  # the FIFO was replaced: its reader would wait for ever
+  wait $reader 2> /dev/null
+  if [ $rc = 0 ] && [ -p out.fifo ] && [ -s "$got" ] && ! ls out.fifo.tmp* > /dev/null 2>&1; then
+    pass "$what: written through the FIFO, which is still a FIFO ($(wc -c < "$got") bytes)"
+  else
+    fail "$what: rc $rc, fifo $([ -p out.fifo ] && echo kept || echo replaced), $(wc -c < "$got" 2> /dev/null) bytes: $(head -c 300 fifo.err)"
+  fi
+  rm -f out.fifo out.fifo.tmp*
+}
+fifo_check "example --out FIFO" fifo_example.json "$bin" example --task addition -T 5 --out out.fifo
+grep -q '"task": "addition"' fifo_example.json || fail "example through the FIFO: $(head -c 200 fifo_example.json)"
+fifo_check "measure --csv FIFO" fifo_measure.csv "$bin" measure -T 3 -H 4 --batch 1 --csv out.fifo
+fifo_check "DMD_TRACE_OUT=FIFO" fifo_trace.txt env DMD_TRACE_OUT=out.fifo "$bin" measure -T 3 -H 4 --batch 1
+[ -c /dev/null ] && pass "/dev/null is still a character device" || fail "/dev/null was replaced by a regular file"
+
 echo "$fails failure(s)"
 [ $fails = 0 ]
