@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -544,8 +545,19 @@ static int read_trained_run(const char *run_dir, trained_run *tr, char *err, siz
     json_error_t jerr;
     json_t *run = json_load_file(path, 0, &jerr);
     int rc = -1;
+    struct stat st;
+    if (stat(run_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, n, "'%s' is not a run directory (%s); give the --out DIR of a dmdprof train run", run_dir,
+                 stat(run_dir, &st) != 0 ? strerror(errno) : "not a directory");
+        free(path);
+        return -1;
+    }
     if (!run) {
-        snprintf(err, n, "cannot read '%s': %s (line %d)", path, jerr.text, jerr.line);
+        if (jerr.line < 1)
+            snprintf(err, n, "cannot read '%s': %s (is '%s' the --out DIR of a dmdprof train run?)", path, jerr.text,
+                     run_dir);
+        else
+            snprintf(err, n, "cannot read '%s': %s (line %d)", path, jerr.text, jerr.line);
         free(path);
         return -1;
     }

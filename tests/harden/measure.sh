@@ -52,4 +52,8 @@ one_line "--run with a run.json without solved_epoch" 2 "has no field \"solved_e
 printf '{"task": ' >nofield/run.json
 one_line "--run with a cut run.json" 2 "cannot read 'nofield/run.json'" measure --run nofield
 [ ! -e nofield/dmd_to_solution_live.json ] && ok || bad "--run wrote a result for a bad run.json"
+one_line "--run of a file, not a run directory" 2 "is not a run directory (not a directory)" measure --run nofield/run.json
+one_line "--run of a missing directory" 2 "is not a run directory (No such file or directory)" measure --run no_such_run_dir
+mkdir -p emptyrun
+one_line "--run of a directory without run.json" 2 "the --out DIR of a dmdprof train run" measure --run emptyrun
 finish

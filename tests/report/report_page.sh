@@ -108,9 +108,11 @@ done
 head -c 4 "$tmp/r2/curves.png" | grep -q PNG && ok || bad "the good runs were not reported beside the bad inputs"
 # nothing readable: exit 2, one line
 "$report" "$tmp/empty" --out "$tmp/r3" 2>"$tmp/r3.log"
-[ $? = 2 ] && grep -q "nothing could be read" "$tmp/r3.log" && ok || bad "empty input: $(cat "$tmp/r3.log")"
+[ $? = 2 ] && grep -q "nothing could be read.*no results in this directory" "$tmp/r3.log" && [ "$(wc -l < "$tmp/r3.log")" = 1 ] \
+  && ok || bad "empty input: not exit 2 with one line naming why: $(cat "$tmp/r3.log")"
 "$report" "$tmp/bad/corrupt" --out "$tmp/r4" 2>"$tmp/r4.log"
-[ $? = 2 ] && ok || bad "only corrupt input did not exit 2"
+[ $? = 2 ] && grep -q "corrupt JSON" "$tmp/r4.log" && [ "$(wc -l < "$tmp/r4.log")" = 1 ] && ok \
+  || bad "only corrupt input: not exit 2 with one line naming the corruption: $(cat "$tmp/r4.log")"
 "$report" "$tmp/nonexistent" --out "$tmp/r5" 2>/dev/null
 [ $? = 2 ] && ok || bad "a missing input did not exit 2"
 # gnuplot missing: tables and page, with the install hint
