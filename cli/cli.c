@@ -193,6 +193,7 @@ int cli_out_open(cli_out *o, const char *path)
             return -1;
         }
         o->direct = 1;
+        o->path = strdup(path); /* for the messages; NULL if out of memory */
         return 0;
     }
     o->path = strdup(path);
@@ -220,9 +221,11 @@ int cli_out_commit(cli_out *o)
         int bad = fflush(o->f) != 0 || ferror(o->f);
         if (o->direct) {
             if (fclose(o->f) != 0) bad = 1;
-            o->f = NULL;
-            o->direct = 0;
-            if (bad) cli_warn("cannot write the output (%s); it is incomplete", strerror(errno ? errno : EIO));
+            if (bad)
+                cli_warn("cannot write '%s' (%s); the output is incomplete", o->path ? o->path : "?",
+                         strerror(errno ? errno : EIO));
+            free(o->path);
+            memset(o, 0, sizeof *o);
             return bad ? -1 : 0;
         }
         o->f = NULL;
@@ -263,7 +266,10 @@ int cli_write_with(const char *path, int (*fn)(void *ctx, FILE *f), void *ctx)
 
 void cli_out_abort(cli_out *o)
 {
-    if (o->direct && o->f) fclose(o->f);
+    if (o->direct) {
+        if (o->f) fclose(o->f);
+        free(o->path);
+    }
     if (o->tmp) {
         if (o->f) fclose(o->f);
         unlink(o->tmp);

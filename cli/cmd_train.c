@@ -280,7 +280,9 @@ static int parse_model_flag(int opt, const char *arg, rnn_config *c)
             double v = strtod(arg, &end);
             if (!*arg || *end)
                 cli_fail("--gate-bias: '%s' is neither a number nor 'chrono'", arg);
-            if (!isfinite(v)) cli_fail("--gate-bias: '%s' is not a finite number (expected -%g..%g, or chrono)", arg, RNN_GATE_BIAS_MAX, RNN_GATE_BIAS_MAX); /* underflow to 0 is fine */
+            if (!isfinite(v)) /* (an underflow to 0 is a fine value) */
+                cli_fail("--gate-bias: '%s' is not a finite number (expected -%g..%g, or chrono)", arg,
+                         RNN_GATE_BIAS_MAX, RNN_GATE_BIAS_MAX);
             c->gate_bias = v; /* the range: rnn_config_check */
         }
         return 1;

@@ -541,17 +541,17 @@ static const json_t *need(const json_t *o, const char *key, const char *path, ch
 static int read_trained_run(const char *run_dir, trained_run *tr, char *err, size_t n)
 {
     memset(tr, 0, sizeof *tr);
+    struct stat st;
+    int st_rc = stat(run_dir, &st);
+    if (st_rc != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, n, "'%s' is not a run directory (%s); give the --out DIR of a dmdprof train run", run_dir,
+                 st_rc != 0 ? strerror(errno) : "not a directory");
+        return -1;
+    }
     char *path = cli_path(run_dir, "run.json");
     json_error_t jerr;
     json_t *run = json_load_file(path, 0, &jerr);
     int rc = -1;
-    struct stat st;
-    if (stat(run_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, n, "'%s' is not a run directory (%s); give the --out DIR of a dmdprof train run", run_dir,
-                 stat(run_dir, &st) != 0 ? strerror(errno) : "not a directory");
-        free(path);
-        return -1;
-    }
     if (!run) {
         if (jerr.line < 1)
             snprintf(err, n, "cannot read '%s': %s (is '%s' the --out DIR of a dmdprof train run?)", path, jerr.text,
