@@ -96,4 +96,14 @@ for opt in "--jobs 0" "--model quadratic" "--frobnicate" "--H 0" "--H -3" "--H 4
 done
 "$sweep" --out "$tmp/bad" --dmdprof "$dmdprof" --H "" >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && grep -q "empty list" "$tmp/err" && ok || bad "--H '' not refused: $(cat "$tmp/err")"
+# --out / --store naming a file: exit 2, one line saying so
+: >"$tmp/afile"
+for o in "--out $tmp/afile" "--out $tmp/bad --store $tmp/afile"; do
+  # shellcheck disable=SC2086
+  "$sweep" $o --dmdprof "$dmdprof" --tasks 3bit_memorization >/dev/null 2>"$tmp/err"
+  rc=$?
+  [ $rc = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "exists and is not a directory" "$tmp/err" && [ -f "$tmp/afile" ] && ok ||
+    bad "sweep $o: rc $rc, stderr: $(cat "$tmp/err")"
+done
+rm -rf "$tmp/bad"
 finish
