@@ -110,6 +110,11 @@ printf 'not a database, really not\n' >"$tmp/bad.sqlite"
 rc=$?
 [ $rc = 2 ] && one_line "$tmp/e" && grep -q "bad.sqlite is unreadable" "$tmp/e" && ok \
   || bad "corrupt store: rc $rc: $(cat "$tmp/e")"
+mkdir -p "$tmp/storedir"  # a store path that is a directory (or /dev/null): bad usage, refused before measuring
+"$regress" record --kinds exact --dmdprof "$dmdprof" --store "$tmp/storedir" >/dev/null 2>"$tmp/e"
+rc=$?
+[ $rc = 2 ] && one_line "$tmp/e" && grep -q "is not a regular file" "$tmp/e" && ok \
+  || bad "a directory as the store: rc $rc: $(cat "$tmp/e")"
 python3 - "$st" "$tmp/locked" <<'PY' &
 import os, sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
