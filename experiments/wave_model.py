@@ -49,13 +49,13 @@ def U(n):
 class Stack:
     """LRU stack of n elements, depths by a Fenwick tree over read times."""
 
-    def __init__(self, n, reads, width):
+    def __init__(self, n, reads, width, keep=False):
         self.bit = [0] * (reads + 2)
         self.last = [0] * n
         self.t = self.live = self.cost = 0
         self.w = width
-        self.depths = []  # kept only when asked (the check)
-        self.keep = False
+        self.keep = keep  # keep every depth (the check)
+        self.depths = []
 
     def _add(self, i, v):
         while i < len(self.bit):
@@ -107,8 +107,7 @@ def wave_order(H, sweeps):
 
 def price(order, n, width, keep=False):
     seq = list(order)
-    st = Stack(n, len(seq), width)
-    st.keep = keep
+    st = Stack(n, len(seq), width, keep)
     for e in seq:
         st.read(e)
     return st, seq
@@ -143,10 +142,11 @@ def check():
         if st.cost != sweeps * U(8 * H * H):
             print(f"FAIL alt H {H}, {sweeps} sweeps: {st.cost} != {sweeps} S(8 H^2) = {sweeps * U(8 * H * H)}")
             bad += 1
-        st, seq = price(wave_order(H, sweeps), H * H, 8)
-        want = sweeps * H * H if sweeps % 2 == 0 else None
-        if want is not None and len(seq) != want:
-            print(f"FAIL wave H {H}: {len(seq)} reads, want {want} (H^2 per sweep)")
+        # two reads per element: lower passes (with the diagonal) and upper passes alternate
+        want = 2 * ((sweeps + 1) // 2 * H * (H + 1) // 2 + sweeps // 2 * H * (H - 1) // 2)
+        n_wave = sum(1 for _ in wave_order(H, sweeps))
+        if n_wave != want:
+            print(f"FAIL wave H {H}, {sweeps} passes: {n_wave} reads, want {want}")
             bad += 1
     print("wave_model check:", "ok" if not bad else f"{bad} failure(s)")
     return 1 if bad else 0

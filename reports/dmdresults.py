@@ -158,15 +158,11 @@ def csv_text(schema, header, rows):
     return "\n".join(out) + "\n"
 
 
-def write_csv(path, schema, header, rows):
-    """Write csv_text(...) to path atomically (a temporary name, then a
-    rename), or to stdout for '-'."""
-    text = csv_text(schema, header, rows)
-    if path == "-":
-        import sys
-        sys.stdout.write(text)
-        return
-    if os.path.exists(path) and not os.path.isfile(path):  # /dev/null, a FIFO: in place, no rename onto it
+def write_text(path, text):
+    """Write text to path atomically: a temporary name, then a rename. A path
+    that exists and is not a regular file (/dev/null, a FIFO) is written in
+    place: a rename onto it would replace the device with a regular file."""
+    if os.path.exists(path) and not os.path.isfile(path):
         with open(path, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         return
@@ -174,6 +170,16 @@ def write_csv(path, schema, header, rows):
     with open(tmp, "w", encoding="utf-8", newline="") as f:
         f.write(text)
     os.replace(tmp, path)
+
+
+def write_csv(path, schema, header, rows):
+    """Write csv_text(...) to path (write_text), or to stdout for '-'."""
+    text = csv_text(schema, header, rows)
+    if path == "-":
+        import sys
+        sys.stdout.write(text)
+        return
+    write_text(path, text)
 
 
 def _legacy_csv_kind(path, header):
