@@ -210,6 +210,20 @@ typedef dmd_real tile_t[TRM][TC];
 
 #include "rnn_vtile.h" /* plain: rnn_vtile_fma, RNN_TILES */
 
+/* Plain-build forward (float64 vector clones): the tiles of h_t store its
+ * pre-activation, then van_fwd_finish applies the activation to the whole
+ * of h_t (rnn_tanh_arr: rnn_tanh_d in lockstep over several vectors, the
+ * same bits) and makes its copies (hc; hTt transposed in 4 x 4 blocks).
+ * Per tile, the tanh ran latency-bound on AMD Zen 3 (rnn_tanh_vec.h).
+ * Every element is the same value as the instrumented build's, which does
+ * all of this per tile in the OPERATION ORDER's order. */
+#if defined(RNN_VEC_TILE) && !defined(DMD_FLOAT32)
+#include "rnn_tanh_vec.h"
+#ifdef RNN_TANH_VEC
+#define RNN_FWD_PASS 1
+#endif
+#endif
+
 /* Call sites (instrumented build): the tile helpers take the site of their
  * caller (DMD_SITE_PARAM, dmd.h), so each product is charged to its own line
  * -- the tile_fma call of fwd_tile, head_tile and dh_tile, the RNN_TILES line
@@ -274,6 +288,11 @@ RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int B, int I, int H, in
     }
     tile_fma(DMD_SITE_HERE acc, rn, vn, W_ih + i0, 1, H, xt + b0, B, I, 0);
     if (hprev) tile_fma(DMD_SITE_HERE acc, rn, vn, W_hh + (size_t)i0 * H, H, 1, hprev + b0, B, H, 0);
+#ifdef RNN_FWD_PASS
+    (void)relu, (void)hc, (void)hTt;
+    tile_store(DMD_SITE_HERE acc, rn, vn, ht + (size_t)i0 * B + b0, B); /* pre-activation: van_fwd_finish does the rest */
+    return;
+#endif
     if (relu)
         for (int r = 0; r < rn; r++)
             for (int v = 0; v < vn; v++) acc[r][v] = RELU(acc[r][v]);
@@ -285,6 +304,41 @@ RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int B, int I, int H, in
     if (hTt)
         for (int v = 0; v < vn; v++)
             for (int r = 0; r < rn; r++) ST(hTt, (size_t)(b0 + v) * H + i0 + r, acc[r][v]);
+}
+
+/* ---- forward: after the tiles of h_t (plain float64 vector clones) ----
+ * ht holds the pre-activation (H, B): activate it in place, then copy it
+ * into hc (H, B) and hTt (B, H) where they are not NULL.  A no-op in the
+ * other builds, whose fwd_tile does this per tile. */
+RNN_INLINE void van_fwd_finish(int relu, int H, int B, dmd_num *ht, dmd_num *hc, dmd_num *hTt)
+{
+#ifdef RNN_FWD_PASS
+    const size_t n = (size_t)H * B;
+    if (relu)
+        for (size_t e = 0; e < n; e++) ht[e] = RELU(ht[e]);
+    else
+        rnn_tanh_arr(ht, n);
+    if (hc) memcpy(hc, ht, n * sizeof *ht);
+    if (!hTt) return;
+    const int H4 = H - H % 4, B4 = B - B % 4;
+    for (int i0 = 0; i0 < H4; i0 += 4)
+        for (int b0 = 0; b0 < B4; b0 += 4) { /* hTt[b][i] = ht[i][b], one 4 x 4 block */
+            const double *s = ht + (size_t)i0 * B + b0;
+            __m256d r0 = _mm256_loadu_pd(s), r1 = _mm256_loadu_pd(s + B);
+            __m256d r2 = _mm256_loadu_pd(s + 2 * B), r3 = _mm256_loadu_pd(s + 3 * B);
+            __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+            __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+            double *d = hTt + (size_t)b0 * H + i0;
+            _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
+            _mm256_storeu_pd(d + H, _mm256_permute2f128_pd(t1, t3, 0x20));
+            _mm256_storeu_pd(d + 2 * H, _mm256_permute2f128_pd(t0, t2, 0x31));
+            _mm256_storeu_pd(d + 3 * H, _mm256_permute2f128_pd(t1, t3, 0x31));
+        }
+    for (int i = 0; i < H; i++) /* the edges: rows below H4 done for b >= B4, then rows >= H4 */
+        for (int b = i < H4 ? B4 : 0; b < B; b++) hTt[(size_t)b * H + i] = ht[(size_t)i * B + b];
+#else
+    (void)relu, (void)H, (void)B, (void)ht, (void)hc, (void)hTt;
+#endif
 }
 
 /* ---- forward: one tile of logits (rows o, columns b) ---- */
@@ -404,6 +458,7 @@ RNN_INLINE void van_forward_step(const van_step *c, int t, const dmd_num *hprev,
     const int B = c->B, I = c->I, H = c->H;
     const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
     RNN_TILES(H, B, fwd_tile(rn, vn, r0, c0, B, I, H, c->relu, c->W_ih, c->W_hh, c->b_h, xt, hprev, ht, hc, hTt));
+    van_fwd_finish(c->relu, H, B, ht, hc, hTt);
 }
 RNN_INLINE void van_head_step(const van_step *c, int t, const dmd_num *ht)
 {

@@ -195,6 +195,7 @@ RNN_NOINLINE void s_forward_step(const van_step *c, int t, const dmd_num *hprev,
     const int B = c->B, I = c->I, H = c->H;
     const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
     RNN_TILES_REV(H, B, fwd_tile(rn, vn, r0, c0, B, I, H, c->relu, c->W_ih, c->W_hh, c->b_h, xt, hprev, ht, hc, hTt));
+    van_fwd_finish(c->relu, H, B, ht, hc, hTt);
 }
 RNN_NOINLINE void s_head_step(const van_step *c, int t, const dmd_num *ht) { van_head_step(c, t, ht); }
 RNN_NOINLINE void s_loss(const van_step *c, rnn_kout *out) { van_loss(c, out); }
