@@ -319,23 +319,7 @@ RNN_INLINE void van_fwd_finish(int relu, int H, int B, dmd_num *ht, dmd_num *hc,
     else
         rnn_tanh_arr(ht, n);
     if (hc) memcpy(hc, ht, n * sizeof *ht);
-    if (!hTt) return;
-    const int H4 = H - H % 4, B4 = B - B % 4;
-    for (int i0 = 0; i0 < H4; i0 += 4)
-        for (int b0 = 0; b0 < B4; b0 += 4) { /* hTt[b][i] = ht[i][b], one 4 x 4 block */
-            const double *s = ht + (size_t)i0 * B + b0;
-            __m256d r0 = _mm256_loadu_pd(s), r1 = _mm256_loadu_pd(s + B);
-            __m256d r2 = _mm256_loadu_pd(s + 2 * B), r3 = _mm256_loadu_pd(s + 3 * B);
-            __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
-            __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
-            double *d = hTt + (size_t)b0 * H + i0;
-            _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
-            _mm256_storeu_pd(d + H, _mm256_permute2f128_pd(t1, t3, 0x20));
-            _mm256_storeu_pd(d + 2 * H, _mm256_permute2f128_pd(t0, t2, 0x31));
-            _mm256_storeu_pd(d + 3 * H, _mm256_permute2f128_pd(t1, t3, 0x31));
-        }
-    for (int i = 0; i < H; i++) /* the edges: rows below H4 done for b >= B4, then rows >= H4 */
-        for (int b = i < H4 ? B4 : 0; b < B; b++) hTt[(size_t)b * H + i] = ht[(size_t)i * B + b];
+    if (hTt) rnn_vtranspose(ht, H, B, B, hTt, H);
 #else
     (void)relu, (void)H, (void)B, (void)ht, (void)hc, (void)hTt;
 #endif

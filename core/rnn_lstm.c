@@ -244,6 +244,12 @@ RNN_INLINE void lstm_fwd_tile(int rn, int vn, int i0, int b0, const lstm_step *L
         if (hprev)
             tile_fma(DMD_SITE_HERE acc[q], rn, vn, L->W_h + ((size_t)q * H + i0) * H, H, 1, hprev + b0, B, H, 0);
     }
+#ifdef RNN_FWD_PASS
+    (void)cp, (void)ht, (void)tb;
+    for (int q = 0; q < 4; q++) /* pre-activations into dz (free in the forward): lstm_fwd_finish does the rest */
+        tile_store(DMD_SITE_HERE acc[q], rn, vn, L->dz + ((size_t)q * H + i0) * B + b0, B);
+    return;
+#endif
     tile_t cv, tcv, hv;
     if (cp)
         for (int r = 0; r < rn; r++)
@@ -272,6 +278,52 @@ RNN_INLINE void lstm_fwd_tile(int rn, int vn, int i0, int b0, const lstm_step *L
             ST(L->tanh_c, e, tcv[r][v]);
             ST(L->hT, e, hv[r][v]);
         }
+}
+
+/* ---- forward: after the tiles of step t (plain float64 vector clones,
+ * rnn_kernel.c "Plain-build forward") ----
+ * dz holds the four gates' pre-activations (4, H, B).  Transposed into the
+ * step's gates (B, 4H), then activated there as whole arrays (the SIG's
+ * halving, one rnn_tanh_arr over all four gates, the SIG's FMA), c_t and
+ * tanh(c_t) in (B, H), h_t into hT and, transposed, into the ring slot ht
+ * (H, B).  Each element gets the operations of the tile above, in its
+ * order: the same bits; only the layout of the work differs. */
+RNN_INLINE void lstm_fwd_finish(const lstm_step *L, const dmd_num *cp, dmd_num *ht, size_t tb)
+{
+#ifdef RNN_FWD_PASS
+    const int B = L->v.B, H = L->v.H, H4 = 4 * H;
+    const size_t BH = (size_t)B * H;
+    dmd_num *g = L->gates + 4 * tb, *ct = L->c + tb, *tc = L->tanh_c + tb, *hT = L->hT + tb;
+    for (int q = 0; q < 4; q++) rnn_vtranspose(L->dz + (size_t)q * BH, H, B, B, g + (size_t)q * H, H4);
+    for (int b = 0; b < B; b++)
+        for (int q = 0; q < 4; q++)
+            if (q != 2) {
+                dmd_num *gq = g + (size_t)b * H4 + (size_t)q * H;
+                for (int i = 0; i < H; i++) gq[i] = MUL(CONST(0.5), gq[i]);
+            }
+    rnn_tanh_arr(g, 4 * BH);
+    for (int b = 0; b < B; b++) {
+        dmd_num *gb = g + (size_t)b * H4, *cb = ct + (size_t)b * H, *tcb = tc + (size_t)b * H;
+        for (int q = 0; q < 4; q++)
+            if (q != 2) {
+                dmd_num *gq = gb + (size_t)q * H;
+                for (int i = 0; i < H; i++) gq[i] = FMA(CONST(0.5), gq[i], CONST(0.5));
+            }
+        for (int i = 0; i < H; i++) cb[i] = MUL(gb[i], gb[2 * H + i]);
+        if (cp)
+            for (int i = 0; i < H; i++) cb[i] = FMA(gb[H + i], cp[(size_t)b * H + i], cb[i]);
+        memcpy(tcb, cb, (size_t)H * sizeof *cb);
+    }
+    rnn_tanh_arr(tc, BH);
+    for (int b = 0; b < B; b++) {
+        const dmd_num *og = g + (size_t)b * H4 + 3 * (size_t)H, *tcb = tc + (size_t)b * H;
+        dmd_num *hb = hT + (size_t)b * H;
+        for (int i = 0; i < H; i++) hb[i] = MUL(og[i], tcb[i]);
+    }
+    rnn_vtranspose(hT, B, H, H, ht, B);
+#else
+    (void)L, (void)cp, (void)ht, (void)tb;
+#endif
 }
 
 /* ---- backward: one tile of dh_t / dz_t (rows b, columns j) ----
@@ -371,6 +423,7 @@ void RNN_SFX(rnn_lstm)(const rnn_kargs *a, rnn_kout *out)
         const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
         const size_t tb = (size_t)(t - 1) * BH;
         RNN_TILES(H, B, lstm_fwd_tile(rn, vn, r0, c0, &L, xt, hprev, cp, ht, tb));
+        lstm_fwd_finish(&L, cp, ht, tb);
         van_head_step(c, t, ht);
     }
     van_loss(c, out);

@@ -203,6 +203,33 @@ RNN_INLINE void rnn_vtile_fma(tile_t acc, int rn, int vn, const dmd_num *A, ptrd
 }
 #endif /* RNN_VEC_TILE */
 
+#if defined(RNN_VEC_TILE) && !defined(DMD_FLOAT32)
+/* dst[c*ds + r] = src[r*ss + c] for r < rows, c < cols (float64): 4 x 4
+ * blocks in ymm registers (unpack, then swap 128-bit halves), the edges one
+ * element at a time.  Copies only: no value changes.  The plain forward
+ * passes use it where the instrumented build stores element by element
+ * (rnn_kernel.c "Plain-build forward"). */
+RNN__NOINLINE void rnn_vtranspose(const double *src, int rows, int cols, ptrdiff_t ss, double *dst, ptrdiff_t ds)
+{
+    const int r4 = rows - rows % 4, c4 = cols - cols % 4;
+    for (int r0 = 0; r0 < r4; r0 += 4)
+        for (int c0 = 0; c0 < c4; c0 += 4) {
+            const double *s = src + r0 * ss + c0;
+            __m256d x0 = _mm256_loadu_pd(s), x1 = _mm256_loadu_pd(s + ss);
+            __m256d x2 = _mm256_loadu_pd(s + 2 * ss), x3 = _mm256_loadu_pd(s + 3 * ss);
+            __m256d t0 = _mm256_unpacklo_pd(x0, x1), t1 = _mm256_unpackhi_pd(x0, x1);
+            __m256d t2 = _mm256_unpacklo_pd(x2, x3), t3 = _mm256_unpackhi_pd(x2, x3);
+            double *d = dst + c0 * ds + r0;
+            _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
+            _mm256_storeu_pd(d + ds, _mm256_permute2f128_pd(t1, t3, 0x20));
+            _mm256_storeu_pd(d + 2 * ds, _mm256_permute2f128_pd(t0, t2, 0x31));
+            _mm256_storeu_pd(d + 3 * ds, _mm256_permute2f128_pd(t1, t3, 0x31));
+        }
+    for (int r = 0; r < rows; r++) /* rows below r4: the columns from c4; rows from r4: all */
+        for (int c = r < r4 ? c4 : 0; c < cols; c++) dst[c * ds + r] = src[r * ss + c];
+}
+#endif
+
 #ifndef DMD_INSTRUMENT
 /* Rows of a tall edge strip: 8, or 4 when a row of vn columns needs two or
  * more of the widest vectors (AVX2 float64, vn = 8: 4 x 2 ymm). */
