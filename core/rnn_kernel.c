@@ -210,17 +210,24 @@ typedef dmd_real tile_t[TRM][TC];
 
 #include "rnn_vtile.h" /* plain: rnn_vtile_fma, RNN_TILES */
 
-/* Plain-build forward (float64 vector clones): the tiles of h_t store its
- * pre-activation, then van_fwd_finish applies the activation to the whole
- * of h_t (rnn_tanh_arr: rnn_tanh_d in lockstep over several vectors, the
- * same bits) and makes its copies (hc; hTt transposed in 4 x 4 blocks).
- * Per tile, the tanh ran latency-bound on AMD Zen 3 (rnn_tanh_vec.h).
+/* Plain-build passes (float64 vector clones, RNN_PASSES):
+ *  - forward: the tiles of h_t store its pre-activation, then
+ *    van_fwd_finish applies the activation to the whole of h_t
+ *    (rnn_tanh_arr: rnn_tanh_d in lockstep over several vectors, the same
+ *    bits) and makes its copies (hc; hTt transposed in 4 x 4 blocks).  Per
+ *    tile, the tanh ran latency-bound on AMD Zen 3 (rnn_tanh_vec.h).
+ *  - dW_hh: dz_t (B, H) is packed transposed (H, B) before the product, so
+ *    that the broadcast operand is read along rows (the same values in the
+ *    same chains: a packed copy, as BLAS packs).  Read in place, its
+ *    column strip sat at a stride of 8H bytes, a power of two at H = 64,
+ *    in a few L1 sets beside h_{t-1}'s strip; the product ran ~25% slower
+ *    than the forward one.
  * Every element is the same value as the instrumented build's, which does
  * all of this per tile in the OPERATION ORDER's order. */
 #if defined(RNN_VEC_TILE) && !defined(DMD_FLOAT32)
 #include "rnn_tanh_vec.h"
 #ifdef RNN_TANH_VEC
-#define RNN_FWD_PASS 1
+#define RNN_PASSES 1
 #endif
 #endif
 
@@ -288,7 +295,7 @@ RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int B, int I, int H, in
     }
     tile_fma(DMD_SITE_HERE acc, rn, vn, W_ih + i0, 1, H, xt + b0, B, I, 0);
     if (hprev) tile_fma(DMD_SITE_HERE acc, rn, vn, W_hh + (size_t)i0 * H, H, 1, hprev + b0, B, H, 0);
-#ifdef RNN_FWD_PASS
+#ifdef RNN_PASSES
     (void)relu, (void)hc, (void)hTt;
     tile_store(DMD_SITE_HERE acc, rn, vn, ht + (size_t)i0 * B + b0, B); /* pre-activation: van_fwd_finish does the rest */
     return;
@@ -312,7 +319,7 @@ RNN_INLINE void fwd_tile(int rn, int vn, int i0, int b0, int B, int I, int H, in
  * other builds, whose fwd_tile does this per tile. */
 RNN_INLINE void van_fwd_finish(int relu, int H, int B, dmd_num *ht, dmd_num *hc, dmd_num *hTt)
 {
-#ifdef RNN_FWD_PASS
+#ifdef RNN_PASSES
     const size_t n = (size_t)H * B;
     if (relu)
         for (size_t e = 0; e < n; e++) ht[e] = RELU(ht[e]);
@@ -538,8 +545,15 @@ RNN_INLINE void van_dh_step(const van_step *c, const rnn_kargs *a, int t, const 
 RNN_INLINE void van_step_grads(const van_step *c, int t, int first, const dmd_num *dzt, const dmd_num *hTp)
 {
     const int B = c->B, I = c->I, H = c->H;
-    if (hTp)
+    if (hTp) {
+#ifdef RNN_PASSES
+        dmd_num *dzT = (dmd_num *)c->m->st.van.dh; /* free after the dh step: dz_t packed (H, B) */
+        rnn_vtranspose(dzt, B, H, H, dzT, B);
+        RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_hh + (size_t)r0 * H + c0, H, first, dzT + (size_t)r0 * B, B, 1, hTp + c0, H, B, 0));
+#else
         RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_hh + (size_t)r0 * H + c0, H, first, dzt + r0, 1, H, hTp + c0, H, B, 0));
+#endif
+    }
     const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
     RNN_TILES(I, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_ih + (size_t)r0 * H + c0, H, first, xt + (size_t)r0 * B, B, 1, dzt + c0, H, B, 1));
     for (int i0 = 0; i0 < H; i0 += VT) {

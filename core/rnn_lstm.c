@@ -244,7 +244,7 @@ RNN_INLINE void lstm_fwd_tile(int rn, int vn, int i0, int b0, const lstm_step *L
         if (hprev)
             tile_fma(DMD_SITE_HERE acc[q], rn, vn, L->W_h + ((size_t)q * H + i0) * H, H, 1, hprev + b0, B, H, 0);
     }
-#ifdef RNN_FWD_PASS
+#ifdef RNN_PASSES
     (void)cp, (void)ht, (void)tb;
     for (int q = 0; q < 4; q++) /* pre-activations into dz (free in the forward): lstm_fwd_finish does the rest */
         tile_store(DMD_SITE_HERE acc[q], rn, vn, L->dz + ((size_t)q * H + i0) * B + b0, B);
@@ -290,7 +290,7 @@ RNN_INLINE void lstm_fwd_tile(int rn, int vn, int i0, int b0, const lstm_step *L
  * order: the same bits; only the layout of the work differs. */
 RNN_INLINE void lstm_fwd_finish(const lstm_step *L, const dmd_num *cp, dmd_num *ht, size_t tb)
 {
-#ifdef RNN_FWD_PASS
+#ifdef RNN_PASSES
     const int B = L->v.B, H = L->v.H, H4 = 4 * H;
     const size_t BH = (size_t)B * H;
     dmd_num *g = L->gates + 4 * tb, *ct = L->c + tb, *tc = L->tanh_c + tb, *hT = L->hT + tb;
@@ -380,8 +380,15 @@ RNN_INLINE void lstm_dh_tile(int rn, int vn, int b0, int j0, const lstm_step *L,
 RNN_INLINE void lstm_step_grads(const lstm_step *L, int t, int first, const dmd_num *dzt, const dmd_num *hTp)
 {
     const int B = L->v.B, I = L->v.I, H = L->v.H, H4 = 4 * H;
-    if (hTp)
+    if (hTp) {
+#ifdef RNN_PASSES /* dz_t packed (4H, B) into the other dz slot (dz_{t+1}, read by now), as rnn_kernel.c packs */
+        dmd_num *dzT = L->dz + (size_t)((t + 1) & 1) * 4 * (size_t)B * H;
+        rnn_vtranspose(dzt, B, H4, H4, dzT, B);
+        RNN_TILES(H4, H, grad_tile(DMD_SITE_HERE rn, vn, L->dW_h + (size_t)r0 * H + c0, H, first, dzT + (size_t)r0 * B, B, 1, hTp + c0, H, B, 0));
+#else
         RNN_TILES(H4, H, grad_tile(DMD_SITE_HERE rn, vn, L->dW_h + (size_t)r0 * H + c0, H, first, dzt + r0, 1, H4, hTp + c0, H, B, 0));
+#endif
+    }
     const dmd_num *xt = L->v.x + (size_t)(t - 1) * I * B;
     for (int q = 0; q < 4; q++) {
         dmd_num *dWq = L->dW_i + (size_t)q * I * H;
