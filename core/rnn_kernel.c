@@ -546,13 +546,14 @@ RNN_INLINE void van_step_grads(const van_step *c, int t, int first, const dmd_nu
 {
     const int B = c->B, I = c->I, H = c->H;
     if (hTp) {
+        const dmd_num *dzA = dzt; /* the broadcast operand: dz_t, (B, H): element (i, b) at b*H + i */
+        ptrdiff_t ars = 1, aks = H;
 #ifdef RNN_PASSES
         dmd_num *dzT = (dmd_num *)c->m->st.van.dh; /* free after the dh step: dz_t packed (H, B) */
         rnn_vtranspose(dzt, B, H, H, dzT, B);
-        RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_hh + (size_t)r0 * H + c0, H, first, dzT + (size_t)r0 * B, B, 1, hTp + c0, H, B, 0));
-#else
-        RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_hh + (size_t)r0 * H + c0, H, first, dzt + r0, 1, H, hTp + c0, H, B, 0));
+        dzA = dzT, ars = B, aks = 1;
 #endif
+        RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_hh + (size_t)r0 * H + c0, H, first, dzA + (size_t)r0 * ars, ars, aks, hTp + c0, H, B, 0));
     }
     const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
     RNN_TILES(I, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_ih + (size_t)r0 * H + c0, H, first, xt + (size_t)r0 * B, B, 1, dzt + c0, H, B, 1));

@@ -381,13 +381,14 @@ RNN_INLINE void lstm_step_grads(const lstm_step *L, int t, int first, const dmd_
 {
     const int B = L->v.B, I = L->v.I, H = L->v.H, H4 = 4 * H;
     if (hTp) {
+        const dmd_num *dzA = dzt; /* the broadcast operand: dz_t, (B, 4H) */
+        ptrdiff_t ars = 1, aks = H4;
 #ifdef RNN_PASSES /* dz_t packed (4H, B) into the other dz slot (dz_{t+1}, read by now), as rnn_kernel.c packs */
         dmd_num *dzT = L->dz + (size_t)((t + 1) & 1) * 4 * (size_t)B * H;
         rnn_vtranspose(dzt, B, H4, H4, dzT, B);
-        RNN_TILES(H4, H, grad_tile(DMD_SITE_HERE rn, vn, L->dW_h + (size_t)r0 * H + c0, H, first, dzT + (size_t)r0 * B, B, 1, hTp + c0, H, B, 0));
-#else
-        RNN_TILES(H4, H, grad_tile(DMD_SITE_HERE rn, vn, L->dW_h + (size_t)r0 * H + c0, H, first, dzt + r0, 1, H4, hTp + c0, H, B, 0));
+        dzA = dzT, ars = B, aks = 1;
 #endif
+        RNN_TILES(H4, H, grad_tile(DMD_SITE_HERE rn, vn, L->dW_h + (size_t)r0 * H + c0, H, first, dzA + (size_t)r0 * ars, ars, aks, hTp + c0, H, B, 0));
     }
     const dmd_num *xt = L->v.x + (size_t)(t - 1) * I * B;
     for (int q = 0; q < 4; q++) {
