@@ -391,9 +391,16 @@ RNN_INLINE void gru_step_grads(const gru_step *L, int t, int first, const dmd_nu
     const size_t BH = (size_t)B * H, tb = (size_t)(t - 1) * BH;
     if (t >= 2) {
         const dmd_num *hTp = L->hT + tb - BH, *rhTt = L->rhT + tb;
-        RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, L->dW_h[0] + (size_t)r0 * H + c0, H, first, dat + r0, 1, H, hTp + c0, H, B, 0));
-        RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, L->dW_h[1] + (size_t)r0 * H + c0, H, first, dat + BH + r0, 1, H, hTp + c0, H, B, 0));
-        RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, L->dW_h[2] + (size_t)r0 * H + c0, H, first, dat + 2 * BH + r0, 1, H, rhTt + c0, H, B, 0));
+        const dmd_num *daA = dat; /* the broadcast operands: da_t of r, z, n, (B, H) each */
+        ptrdiff_t ars = 1, aks = H, gs = (ptrdiff_t)BH;
+#ifdef RNN_PASSES /* packed (H, B) each into the other da slot (da_{t+1}, read by now), as rnn_kernel.c packs */
+        dmd_num *daT = L->da + (size_t)((t + 1) & 1) * 3 * BH;
+        for (int g = 0; g < 3; g++) rnn_vtranspose(dat + (size_t)g * BH, B, H, H, daT + (size_t)g * BH, B);
+        daA = daT, ars = B, aks = 1;
+#endif
+        RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, L->dW_h[0] + (size_t)r0 * H + c0, H, first, daA + r0 * ars, ars, aks, hTp + c0, H, B, 0));
+        RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, L->dW_h[1] + (size_t)r0 * H + c0, H, first, daA + gs + r0 * ars, ars, aks, hTp + c0, H, B, 0));
+        RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, L->dW_h[2] + (size_t)r0 * H + c0, H, first, daA + 2 * gs + r0 * ars, ars, aks, rhTt + c0, H, B, 0));
     }
     const dmd_num *xt = L->v.x + (size_t)(t - 1) * I * B;
     for (int g = t >= 2 ? 0 : 1; g < 3; g++) {
