@@ -281,7 +281,7 @@ RNN_INLINE void lstm_fwd_tile(int rn, int vn, int i0, int b0, const lstm_step *L
 }
 
 /* ---- forward: after the tiles of step t (plain float64 vector clones,
- * rnn_kernel.c "Plain-build forward") ----
+ * rnn_kernel.c "Plain-build passes") ----
  * dz holds the four gates' pre-activations (4, H, B).  Transposed into the
  * step's gates (B, 4H), then activated there as whole arrays (the SIG's
  * halving, one rnn_tanh_arr over all four gates, the SIG's FMA), c_t and

@@ -14,7 +14,7 @@
  * Bits: every lane goes through exactly rnn_tanh_d's operations, in its
  * order, each rounding once (vector add, mul, div and FMA round like their
  * scalar forms; -ffp-contract=off keeps a*b+c unfused): the results are
- * bit-identical to rnn_tanh_d element by element (tests/core/test_tanh.c
+ * bit-identical to rnn_tanh_d element by element (tests/core/test_tanh_vec.c
  * compares them, NaN, +-0, +-inf and the clamp included).  The elements
  * past the last full group of vectors go through rnn_tanh_d itself.
  */

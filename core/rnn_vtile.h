@@ -208,7 +208,7 @@ RNN_INLINE void rnn_vtile_fma(tile_t acc, int rn, int vn, const dmd_num *A, ptrd
  * blocks in ymm registers (unpack, then swap 128-bit halves), the edges one
  * element at a time.  Copies only: no value changes.  The plain forward
  * passes use it where the instrumented build stores element by element
- * (rnn_kernel.c "Plain-build forward"). */
+ * (rnn_kernel.c "Plain-build passes"). */
 RNN__NOINLINE void rnn_vtranspose(const double *src, int rows, int cols, ptrdiff_t ss, double *dst, ptrdiff_t ds)
 {
     const int r4 = rows - rows % 4, c4 = cols - cols % 4;
