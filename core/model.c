@@ -87,8 +87,8 @@ size_t rnn_config_bytes(const rnn_config *c)
     size_t T = d.d[RNN_DT], B = d.d[RNN_DB], I = d.d[RNN_DI], K = d.d[RNN_DK], H = d.d[RNN_DH];
     size_t e = c->precision == RNN_F32 ? 4 : 8, st = 0;
     for (int k = 0; k < sc->nstate; k++) st += rnn_state_count(&sc->state[k], &d);
-    /* params, grads, mom; x, y; the state; task_batch's doubles; labels */
-    return e * (3 * rnn__nparams(cell, &d) + T * I * B + B * K + st) + 8 * (B * T * I + B * K + T + H) +
+    /* params, grads, mom; x, y; the state; wT; task_batch's doubles; labels */
+    return e * (3 * rnn__nparams(cell, &d) + T * I * B + B * K + st + H * H) + 8 * (B * T * I + B * K + T + H) +
            sizeof(int) * B * K;
 }
 
@@ -298,6 +298,7 @@ void rnn_model_free(rnn_model *m)
     free(m->y);
     free(m->labels);
     for (int k = 0; k < RNN_MAX_STATE; k++) free(m->st.s[k]);
+    free(m->wT);
     free(m->xd);
     free(m->yd);
     free(m->dh_norm2);
@@ -355,6 +356,7 @@ rnn_model *rnn__alloc(const rnn_config *cfg)
     }
     for (int k = 0; k < m->sched->nstate; k++)
         m->st.s[k] = rnn__zalloc(rnn_state_count(&m->sched->state[k], d), m->esz, &fail);
+    m->wT = rnn__zalloc(H * H, m->esz, &fail);
     m->xd = rnn__zalloc(B * T * I, sizeof(double), &fail);
     m->dh_norm2 = rnn__zalloc((size_t)cfg->T, sizeof(double), &fail);
     m->sv_init = rnn__zalloc(H, sizeof(double), &fail);

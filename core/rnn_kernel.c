@@ -332,6 +332,29 @@ RNN_INLINE void van_fwd_finish(int relu, int H, int B, dmd_num *ht, dmd_num *hc,
 #endif
 }
 
+#ifdef RNN_PASSES
+/* ---- forward of the bptt kernel in the (B, H) layout (plain float64 vector
+ * clones) ----
+ * One tile of h_t at rows b, columns i, stored into hTt (B, H): the
+ * broadcast operands are x_t (I, B) read down a column and h_{t-1} (B, H)
+ * read along a row, the vector operands W_ih (I, H) and WT = W_hh packed
+ * transposed (WT[j*H + i] = W_hh[i*H + j]).  Element (i, b) is the same
+ * chain as fwd_tile's -- b_h[i], then FMA over j < I, then over j < H,
+ * ascending, the same two factors (a product's bits do not depend on the
+ * factors' order) -- so the bits are the instrumented build's.  Stores the
+ * pre-activation; van_forward_bh activates it. */
+RNN_INLINE void fwdT_tile(int rn, int vn, int b0, int i0, int B, int I, int H, const dmd_num *W_ih, const dmd_num *WT,
+                          const dmd_num *b_h, const dmd_num *xt, const dmd_num *hTp, dmd_num *hTt)
+{
+    tile_t acc;
+    for (int r = 0; r < rn; r++)
+        for (int v = 0; v < vn; v++) acc[r][v] = LD(b_h, i0 + v);
+    tile_fma(DMD_SITE_HERE acc, rn, vn, xt + b0, 1, B, W_ih + i0, H, I, 0);
+    if (hTp) tile_fma(DMD_SITE_HERE acc, rn, vn, hTp + (size_t)b0 * H, H, 1, WT + i0, H, H, 0);
+    tile_store(DMD_SITE_HERE acc, rn, vn, hTt + (size_t)b0 * H + i0, H);
+}
+#endif
+
 /* ---- forward: one tile of logits (rows o, columns b) ---- */
 RNN_INLINE void head_tile(int rn, int vn, int o0, int b0, int B, int H, const dmd_num *W_hy, const dmd_num *b_y,
                           const dmd_num *ht, dmd_num *lg)
@@ -367,6 +390,12 @@ RNN_INLINE void dh_tile(int rn, int vn, int b0, int j0, int H, int O, int relu, 
 RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t grs, int first, const dmd_num *A, ptrdiff_t ars,
                           ptrdiff_t aks, const dmd_num *U, ptrdiff_t uks, int nk, int ufirst)
 {
+#ifdef RNN_VEC_TILE
+    if (rn == TR && vn == TC) { /* plain full tile: the chains accumulate in G itself (same values) */
+        rnn__vt_full(G, grs, first, A, ars, aks, U, uks, nk);
+        return;
+    }
+#endif
     tile_t acc;
     tile_load(DMD_SITE_PASS acc, rn, vn, G, grs, first);
     tile_fma(DMD_SITE_PASS acc, rn, vn, A, ars, aks, U, uks, nk, ufirst);
@@ -451,6 +480,24 @@ RNN_INLINE void van_forward_step(const van_step *c, int t, const dmd_num *hprev,
     RNN_TILES(H, B, fwd_tile(rn, vn, r0, c0, B, I, H, c->relu, c->W_ih, c->W_hh, c->b_h, xt, hprev, ht, hc, hTt));
     van_fwd_finish(c->relu, H, B, ht, hc, hTt);
 }
+#ifdef RNN_PASSES
+/* The bptt kernel's step t in the (B, H) layout (plain float64 vector
+ * clones): h_t straight into hTt from hTp = h_{t-1} (B, H) or NULL (t = 1),
+ * activated in place; the ring slot ht (H, B) is filled (transposed) only
+ * at a target step, for the head, the one reader of the ring here. */
+RNN_INLINE void van_forward_bh(const van_step *c, int t, const dmd_num *WT, const dmd_num *hTp, dmd_num *hTt, dmd_num *ht)
+{
+    const int B = c->B, I = c->I, H = c->H;
+    const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
+    RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt));
+    const size_t n = (size_t)H * B;
+    if (c->relu)
+        for (size_t e = 0; e < n; e++) hTt[e] = RELU(hTt[e]);
+    else
+        rnn_tanh_arr(hTt, n);
+    if (t >= c->T - c->K + 1) rnn_vtranspose(hTt, B, H, H, ht, B);
+}
+#endif
 RNN_INLINE void van_head_step(const van_step *c, int t, const dmd_num *ht)
 {
     const int B = c->B, H = c->H, O = c->O, k = t - (c->T - c->K + 1);
@@ -617,10 +664,17 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
 
     /* ================= forward ================= */
     DMD_PHASE_BEGIN("forward");
+#ifdef RNN_PASSES
+    dmd_num *WT = (dmd_num *)a->m->wT; /* W_hh packed transposed, for van_forward_bh */
+    rnn_vtranspose(c.W_hh, H, H, H, WT, H);
+#endif
     for (int t = 1; t <= T; t++) {
-        dmd_num *ht = hs + (size_t)(t & 1) * H * B;
-        van_forward_step(&c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * H * B : NULL, ht, NULL,
-                         hT + (size_t)(t - 1) * B * H);
+        dmd_num *ht = hs + (size_t)(t & 1) * H * B, *hTt = hT + (size_t)(t - 1) * B * H;
+#ifdef RNN_PASSES
+        van_forward_bh(&c, t, WT, t >= 2 ? hTt - (size_t)B * H : NULL, hTt, ht);
+#else
+        van_forward_step(&c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * H * B : NULL, ht, NULL, hTt);
+#endif
         van_head_step(&c, t, ht);
     }
     van_loss(&c, out);

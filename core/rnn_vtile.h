@@ -143,15 +143,18 @@ RNN__VT_DEF(rnn__vt1, double, 1, RNN__VT_NV1, RNN__LD1, RNN__ST1, RNN__LD1, fma)
 /* The full TR x TC tile in the widest vectors, its sizes as enum constants
  * (the same chains as RNN__VT_DEF's; spelled out because GCC kept all 12
  * ymm accumulators of the AVX2 3 x 16 tile in registers only in this form:
- * from the generic body it spilled one, a store-to-load chain per k). */
-#define RNN__VT_FULL(VEC, W, LOAD, STORE, BCAST, VFMA)                                                             \
-    RNN__NOINLINE void rnn__vt_full(tile_t acc, const dmd_num *A, ptrdiff_t ars, ptrdiff_t aks, const dmd_num *U,    \
-                                 ptrdiff_t uks, int nk)                                                            \
+ * from the generic body it spilled one, a store-to-load chain per k).
+ * Accumulator (r, v) lives at acc[r*cs + v]: a tile_t (cs = TC), or the
+ * gradient matrix itself (grad_tile, rnn_kernel.c: no copy through a
+ * tile_t); zero != 0 starts every chain at 0 instead of loading it. */
+#define RNN__VT_FULL(VEC, W, LOAD, STORE, BCAST, VFMA, ZERO)                                                       \
+    RNN__NOINLINE void rnn__vt_full(dmd_num *acc, ptrdiff_t cs, int zero, const dmd_num *A, ptrdiff_t ars,          \
+                                    ptrdiff_t aks, const dmd_num *U, ptrdiff_t uks, int nk)                        \
     {                                                                                                              \
         enum { NV = TC / (W) };                                                                                    \
         VEC c[TR][NV];                                                                                             \
         RNN__UNROLL for (int r = 0; r < TR; r++)                                                                               \
-            RNN__UNROLL for (int q = 0; q < NV; q++) c[r][q] = LOAD(&acc[r][q * (W)]);                                         \
+            RNN__UNROLL for (int q = 0; q < NV; q++) c[r][q] = zero ? ZERO() : LOAD(acc + r * cs + q * (W));                   \
         for (int k = 0; k < nk; k++) {                                                                             \
             VEC a[TR];                                                                                             \
             RNN__UNROLL for (int r = 0; r < TR; r++) a[r] = BCAST(A + r * ars + k * aks);                                      \
@@ -161,16 +164,16 @@ RNN__VT_DEF(rnn__vt1, double, 1, RNN__VT_NV1, RNN__LD1, RNN__ST1, RNN__LD1, fma)
             }                                                                                                      \
         }                                                                                                          \
         RNN__UNROLL for (int r = 0; r < TR; r++)                                                                               \
-            RNN__UNROLL for (int q = 0; q < NV; q++) STORE(&acc[r][q * (W)], c[r][q]);                                         \
+            RNN__UNROLL for (int q = 0; q < NV; q++) STORE(acc + r * cs + q * (W), c[r][q]);                                   \
     }
 #if defined(DMD_FLOAT32) && RNN_VW == 16
-RNN__VT_FULL(__m512, 16, _mm512_loadu_ps, _mm512_storeu_ps, RNN__BC512, _mm512_fmadd_ps)
+RNN__VT_FULL(__m512, 16, _mm512_loadu_ps, _mm512_storeu_ps, RNN__BC512, _mm512_fmadd_ps, _mm512_setzero_ps)
 #elif defined(DMD_FLOAT32)
-RNN__VT_FULL(__m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_broadcast_ss, _mm256_fmadd_ps)
+RNN__VT_FULL(__m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_broadcast_ss, _mm256_fmadd_ps, _mm256_setzero_ps)
 #elif RNN_VW == 8
-RNN__VT_FULL(__m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, RNN__BC512, _mm512_fmadd_pd)
+RNN__VT_FULL(__m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, RNN__BC512, _mm512_fmadd_pd, _mm512_setzero_pd)
 #else
-RNN__VT_FULL(__m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_broadcast_sd, _mm256_fmadd_pd)
+RNN__VT_FULL(__m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_broadcast_sd, _mm256_fmadd_pd, _mm256_setzero_pd)
 #endif
 
 /* vn is a power of two <= TC (RNN_TILES): the widest vector width <= vn
@@ -179,7 +182,7 @@ RNN_INLINE void rnn_vtile_fma(tile_t acc, int rn, int vn, const dmd_num *A, ptrd
                               const dmd_num *U, ptrdiff_t uks, int nk)
 {
     if (rn == TR && vn == TC) {
-        rnn__vt_full(acc, A, ars, aks, U, uks, nk);
+        rnn__vt_full(acc[0], TC, 0, A, ars, aks, U, uks, nk);
         return;
     }
 #if RNN_VW == 16

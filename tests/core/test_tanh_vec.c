@@ -3,8 +3,8 @@
  * clones' lockstep tanh) against rnn_tanh_d element by element, bit for
  * bit: random arguments over many magnitudes, the special values (+-0,
  * +-inf, NaNs with payloads and sign, the clamp at 20, subnormals) at every
- * position of a vector group, and every array length up to three groups
- * (the scalar tail).  Built once per vector clone (-march=x86-64-v3 and
+ * position of a vector group, every array length up to three groups
+ * (the scalar tail), and lengths across the two-pass chunks.  Built once per vector clone (-march=x86-64-v3 and
  * -v4); exits 77 (skipped) where the CPU lacks that instruction set.
  */
 #include <math.h>
@@ -34,9 +34,11 @@ static double bits(uint64_t b)
     return d;
 }
 
+enum { NMAX = 2 * RNN_TANH_CHUNK + 3 * 64 + 8 }; /* the longest array checked */
+
 static long check(const double *x, size_t n)
 {
-    double y[256];
+    double y[NMAX];
     memcpy(y, x, n * sizeof *x);
     rnn_tanh_arr(y, n);
     long bad = 0;
@@ -67,10 +69,11 @@ int main(void)
                               bits(0xfff8dead00000000u), 20.0, -20.0, nextafter(20.0, 0), nextafter(20.0, 30), 1e300,
                               -1e300, 0x1p-1074, -0x1p-1060, 0x1p-30, 0.5 * log(3.0), 19.06, -0.693147};
     const size_t ns = sizeof special / sizeof *special, G = (size_t)RNN__TW * RNN_TANH_LANES;
-    double x[256];
+    double x[NMAX];
     long bad = 0, n_checked = 0;
     for (int round = 0; round < 20000; round++) {
-        size_t n = 1 + next() % (3 * G + 3);
+        /* every 8th round a length across the two-pass chunks (RNN_TANH_CHUNK) */
+        size_t n = 1 + next() % (round % 8 ? 3 * G + 3 : 2 * RNN_TANH_CHUNK + 3 * G + 3);
         for (size_t i = 0; i < n; i++) {
             double u = (double)(next() >> 11) * 0x1p-53 * 2 - 1;
             x[i] = u * ldexp(1.0, (int)(next() % 70) - 60 + (round % 2 ? 5 : 0));
