@@ -346,12 +346,18 @@ RNN_INLINE void van_fwd_finish(int relu, int H, int B, dmd_num *ht, dmd_num *hc,
 RNN_INLINE void fwdT_tile(int rn, int vn, int b0, int i0, int B, int I, int H, const dmd_num *W_ih, const dmd_num *WT,
                           const dmd_num *b_h, const dmd_num *xt, const dmd_num *hTp, dmd_num *hTt)
 {
+    dmd_num *d = hTt + (size_t)b0 * H + i0;
+    if (rn == TR && vn == TC) { /* full tile: the chains start at b_h and accumulate in hTt itself */
+        rnn__vt_full(d, H, b_h + i0, 0, xt + b0, 1, B, W_ih + i0, H, I);
+        if (hTp) rnn__vt_full(d, H, d, H, hTp + (size_t)b0 * H, H, 1, WT + i0, H, H);
+        return;
+    }
     tile_t acc;
     for (int r = 0; r < rn; r++)
         for (int v = 0; v < vn; v++) acc[r][v] = LD(b_h, i0 + v);
     tile_fma(DMD_SITE_HERE acc, rn, vn, xt + b0, 1, B, W_ih + i0, H, I, 0);
     if (hTp) tile_fma(DMD_SITE_HERE acc, rn, vn, hTp + (size_t)b0 * H, H, 1, WT + i0, H, H, 0);
-    tile_store(DMD_SITE_HERE acc, rn, vn, hTt + (size_t)b0 * H + i0, H);
+    tile_store(DMD_SITE_HERE acc, rn, vn, d, H);
 }
 #endif
 
@@ -373,10 +379,26 @@ RNN_INLINE void dh_tile(int rn, int vn, int b0, int j0, int H, int O, int relu, 
                         const dmd_num *W_hy, const dmd_num *dzn, const dmd_num *W_hh, const dmd_num *hTt, dmd_num *dh,
                         dmd_num *dzt)
 {
+#ifdef RNN_PASSES
+    (void)relu, (void)hTt, (void)dzt;
+    if (rn == TR && vn == TC) { /* full tile: the chains accumulate in dh itself */
+        dmd_num *d = dh + (size_t)b0 * H + j0;
+        if (dyk) rnn__vt_full(d, H, NULL, 0, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O);
+        if (dzn) rnn__vt_full(d, H, dyk ? d : NULL, H, dzn + (size_t)b0 * H, H, 1, W_hh + j0, H, H);
+        if (!dyk && !dzn)
+            for (int r = 0; r < rn; r++)
+                for (int v = 0; v < vn; v++) d[(size_t)r * H + v] = 0;
+        return; /* dz_t: van_dz_pass */
+    }
+#endif
     tile_t acc;
     tile_fill(acc, rn, vn, CONST(0));
     if (dyk) tile_fma(DMD_SITE_HERE acc, rn, vn, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O, 1);
     if (dzn) tile_fma(DMD_SITE_HERE acc, rn, vn, dzn + (size_t)b0 * H, H, 1, W_hh + j0, H, H, 1);
+#ifdef RNN_PASSES
+    tile_store(DMD_SITE_HERE acc, rn, vn, dh + (size_t)b0 * H + j0, H);
+    return;
+#endif
     for (int r = 0; r < rn; r++)
         for (int v = 0; v < vn; v++) {
             size_t e = (size_t)(b0 + r) * H + j0 + v;
@@ -386,13 +408,29 @@ RNN_INLINE void dh_tile(int rn, int vn, int b0, int j0, int H, int O, int relu, 
         }
 }
 
+/* ---- backward: after the tiles of dh_t (plain float64 vector clones) ----
+ * dz_t = dh_t * phi'(h_t) over the whole (B, H) array, the MUL and DTANH
+ * (DRELU) of dh_tile's loop, element by element.  A no-op in the other
+ * builds, whose dh_tile does this per tile. */
+RNN_INLINE void van_dz_pass(int relu, size_t n, const dmd_num *dh, const dmd_num *hTt, dmd_num *dzt)
+{
+#ifdef RNN_PASSES
+    if (relu)
+        for (size_t e = 0; e < n; e++) dzt[e] = MUL(dh[e], DRELU(hTt[e]));
+    else
+        for (size_t e = 0; e < n; e++) dzt[e] = MUL(dh[e], DTANH(hTt[e]));
+#else
+    (void)relu, (void)n, (void)dh, (void)hTt, (void)dzt;
+#endif
+}
+
 /* ---- backward: one gradient tile G[r*grs + v] += sum_b FMA(...) ---- */
 RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t grs, int first, const dmd_num *A, ptrdiff_t ars,
                           ptrdiff_t aks, const dmd_num *U, ptrdiff_t uks, int nk, int ufirst)
 {
 #ifdef RNN_VEC_TILE
     if (rn == TR && vn == TC) { /* plain full tile: the chains accumulate in G itself (same values) */
-        rnn__vt_full(G, grs, first, A, ars, aks, U, uks, nk);
+        rnn__vt_full(G, grs, first ? NULL : G, grs, A, ars, aks, U, uks, nk);
         return;
     }
 #endif
@@ -584,6 +622,7 @@ RNN_INLINE void van_dh_step(const van_step *c, const rnn_kargs *a, int t, const 
     dmd_num *dh = (dmd_num *)c->m->st.van.dh;
     const dmd_num *dyk = van_dy(c, t);
     RNN_TILES(B, H, dh_tile(rn, vn, r0, c0, H, O, c->relu, dyk, c->W_hy, dzn, c->W_hh, hTt, dh, dzt));
+    van_dz_pass(c->relu, (size_t)B * H, dh, hTt, dzt);
     van_dh_diag(c, a, t);
 }
 

@@ -210,6 +210,7 @@ RNN_NOINLINE void s_dh_step(const van_step *c, const rnn_kargs *a, int t, const 
     dmd_num *dh = (dmd_num *)c->m->st.van.dh;
     const dmd_num *dyk = van_dy(c, t);
     RNN_TILES_REV(c->B, c->H, dh_tile(rn, vn, r0, c0, c->H, c->O, c->relu, dyk, c->W_hy, dzn, c->W_hh, hTt, dh, dzt));
+    van_dz_pass(c->relu, (size_t)c->B * c->H, dh, hTt, dzt);
     van_dh_diag(c, a, t);
 }
 RNN_NOINLINE void s_step_grads(const van_step *c, int t, int first, const dmd_num *dzt, const dmd_num *hTp)
@@ -312,6 +313,7 @@ void RNN_SFX(rnn_sched_fused)(const rnn_kargs *a, rnn_kout *out)
                 RNN_SROWS(H, grad_tile(DMD_SITE_HERE rn, vn, c.dW_hh + (size_t)r0 * H + c0, H, gfirst, dzn + r0, 1, H,
                                        hTt + c0, H, B, 0));
             });
+            van_dz_pass(c.relu, (size_t)B * H, dh, hTt, dzt);
             van_dh_diag(&c, a, t);
         }
         s_step_grads(&c, t, first, dzt, NULL);

@@ -144,17 +144,21 @@ RNN__VT_DEF(rnn__vt1, double, 1, RNN__VT_NV1, RNN__LD1, RNN__ST1, RNN__LD1, fma)
  * (the same chains as RNN__VT_DEF's; spelled out because GCC kept all 12
  * ymm accumulators of the AVX2 3 x 16 tile in registers only in this form:
  * from the generic body it spilled one, a store-to-load chain per k).
- * Accumulator (r, v) lives at acc[r*cs + v]: a tile_t (cs = TC), or the
- * gradient matrix itself (grad_tile, rnn_kernel.c: no copy through a
- * tile_t); zero != 0 starts every chain at 0 instead of loading it. */
+ * Accumulator (r, v) is stored at acc[r*cs + v]: a tile_t (cs = TC), or
+ * the output matrix itself (rnn_kernel.c's plain passes: no copy through a
+ * tile_t).  It starts at ini[r*inis + v] (ini = acc, inis = cs: the stored
+ * value; inis = 0: one row for every r, a bias), or at 0 if ini is NULL --
+ * loaded in whole vectors, never from narrower stores just made, which
+ * would stall the load (no store-to-load forwarding). */
 #define RNN__VT_FULL(VEC, W, LOAD, STORE, BCAST, VFMA, ZERO)                                                       \
-    RNN__NOINLINE void rnn__vt_full(dmd_num *acc, ptrdiff_t cs, int zero, const dmd_num *A, ptrdiff_t ars,          \
-                                    ptrdiff_t aks, const dmd_num *U, ptrdiff_t uks, int nk)                        \
+    RNN__NOINLINE void rnn__vt_full(dmd_num *acc, ptrdiff_t cs, const dmd_num *ini, ptrdiff_t inis,                  \
+                                    const dmd_num *A, ptrdiff_t ars, ptrdiff_t aks, const dmd_num *U, ptrdiff_t uks, \
+                                    int nk)                                                                        \
     {                                                                                                              \
         enum { NV = TC / (W) };                                                                                    \
         VEC c[TR][NV];                                                                                             \
         RNN__UNROLL for (int r = 0; r < TR; r++)                                                                               \
-            RNN__UNROLL for (int q = 0; q < NV; q++) c[r][q] = zero ? ZERO() : LOAD(acc + r * cs + q * (W));                   \
+            RNN__UNROLL for (int q = 0; q < NV; q++) c[r][q] = ini ? LOAD(ini + r * inis + q * (W)) : ZERO();                  \
         for (int k = 0; k < nk; k++) {                                                                             \
             VEC a[TR];                                                                                             \
             RNN__UNROLL for (int r = 0; r < TR; r++) a[r] = BCAST(A + r * ars + k * aks);                                      \
@@ -182,7 +186,7 @@ RNN_INLINE void rnn_vtile_fma(tile_t acc, int rn, int vn, const dmd_num *A, ptrd
                               const dmd_num *U, ptrdiff_t uks, int nk)
 {
     if (rn == TR && vn == TC) {
-        rnn__vt_full(acc[0], TC, 0, A, ars, aks, U, uks, nk);
+        rnn__vt_full(acc[0], TC, acc[0], TC, A, ars, aks, U, uks, nk);
         return;
     }
 #if RNN_VW == 16
