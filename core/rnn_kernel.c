@@ -230,6 +230,11 @@ typedef dmd_real tile_t[TRM][TC];
 #define RNN_PASSES 1
 #endif
 #endif
+#ifdef RNN_PASSES
+#define RNN_PASSES_ON 1
+#else
+#define RNN_PASSES_ON 0
+#endif
 
 /* Call sites (instrumented build): the tile helpers take the site of their
  * caller (DMD_SITE_PARAM, dmd.h), so each product is charged to its own line
@@ -614,30 +619,43 @@ RNN_INLINE void van_dh_diag(const van_step *c, const rnn_kargs *a, int t)
 }
 
 /* The dh_t / dz_t tiles of step t (dzn = dz_{t+1} or NULL at t = T), and
- * the diagnostic. */
+ * the diagnostic.  dzT: NULL, or (plain float64 vector clones) where to
+ * pack dz_t transposed (H, B) for van_step_grads as well. */
 RNN_INLINE void van_dh_step(const van_step *c, const rnn_kargs *a, int t, const dmd_num *dzn, const dmd_num *hTt,
-                            dmd_num *dzt)
+                            dmd_num *dzt, dmd_num *dzT)
 {
     const int B = c->B, H = c->H, O = c->O;
     dmd_num *dh = (dmd_num *)c->m->st.van.dh;
     const dmd_num *dyk = van_dy(c, t);
     RNN_TILES(B, H, dh_tile(rn, vn, r0, c0, H, O, c->relu, dyk, c->W_hy, dzn, c->W_hh, hTt, dh, dzt));
-    van_dz_pass(c->relu, (size_t)B * H, dh, hTt, dzt);
+#ifdef RNN_PASSES
+    if (dzT) /* dz_t, and dz_t packed (H, B) for van_step_grads, in one pass */
+        rnn_vdz_pack(c->relu, dh, hTt, B, H, dzt, dzT);
+    else
+#endif
+        van_dz_pass(c->relu, (size_t)B * H, dh, hTt, dzt);
+    (void)dzT;
     van_dh_diag(c, a, t);
 }
 
 /* The in-loop weight gradients of step t: dW_hh (if hTp = h_{t-1} (B, H)
- * is not NULL), dW_ih, db_h (first: t == T). */
-RNN_INLINE void van_step_grads(const van_step *c, int t, int first, const dmd_num *dzt, const dmd_num *hTp)
+ * is not NULL), dW_ih, db_h (first: t == T).  dzT: dz_t packed (H, B) by
+ * van_dh_step, or NULL. */
+RNN_INLINE void van_step_grads(const van_step *c, int t, int first, const dmd_num *dzt, const dmd_num *hTp,
+                               const dmd_num *dzT)
 {
     const int B = c->B, I = c->I, H = c->H;
+    (void)dzT;
     if (hTp) {
         const dmd_num *dzA = dzt; /* the broadcast operand: dz_t, (B, H): element (i, b) at b*H + i */
         ptrdiff_t ars = 1, aks = H;
 #ifdef RNN_PASSES
-        dmd_num *dzT = (dmd_num *)c->m->st.van.dh; /* free after the dh step: dz_t packed (H, B) */
-        rnn_vtranspose(dzt, B, H, H, dzT, B);
-        dzA = dzT, ars = B, aks = 1;
+        if (!dzT) { /* not packed by van_dh_step: pack it into dh, free after the dh step */
+            dmd_num *pk = (dmd_num *)c->m->st.van.dh;
+            rnn_vtranspose(dzt, B, H, H, pk, B);
+            dzT = pk;
+        }
+        dzA = dzT, ars = B, aks = 1; /* dz_t packed (H, B) */
 #endif
         RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_hh + (size_t)r0 * H + c0, H, first, dzA + (size_t)r0 * ars, ars, aks, hTp + c0, H, B, 0));
     }
@@ -727,8 +745,10 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
         const dmd_num *hTt = hT + (size_t)(t - 1) * B * H;
         dmd_num *dzt = dz + (size_t)(t & 1) * B * H;
         van_head_grads(&c, t, first, hTt);
-        van_dh_step(&c, a, t, t < T ? dz + (size_t)((t + 1) & 1) * B * H : NULL, hTt, dzt);
-        van_step_grads(&c, t, first, dzt, t >= 2 ? hT + (size_t)(t - 2) * B * H : NULL);
+        /* plain vector clones: dz_t packed into the other slot (dz_{t+1}, read by then) */
+        dmd_num *dzT = RNN_PASSES_ON && t >= 2 ? dz + (size_t)((t + 1) & 1) * B * H : NULL;
+        van_dh_step(&c, a, t, t < T ? dz + (size_t)((t + 1) & 1) * B * H : NULL, hTt, dzt, dzT);
+        van_step_grads(&c, t, first, dzt, t >= 2 ? hT + (size_t)(t - 2) * B * H : NULL, dzT);
     }
     if (T == 1)
         for (size_t e = 0; e < (size_t)H * H; e++) ST(c.dW_hh, e, CONST(0));

@@ -204,7 +204,7 @@ RNN_NOINLINE void s_dh_step(const van_step *c, const rnn_kargs *a, int t, const 
                             dmd_num *dzt, int rev)
 {
     if (!rev) {
-        van_dh_step(c, a, t, dzn, hTt, dzt);
+        van_dh_step(c, a, t, dzn, hTt, dzt, NULL);
         return;
     }
     dmd_num *dh = (dmd_num *)c->m->st.van.dh;
@@ -215,7 +215,7 @@ RNN_NOINLINE void s_dh_step(const van_step *c, const rnn_kargs *a, int t, const 
 }
 RNN_NOINLINE void s_step_grads(const van_step *c, int t, int first, const dmd_num *dzt, const dmd_num *hTp)
 {
-    van_step_grads(c, t, first, dzt, hTp);
+    van_step_grads(c, t, first, dzt, hTp, NULL);
 }
 RNN_NOINLINE void s_update(const van_step *c, const rnn_kargs *a, rnn_kout *out) { van_update(c, a, out); }
 

@@ -237,6 +237,47 @@ RNN__NOINLINE void rnn_vtranspose(const double *src, int rows, int cols, ptrdiff
 }
 #endif
 
+#if defined(RNN_VEC_TILE) && !defined(DMD_FLOAT32)
+/* dz = dh * phi'(h) (rows x cols, row stride cols) and dzT = dz transposed
+ * (cols x rows), in one pass: 4 x 4 blocks in ymm registers, the edges one
+ * element at a time.  phi' is DMD_DTANH (1 - h*h) or DMD_DRELU (h > 0 ? 1 :
+ * 0, multiplied like any factor), the product dh * phi' as dmd.h's MUL:
+ * the values of rnn_kernel.c's per-element loop. */
+RNN__NOINLINE void rnn_vdz_pack(int relu, const double *dh, const double *h, int rows, int cols, double *dz,
+                                double *dzT)
+{
+    const int r4 = rows - rows % 4, c4 = cols - cols % 4;
+    const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    for (int r0 = 0; r0 < r4; r0 += 4)
+        for (int c0 = 0; c0 < c4; c0 += 4) {
+            __m256d x[4];
+            for (int k = 0; k < 4; k++) {
+                const ptrdiff_t o = (ptrdiff_t)(r0 + k) * cols + c0;
+                __m256d y = _mm256_loadu_pd(h + o);
+                __m256d d = relu ? _mm256_and_pd(_mm256_cmp_pd(y, zero, _CMP_GT_OQ), one)
+                                 : _mm256_sub_pd(one, _mm256_mul_pd(y, y));
+                x[k] = _mm256_mul_pd(_mm256_loadu_pd(dh + o), d);
+                _mm256_storeu_pd(dz + o, x[k]);
+            }
+            __m256d t0 = _mm256_unpacklo_pd(x[0], x[1]), t1 = _mm256_unpackhi_pd(x[0], x[1]);
+            __m256d t2 = _mm256_unpacklo_pd(x[2], x[3]), t3 = _mm256_unpackhi_pd(x[2], x[3]);
+            double *d = dzT + (ptrdiff_t)c0 * rows + r0;
+            _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
+            _mm256_storeu_pd(d + rows, _mm256_permute2f128_pd(t1, t3, 0x20));
+            _mm256_storeu_pd(d + 2 * rows, _mm256_permute2f128_pd(t0, t2, 0x31));
+            _mm256_storeu_pd(d + 3 * rows, _mm256_permute2f128_pd(t1, t3, 0x31));
+        }
+    for (int r = 0; r < rows; r++) /* rows below r4: the columns from c4; rows from r4: all */
+        for (int c = r < r4 ? c4 : 0; c < cols; c++) {
+            const ptrdiff_t o = (ptrdiff_t)r * cols + c;
+            const double y = h[o];
+            const double v = dh[o] * (relu ? (y > 0 ? 1.0 : 0.0) : 1.0 - y * y);
+            dz[o] = v;
+            dzT[(ptrdiff_t)c * rows + r] = v;
+        }
+}
+#endif
+
 #ifndef DMD_INSTRUMENT
 /* Rows of a tall edge strip: 8, or 4 when a row of vn columns needs two or
  * more of the widest vectors (AVX2 float64, vn = 8: 4 x 2 ymm). */
