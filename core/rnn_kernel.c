@@ -216,6 +216,15 @@ typedef dmd_real tile_t[TRM][TC];
  *    (rnn_tanh_arr: rnn_tanh_d in lockstep over several vectors, the same
  *    bits) and makes its copies (hc; hTt transposed in 4 x 4 blocks).  Per
  *    tile, the tanh ran latency-bound on AMD Zen 3 (rnn_tanh_vec.h).
+ *  - the bptt kernel's forward runs in the (B, H) layout instead
+ *    (van_forward_bh, fwdT_tile): h_t goes straight into hT from W_hh
+ *    packed transposed (m->wT), no per-step transpose; the ring slot is
+ *    filled only at target steps, for the head.
+ *  - full tiles accumulate in the output itself (hT, dh, the gradients):
+ *    rnn__vt_full takes the chains' start, no copy through a tile_t.
+ *  - dz_t = dh_t * phi'(h_t) is one pass after the dh tiles (van_dz_pass;
+ *    in the bptt kernel rnn_vdz_pack, which also writes the packed copy
+ *    below, into the free dz slot).
  *  - dW_hh: dz_t (B, H) is packed transposed (H, B) before the product, so
  *    that the broadcast operand is read along rows (the same values in the
  *    same chains: a packed copy, as BLAS packs).  Read in place, its
