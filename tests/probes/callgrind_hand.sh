@@ -79,6 +79,8 @@ fwd=$(grep -l "Client Request: forward" "$d"/cg.out* | head -1)
 callgrind_annotate --threshold=100 "$fwd" >"$d/ann.txt" 2>&1 || bad "callgrind_annotate failed on $fwd"
 grep -Eq "rnn_kernel.c:rnn_kernel_f64" "$d/ann.txt" && ok || bad "callgrind_annotate does not name rnn_kernel_f64 in core/rnn_kernel.c"
 grep -q "Auto-annotated source: .*rnn_kernel.c" "$d/ann.txt" && ok || bad "no annotated kernel source"
-grep -E "RNN_TILES\(H, B, fwd_tile" "$d/ann.txt" | grep -Eq '^ *[0-9,]+ ' && ok \
+# the forward's tile loop: fwd_tile's, or in the float64 vector clones' bptt kernel
+# the (B, H) layout's fwdT_tile (van_forward_bh)
+grep -E "RNN_TILES\((H, B, fwd_tile|B, H, fwdT_tile)" "$d/ann.txt" | grep -Eq '^ *[0-9,]+ ' && ok \
   || bad "the forward tile loop's source line carries no cost"
 finish
