@@ -239,11 +239,6 @@ typedef dmd_real tile_t[TRM][TC];
 #define RNN_PASSES 1
 #endif
 #endif
-#ifdef RNN_PASSES
-#define RNN_PASSES_ON 1
-#else
-#define RNN_PASSES_ON 0
-#endif
 
 /* Call sites (instrumented build): the tile helpers take the site of their
  * caller (DMD_SITE_PARAM, dmd.h), so each product is charged to its own line
@@ -754,8 +749,10 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
         const dmd_num *hTt = hT + (size_t)(t - 1) * B * H;
         dmd_num *dzt = dz + (size_t)(t & 1) * B * H;
         van_head_grads(&c, t, first, hTt);
-        /* plain vector clones: dz_t packed into the other slot (dz_{t+1}, read by then) */
-        dmd_num *dzT = RNN_PASSES_ON && t >= 2 ? dz + (size_t)((t + 1) & 1) * B * H : NULL;
+        dmd_num *dzT = NULL;
+#ifdef RNN_PASSES
+        if (t >= 2) dzT = dz + (size_t)((t + 1) & 1) * B * H; /* dz_t packed into the other slot (dz_{t+1}, read by then) */
+#endif
         van_dh_step(&c, a, t, t < T ? dz + (size_t)((t + 1) & 1) * B * H : NULL, hTt, dzt, dzT);
         van_step_grads(&c, t, first, dzt, t >= 2 ? hT + (size_t)(t - 2) * B * H : NULL, dzT);
     }

@@ -211,6 +211,17 @@ RNN_INLINE void rnn_vtile_fma(tile_t acc, int rn, int vn, const dmd_num *A, ptrd
 #endif /* RNN_VEC_TILE */
 
 #if defined(RNN_VEC_TILE) && !defined(DMD_FLOAT32)
+/* Rows x0..x3 of a 4 x 4 block stored transposed: d[c*ds + r] = x_r[c]
+ * (unpack, then swap 128-bit halves). */
+RNN_INLINE void rnn__store4x4T(__m256d x0, __m256d x1, __m256d x2, __m256d x3, double *d, ptrdiff_t ds)
+{
+    __m256d t0 = _mm256_unpacklo_pd(x0, x1), t1 = _mm256_unpackhi_pd(x0, x1);
+    __m256d t2 = _mm256_unpacklo_pd(x2, x3), t3 = _mm256_unpackhi_pd(x2, x3);
+    _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
+    _mm256_storeu_pd(d + ds, _mm256_permute2f128_pd(t1, t3, 0x20));
+    _mm256_storeu_pd(d + 2 * ds, _mm256_permute2f128_pd(t0, t2, 0x31));
+    _mm256_storeu_pd(d + 3 * ds, _mm256_permute2f128_pd(t1, t3, 0x31));
+}
 /* dst[c*ds + r] = src[r*ss + c] for r < rows, c < cols (float64): 4 x 4
  * blocks in ymm registers (unpack, then swap 128-bit halves), the edges one
  * element at a time.  Copies only: no value changes.  The plain forward
@@ -222,15 +233,8 @@ RNN__NOINLINE void rnn_vtranspose(const double *src, int rows, int cols, ptrdiff
     for (int r0 = 0; r0 < r4; r0 += 4)
         for (int c0 = 0; c0 < c4; c0 += 4) {
             const double *s = src + r0 * ss + c0;
-            __m256d x0 = _mm256_loadu_pd(s), x1 = _mm256_loadu_pd(s + ss);
-            __m256d x2 = _mm256_loadu_pd(s + 2 * ss), x3 = _mm256_loadu_pd(s + 3 * ss);
-            __m256d t0 = _mm256_unpacklo_pd(x0, x1), t1 = _mm256_unpackhi_pd(x0, x1);
-            __m256d t2 = _mm256_unpacklo_pd(x2, x3), t3 = _mm256_unpackhi_pd(x2, x3);
-            double *d = dst + c0 * ds + r0;
-            _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
-            _mm256_storeu_pd(d + ds, _mm256_permute2f128_pd(t1, t3, 0x20));
-            _mm256_storeu_pd(d + 2 * ds, _mm256_permute2f128_pd(t0, t2, 0x31));
-            _mm256_storeu_pd(d + 3 * ds, _mm256_permute2f128_pd(t1, t3, 0x31));
+            rnn__store4x4T(_mm256_loadu_pd(s), _mm256_loadu_pd(s + ss), _mm256_loadu_pd(s + 2 * ss),
+                           _mm256_loadu_pd(s + 3 * ss), dst + c0 * ds + r0, ds);
         }
     for (int r = 0; r < rows; r++) /* rows below r4: the columns from c4; rows from r4: all */
         for (int c = r < r4 ? c4 : 0; c < cols; c++) dst[c * ds + r] = src[r * ss + c];
@@ -259,13 +263,7 @@ RNN__NOINLINE void rnn_vdz_pack(int relu, const double *dh, const double *h, int
                 x[k] = _mm256_mul_pd(_mm256_loadu_pd(dh + o), d);
                 _mm256_storeu_pd(dz + o, x[k]);
             }
-            __m256d t0 = _mm256_unpacklo_pd(x[0], x[1]), t1 = _mm256_unpackhi_pd(x[0], x[1]);
-            __m256d t2 = _mm256_unpacklo_pd(x[2], x[3]), t3 = _mm256_unpackhi_pd(x[2], x[3]);
-            double *d = dzT + (ptrdiff_t)c0 * rows + r0;
-            _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
-            _mm256_storeu_pd(d + rows, _mm256_permute2f128_pd(t1, t3, 0x20));
-            _mm256_storeu_pd(d + 2 * rows, _mm256_permute2f128_pd(t0, t2, 0x31));
-            _mm256_storeu_pd(d + 3 * rows, _mm256_permute2f128_pd(t1, t3, 0x31));
+            rnn__store4x4T(x[0], x[1], x[2], x[3], dzT + (ptrdiff_t)c0 * rows + r0, rows);
         }
     for (int r = 0; r < rows; r++) /* rows below r4: the columns from c4; rows from r4: all */
         for (int c = r < r4 ? c4 : 0; c < cols; c++) {
