@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "dmd_engine.h"
+#include "dmd_opt.h"
 #include "dmdp.h"
 #include "measure.h"
 #include "rnn.h"
@@ -67,6 +68,9 @@ static void usage(FILE *f)
             "  --no-floors          skip the data-movement floors (docs/floors.md; they are computed by\n"
             "                       default: the OPT floor of the same events under live, and the\n"
             "                       order-independent floors of the algorithm)\n"
+            "  --opt-budget N       work budget of each OPT solve in balanced-tree operations (default\n"
+            "                       %llu, about 10 s; 0 = no limit); a floor over it is missing\n"
+            "  --opt-threads N      threads for the per-region OPT floors (default: the CPUs, at most 4)\n"
             "  --analytic           also print the closed-form estimate of the cost per region: vanilla\n"
             "                       W_hh and h (classic, lru); gru, lstm each recurrent gate matrix, h\n"
             "                       and c (lru; docs/analytic-model.md)\n"
@@ -84,7 +88,7 @@ static void usage(FILE *f)
             "\n"
             "exit codes: 0 ok, 1 the measurement failed or an output could not be written, 2 bad usage or input\n",
             task_names(), rnn_cells_help("                         "), rnn_schedule_names(rnn_cells[0]),
-            (unsigned long long)DMD_MAX_VALUES);
+            (unsigned long long)DMD_MAX_VALUES, (unsigned long long)DMD_OPT_DEFAULT_WORK);
 }
 
 /* Parse --precision. */
@@ -100,7 +104,7 @@ int cmd_measure(int argc, char **argv)
     enum {
         O_TASK = 256, O_BATCH, O_INIT, O_ACT, O_SEED, O_PREC, O_CKPT, O_STEPS, O_MODEL, O_BPE, O_MAXV,
         O_JSON, O_CSV, O_RUNID, O_TRACE, O_CG, O_CACHEG, O_ANALYTIC, O_RUN, O_PAPI, O_PROBES, O_SDELIST, O_CELL,
-        O_SCHED, O_NOFLOORS, O_CKEV
+        O_SCHED, O_NOFLOORS, O_CKEV, O_OPTB, O_OPTT
     };
     static const struct option opts[] = {
         {"task", required_argument, 0, O_TASK},       {"batch", required_argument, 0, O_BATCH},
@@ -116,7 +120,8 @@ int cmd_measure(int argc, char **argv)
         {"papi-events", required_argument, 0, O_PAPI}, {"probes-out", required_argument, 0, O_PROBES},
         {"sde-list", required_argument, 0, O_SDELIST}, {"cell", required_argument, 0, O_CELL},
         {"schedule", required_argument, 0, O_SCHED},  {"no-floors", no_argument, 0, O_NOFLOORS},
-        {"ckpt-every", required_argument, 0, O_CKEV},
+        {"ckpt-every", required_argument, 0, O_CKEV}, {"opt-budget", required_argument, 0, O_OPTB},
+        {"opt-threads", required_argument, 0, O_OPTT},
         {"quiet", no_argument, 0, 'q'},               {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     measure_request rq;
@@ -166,6 +171,8 @@ int cmd_measure(int argc, char **argv)
         case O_CACHEG: rq.cachegrind_out = optarg; break;
         case O_ANALYTIC: rq.analytic = 1; break;
         case O_NOFLOORS: rq.no_floors = 1; break;
+        case O_OPTB: rq.opt_budget = (uint64_t)cli_long("--opt-budget", optarg, 0, 1000000000000000L); break;
+        case O_OPTT: rq.opt_threads = (int)cli_long("--opt-threads", optarg, 1, DMD_OPT_MAX_THREADS); break;
         case O_RUN: run_dir = optarg; break;
         case O_PAPI: rq.papi_events = optarg; break;
         case O_PROBES: rq.probes_out = optarg; break;

@@ -28,6 +28,9 @@ void measure_request_default(measure_request *rq)
     rq->cfg.epochs = 1;
     rq->steps = 1;
     rq->model = DMD_LIVE;
+    rq->opt_budget = DMD_OPT_DEFAULT_WORK;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    rq->opt_threads = ncpu < 1 ? 1 : ncpu > 4 ? 4 : (int)ncpu;
 }
 
 /* ------------------------------------------------------ SDE counters -- */
@@ -293,7 +296,10 @@ static int measure_take(const measure_request *rq, measure_taken *mt)
     }
     if (!rq->no_floors && rq->model == DMD_LIVE) { /* the OPT floor observes the pricing pass */
         mt->rec = dmd_opt_new(0);
-        if (mt->rec) dmd_opt_attach(mt->rec, mt->e);
+        if (mt->rec) {
+            dmd_opt_set_budget(mt->rec, rq->opt_budget);
+            dmd_opt_attach(mt->rec, mt->e);
+        }
     }
     rnn_measure_opts mo = {rq->steps, rq->analytic, on_begin, on_end, on_progress, mt};
     cli_progress_start(&mt->prog, cli_name(), (long)dmd_engine_passes(mt->e) * rq->steps, 1);
@@ -304,8 +310,12 @@ static int measure_take(const measure_request *rq, measure_taken *mt)
         if (rc == CLI_EXIT_OK) rc = CLI_EXIT_WORK;
         cli_out_abort(&trace);
     }
+    if (rc == CLI_EXIT_OK && mt->rec && !dmd_opt_missing(mt->rec) && !cli_quiet && isatty(2)) /* can take a while */
+        fprintf(stderr, "%s: the OPT floors: the total, then each region on %d thread(s) (--no-floors skips them)\n",
+                cli_name(), rq->opt_threads);
     if (rc == CLI_EXIT_OK && !rq->no_floors &&
-        rnn_floors_compute(mt->m, mt->e, mt->rec, mt->res.bytes_per_element, mt->res.steps, 1, &mt->fl) != 0) {
+        rnn_floors_compute(mt->m, mt->e, mt->rec, mt->res.bytes_per_element, mt->res.steps, rq->opt_threads,
+                           &mt->fl) != 0) {
         cli_warn("out of memory computing the floors (--no-floors skips them)");
         rc = CLI_EXIT_WORK;
     }
@@ -395,6 +405,7 @@ static json_t *measure_json(const measure_request *rq, const measure_taken *mt, 
         json_object_set_new(jf, "order_independent_missing", f->oi_missing ? json_string(f->oi_missing) : json_null());
         json_object_set_new(jf, "opt_cpu_seconds", f->opt_total >= 0 ? json_real(f->opt_seconds) : json_null());
         json_object_set_new(jf, "opt_slot_moves", f->opt_total >= 0 ? json_integer((json_int_t)f->opt_moves) : json_null());
+        json_object_set_new(jf, "opt_tree_operations", f->opt_total >= 0 ? json_integer((json_int_t)f->opt_ops) : json_null());
         json_object_set_new(j, "floors", jf);
     } else
         json_object_set_new(j, "floors", json_null());
@@ -438,8 +449,10 @@ static void print_floors(const dmd_engine *e, const rnn_floors *f)
     if (f->opt_missing) printf("OPT floor missing: %s\n", f->opt_missing);
     if (f->oi_missing) printf("order-independent floors missing: %s\n", f->oi_missing);
     if (f->opt_total >= 0)
-        printf("OPT: %llu reads, %llu slot moves, %.2f s CPU for the total and the %s region floors\n",
-               (unsigned long long)f->opt_reads, (unsigned long long)f->opt_moves, f->opt_seconds, "per-region");
+        printf("OPT: %llu reads, %llu slot moves in %llu tree operations, %.2f s CPU for the total and the region "
+               "floors\n",
+               (unsigned long long)f->opt_reads, (unsigned long long)f->opt_moves, (unsigned long long)f->opt_ops,
+               f->opt_seconds);
 }
 
 static void print_table(const measure_request *rq, const measure_taken *mt)
@@ -645,6 +658,7 @@ int measure_to_solution(const measure_request *rq0, const char *run_dir)
     rq.steps = RNN_TO_SOLUTION_STEPS;
     rq.json = 0;
     rq.csv = rq.trace_out = rq.callgrind_out = rq.cachegrind_out = rq.probes_out = rq.sde_list = NULL;
+    rq.no_floors = 1; /* dmd_to_solution.json has none: cost per step x steps */
     measure_taken mt;
     int rc = measure_take(&rq, &mt);
     if (rc != CLI_EXIT_OK) {

@@ -24,6 +24,8 @@ typedef struct {
     uint64_t max_values;        /* 0 = engine default */
     int json, analytic;
     int no_floors; /* skip the floors (docs/floors.md) */
+    uint64_t opt_budget; /* work budget of each OPT solve (tree operations; 0 = none) */
+    int opt_threads;     /* threads for the per-region OPT solves */
     const char *csv, *run_id, *trace_out, *callgrind_out, *cachegrind_out, *papi_events, *probes_out, *sde_list;
 } measure_request;
 

@@ -84,18 +84,33 @@ int rnn_floors_compute(const rnn_model *m, const dmd_engine *e, dmd_opt *rec, un
     f->opt_seconds = res.seconds;
     f->opt_reads = res.reads;
     f->opt_moves = res.moves;
-    if (!region_opt) return 0;
-    uint64_t work = res.moves; /* the region solves share 4 budgets */
-    for (int r = 0; r < f->nreg && work <= 4 * DMD_OPT_DEFAULT_MOVES; r++) {
+    f->opt_ops = res.ops;
+    if (region_opt <= 0) return 0;
+    int *want = malloc((size_t)f->nreg * sizeof *want), n = 0;
+    dmd_opt_result *rr = malloc((size_t)f->nreg * sizeof *rr);
+    const char **why = malloc((size_t)f->nreg * sizeof *why);
+    if (!want || !rr || !why) {
+        free(want);
+        free(rr);
+        free(why);
+        rnn_floors_free(f);
+        return -1;
+    }
+    for (int r = 0; r < f->nreg; r++) {
         dmd_counts c;
         dmd_engine_region_total(e, r, &c);
-        if (!c.reads) continue;
-        dmd_opt_result rr;
-        int ok = dmd_opt_solve(rec, r, NULL, 0, &rr) == 0;
-        f->opt_seconds += rr.seconds;
-        work += rr.moves ? rr.moves : DMD_OPT_DEFAULT_MOVES;
-        if (ok) f->opt[r] = (int64_t)rr.cost;
+        if (c.reads) want[n++] = r;
     }
+    /* each region alone, with its own budget, and 4 budgets for all of them in
+     * region order (docs/floors.md): the floors found do not depend on the threads */
+    dmd_opt_solve_regions(rec, want, n, region_opt, 4 * dmd_opt_budget(rec), rr, why);
+    for (int k = 0; k < n; k++) {
+        f->opt_seconds += rr[k].seconds;
+        if (!why[k]) f->opt[want[k]] = (int64_t)rr[k].cost;
+    }
+    free(want);
+    free(rr);
+    free(why);
     return 0;
 }
 

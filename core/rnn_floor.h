@@ -22,9 +22,10 @@ typedef struct {
     int64_t *opt;            /* [nreg] OPT floor per region (that region alone), -1 = missing */
     int64_t opt_total;       /* OPT floor of the whole stream, -1 = missing */
     const char *opt_missing; /* why (static text), or NULL */
-    double opt_seconds;      /* CPU time of all OPT solves */
+    double opt_seconds;      /* CPU time of all OPT solves (summed over threads) */
     uint64_t opt_reads;      /* reads priced by the total's solve */
     uint64_t opt_moves;      /* slot moves of the total's solve */
+    uint64_t opt_ops;        /* tree operations (the work) of the total's solve */
 } rnn_floors;
 
 /* The order-independent floors of `steps` consecutive steps of m priced at
@@ -35,9 +36,10 @@ void rnn_floor_order_independent(const rnn_model *m, const dmd_engine *e, dmd_mo
                                  rnn_floors *f);
 
 /* Everything: the order-independent floors, then the OPT floors from the
- * recorder that observed e's pricing pass (rec NULL: missing).  region_opt:
- * also solve each region that was read (one solve per region).  Returns 0,
- * -1 on out-of-memory (f freed). */
+ * recorder that observed e's pricing pass (rec NULL: missing).  region_opt
+ * > 0: also solve each region that was read (one solve per region, on
+ * region_opt threads), unless the total's solve failed.  Returns 0, -1 on
+ * out-of-memory (f freed). */
 int rnn_floors_compute(const rnn_model *m, const dmd_engine *e, dmd_opt *rec, unsigned w, int steps, int region_opt,
                        rnn_floors *f);
 void rnn_floors_free(rnn_floors *f);

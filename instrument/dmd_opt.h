@@ -32,9 +32,12 @@
  * operand, push and instruction) in memory plus 4 per word to solve; past
  * max_words it stops and every floor is missing (NULL / -1, never 0).
  *
- * Complexity: O(log V) per slot move (V = live values), each access moving
- * the chain of its prefix-maximum records (docs/floors.md: measured
- * moves per read).
+ * Complexity: an access moves the chain of its prefix-maximum records (a
+ * death: the chain of suffix minima), often most of the stack; the stack
+ * is a balanced tree (a treap with implicit positions) in which a run of
+ * adjacent chain slots shifts as one block, so the work is O(log V) per
+ * gap in the chain, not per slot moved (V = live values; docs/floors.md
+ * gives the measured work and speed).
  */
 #ifndef DMD_OPT_H
 #define DMD_OPT_H
@@ -65,11 +68,12 @@ void dmd_opt_attach(dmd_opt *o, dmd_engine *e);
 uint32_t dmd_opt_push(dmd_opt *o, uint32_t bytes, int region);
 void dmd_opt_read(dmd_opt *o, const uint32_t *ids, int n); /* one instruction */
 void dmd_opt_output(dmd_opt *o, uint32_t id);
-/* A work budget for each solve: at most max_moves slot moves (0 = no
- * limit); past it the solve stops and the floor is missing (why says so).
- * The default is DMD_OPT_DEFAULT_MOVES. */
-#define DMD_OPT_DEFAULT_MOVES 30000000ull
-void dmd_opt_set_budget(dmd_opt *o, uint64_t max_moves);
+/* A work budget for each solve: at most max_work balanced-tree operations
+ * (0 = no limit; about 1e7 per CPU second); past it the solve stops and the
+ * floor is missing (why says so).  The default is DMD_OPT_DEFAULT_WORK. */
+#define DMD_OPT_DEFAULT_WORK 100000000ull
+void dmd_opt_set_budget(dmd_opt *o, uint64_t max_work);
+uint64_t dmd_opt_budget(const dmd_opt *o);
 /* Mark the recording unusable (the floors are missing, why says why). */
 void dmd_opt_refuse(dmd_opt *o, const char *why);
 
@@ -79,7 +83,8 @@ const char *dmd_opt_missing(const dmd_opt *o);
 typedef struct {
     uint64_t cost;        /* of the values counted (all, or region R's) */
     uint64_t reads;       /* operand reads counted */
-    uint64_t moves;       /* slot moves made (the algorithm's work) */
+    uint64_t moves;       /* slot moves made (values whose slot changed) */
+    uint64_t ops;         /* balanced-tree operations (the algorithm's work) */
     double seconds;       /* CPU time of the solve */
 } dmd_opt_result;
 
@@ -89,6 +94,19 @@ typedef struct {
  * floor of that region alone (per_region ignored).  Returns 0, or -1 when
  * the floors are missing (dmd_opt_missing). */
 int dmd_opt_solve(dmd_opt *o, int region, uint64_t *per_region, int nregions, dmd_opt_result *res);
+
+/* The floors of regions[0..n-1], each alone (as dmd_opt_solve(o, region)),
+ * on up to `threads` threads (at most DMD_OPT_MAX_THREADS), sharing one
+ * backward pass.  Each solve has the budget of dmd_opt_set_budget; shared >
+ * 0 also bounds their sum in region order: the floor of regions[k] is found
+ * only if the solves of regions[0..k-1] took fewer than `shared` tree
+ * operations, so which floors are found never depends on the threads.
+ * res[k] and why[k] (NULL when found, else why the floor of regions[k] is
+ * missing; static text) for each k.  Returns 0 when every floor was found,
+ * else -1.  The recording is only read. */
+#define DMD_OPT_MAX_THREADS 16
+int dmd_opt_solve_regions(dmd_opt *o, const int *regions, int n, int threads, uint64_t shared, dmd_opt_result *res,
+                          const char **why);
 
 #ifdef __cplusplus
 }

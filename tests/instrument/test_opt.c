@@ -2,13 +2,18 @@
  * test_opt.c -- the OPT floor (instrument/dmd_opt.c) against
  *   1. a naive O(n * V) transcription of the rules of docs/floors.md (linear
  *      arrays, next uses found by scanning the trace forward), on random
- *      traces and on a naive-matmul kernel traced through the dmd.h hooks:
- *      totals, per-region attribution and every region floor must agree;
+ *      traces (tiny, medium, and large ones whose record chains are long,
+ *      with gaps) and on naive-matmul kernels (6 x 6, 12 x 12) traced
+ *      through the dmd.h hooks: totals, per-region attribution and every
+ *      region floor must agree, and the regions solved together on 1 and 2
+ *      threads must equal their single solves;
  *   2. a brute-force search over EVERY stack policy the rules allow (all
  *      permutations at every event, docs/floors.md "the policy class"), on
  *      tiny random traces: OPT must equal the minimum -- the claim that it
  *      is the optimum, hence a floor -- for the total and for each region;
- *   3. the live model's LRU cost of the same events (the engine): OPT <= LRU.
+ *   3. the live model's LRU cost of the same events (the engine): OPT <= LRU;
+ *   4. the work budget: a solve over it is missing (-1, with the reason), 0
+ *      is no limit.
  * Usage: test_opt [ntraces]
  */
 #define DMD_INSTRUMENT
@@ -38,8 +43,8 @@ typedef struct {
     int reg;             /* PUSH: region */
 } ev;
 
-#define MAXEV 4096
-#define MAXV 4096
+#define MAXEV 65536
+#define MAXV 65536
 static ev T[MAXEV];
 static int NT, NV;
 static int outf[MAXV + 1], regv[MAXV + 1];
@@ -425,10 +430,21 @@ static void check_trace(const char *what, unsigned w, int nreg, int brute_too, i
         if (bt != res.cost) FAIL("%s: OPT %llu, brute-force minimum %llu", what, (unsigned long long)res.cost, (unsigned long long)bt);
         if (res.cost > bx) FAIL("%s: OPT %llu above the true minimum %llu", what, (unsigned long long)res.cost, (unsigned long long)bx);
     }
+    /* the regions solved together, on 1 and 2 threads, equal the single solves below */
+    int want[16];
+    dmd_opt_result par[2][16];
+    const char *pwhy[2][16];
+    for (int r = 0; r < nreg; r++) want[r] = r + 1;
+    for (int t = 0; t < 2; t++)
+        if (dmd_opt_solve_regions(o, want, nreg, t + 1, 0, par[t], pwhy[t]) != 0) FAIL("%s: solve_regions refused", what);
     uint64_t sum = 0;
     for (int r = 0; r < nreg; r++) {
         dmd_opt_result rr;
         dmd_opt_solve(o, r + 1, NULL, 0, &rr);
+        for (int t = 0; t < 2; t++)
+            if (pwhy[t][r] || par[t][r].cost != rr.cost || par[t][r].moves != rr.moves)
+                FAIL("%s: region r%d on %d thread(s): %llu, alone %llu", what, r, t + 1,
+                     (unsigned long long)par[t][r].cost, (unsigned long long)rr.cost);
         uint64_t nr = naive_opt(w, r, NULL);
         if (rr.cost != nr) FAIL("%s: region r%d floor %llu, naive %llu", what, r, (unsigned long long)rr.cost, (unsigned long long)nr);
         if (rr.cost > fast_pr[r + 1]) FAIL("%s: region r%d floor above its OPT share", what, r);
@@ -443,9 +459,49 @@ static void check_trace(const char *what, unsigned w, int nreg, int brute_too, i
     dmd_opt_free(o);
 }
 
+/* A solve over its work budget is missing (-1, the reason named), never a
+ * number; 0 = no limit. */
+static void check_budget(void)
+{
+    gen(40, 3000, 2, 300);
+    dmd_opt *o = dmd_opt_new(0);
+    through_engine(o, 8, 2);
+    dmd_opt_result res, full;
+    if (dmd_opt_solve(o, -1, NULL, 0, &full) != 0 || full.ops < 100) FAIL("budget: the unlimited solve failed");
+    dmd_opt_set_budget(o, full.ops / 2);
+    const char *m;
+    if (dmd_opt_solve(o, -1, NULL, 0, &res) != -1 || !(m = dmd_opt_missing(o)) || !strstr(m, "budget"))
+        FAIL("budget: a solve over its budget was not missing (%s)", dmd_opt_missing(o) ? dmd_opt_missing(o) : "no reason");
+    int want[2] = {1, 2};
+    dmd_opt_result rr[2];
+    const char *why[2];
+    dmd_opt_set_budget(o, 1);
+    if (dmd_opt_solve_regions(o, want, 2, 2, 0, rr, why) != -1 || !why[0] || !why[1])
+        FAIL("budget: region solves over their budget were not missing");
+    /* the shared budget, in region order: with room for region 1 only, region
+     * 2 is missing on 1 and on 2 threads alike (not whichever finished last) */
+    dmd_opt_set_budget(o, 0);
+    for (int t = 1; t <= 2; t++) {
+        dmd_opt_result one[2];
+        dmd_opt_solve_regions(o, want, 2, t, 0, one, why);
+        if (why[0] || why[1]) FAIL("budget: unlimited region solves failed");
+        if (dmd_opt_solve_regions(o, want, 2, t, one[0].ops, rr, why) != -1 || why[0] || !why[1] ||
+            rr[0].cost != one[0].cost)
+            FAIL("budget: the shared budget on %d thread(s) did not stop after region 1", t);
+        if (dmd_opt_solve_regions(o, want, 2, t, one[0].ops + 1, rr, why) != 0 || why[1] || rr[1].cost != one[1].cost)
+            FAIL("budget: the shared budget on %d thread(s) stopped before region 2", t);
+    }
+    dmd_opt_set_budget(o, 0);
+    if (dmd_opt_solve(o, -1, NULL, 0, &res) != 0 || res.cost != full.cost) FAIL("budget: 0 is not 'no limit'");
+    dmd_opt_set_budget(o, full.ops + 1);
+    if (dmd_opt_solve(o, -1, NULL, 0, &res) != 0 || res.cost != full.cost) FAIL("budget: a solve within its budget failed");
+    dmd_opt_free(o);
+}
+
 /* ------------------------------------------------------------ a kernel */
-#define KN 6
-static dmd_num A[KN * KN], Bm[KN * KN], C[KN * KN];
+#define KMAX 12
+static int KN = 6;
+static dmd_num A[KMAX * KMAX], Bm[KMAX * KMAX], C[KMAX * KMAX];
 static void matmul(void)
 {
     DMD_REGION("A", A, KN * KN);
@@ -486,8 +542,9 @@ static void k_out(void *ctx, uint32_t id)
     outf[id] = 1;
 }
 
-static void check_kernel(void)
+static void check_kernel(int kn)
 {
+    KN = kn;
     for (int i = 0; i < KN * KN; i++) A[i] = 1 + i, Bm[i] = 2 - i;
     dmd_options opt = {0};
     opt.model = DMD_LIVE;
@@ -553,8 +610,17 @@ int main(int argc, char **argv)
         snprintf(what, sizeof what, "medium trace %d", k);
         check_trace(what, rnd(2) ? 8 : 1, 3, 0, &nb);
     }
-    check_kernel();
-    printf("%d tiny traces (%d searched exhaustively), %d medium traces, 1 kernel: %s\n", n, nb, n / 3,
+    for (int k = 0; k < n / 50; k++) { /* large: long record chains with gaps */
+        gen(50 + (int)rnd(150), 2000 + (int)rnd(4000), 3, 20 + (int)rnd(400));
+        char what[64];
+        snprintf(what, sizeof what, "large trace %d", k);
+        check_trace(what, 8, 3, 0, &nb);
+    }
+    check_budget();
+    check_kernel(6);
+    check_kernel(12);
+    printf("%d tiny traces (%d searched exhaustively), %d medium, %d large traces, 2 kernels: %s\n", n, nb, n / 3,
+           n / 50,
            failures ? "FAILED" : "OPT = naive = brute-force minimum, OPT <= LRU");
     return failures ? 1 : 0;
 }
