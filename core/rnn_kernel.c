@@ -624,7 +624,8 @@ RNN_INLINE void van_dh_diag(const van_step *c, const rnn_kargs *a, int t)
 
 /* The dh_t / dz_t tiles of step t (dzn = dz_{t+1} or NULL at t = T), and
  * the diagnostic.  dzT: NULL, or (plain float64 vector clones) where to
- * pack dz_t transposed (H, B) for van_step_grads as well. */
+ * pack dz_t transposed (H, B) for van_step_grads as well; then db_h is
+ * accumulated here too, in van_step_grads' order. */
 RNN_INLINE void van_dh_step(const van_step *c, const rnn_kargs *a, int t, const dmd_num *dzn, const dmd_num *hTt,
                             dmd_num *dzt, dmd_num *dzT)
 {
@@ -633,8 +634,8 @@ RNN_INLINE void van_dh_step(const van_step *c, const rnn_kargs *a, int t, const 
     const dmd_num *dyk = van_dy(c, t);
     RNN_TILES(B, H, dh_tile(rn, vn, r0, c0, H, O, c->relu, dyk, c->W_hy, dzn, c->W_hh, hTt, dh, dzt));
 #ifdef RNN_PASSES
-    if (dzT) /* dz_t, and dz_t packed (H, B) for van_step_grads, in one pass */
-        rnn_vdz_pack(c->relu, dh, hTt, B, H, dzt, dzT);
+    if (dzT) /* dz_t, dz_t packed (H, B) for van_step_grads, and db_h, in one pass */
+        rnn_vdz_pack(c->relu, dh, hTt, B, H, dzt, dzT, c->db_h, t == c->T);
     else
 #endif
         van_dz_pass(c->relu, (size_t)B * H, dh, hTt, dzt);
@@ -644,11 +645,16 @@ RNN_INLINE void van_dh_step(const van_step *c, const rnn_kargs *a, int t, const 
 
 /* The in-loop weight gradients of step t: dW_hh (if hTp = h_{t-1} (B, H)
  * is not NULL), dW_ih, db_h (first: t == T).  dzT: dz_t packed (H, B) by
- * van_dh_step, or NULL. */
+ * van_dh_step (which took db_h: plain float64 vector clones), or NULL. */
 RNN_INLINE void van_step_grads(const van_step *c, int t, int first, const dmd_num *dzt, const dmd_num *hTp,
                                const dmd_num *dzT)
 {
     const int B = c->B, I = c->I, H = c->H;
+#ifdef RNN_PASSES
+    const int db_done = dzT != NULL; /* db_h was accumulated by van_dh_step's rnn_vdz_pack */
+#else
+    const int db_done = 0;
+#endif
     (void)dzT;
     if (hTp) {
         const dmd_num *dzA = dzt; /* the broadcast operand: dz_t, (B, H): element (i, b) at b*H + i */
@@ -665,7 +671,7 @@ RNN_INLINE void van_step_grads(const van_step *c, int t, int first, const dmd_nu
     }
     const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
     RNN_TILES(I, H, grad_tile(DMD_SITE_HERE rn, vn, c->dW_ih + (size_t)r0 * H + c0, H, first, xt + (size_t)r0 * B, B, 1, dzt + c0, H, B, 1));
-    for (int i0 = 0; i0 < H; i0 += VT) {
+    for (int i0 = 0; i0 < H && !db_done; i0 += VT) {
         int vn = H - i0 < VT ? H - i0 : VT;
         dmd_real acc[VT];
         for (int v = 0; v < vn; v++) acc[v] = first ? CONST(0) : LD(c->db_h, i0 + v);

@@ -246,12 +246,16 @@ RNN__NOINLINE void rnn_vtranspose(const double *src, int rows, int cols, ptrdiff
  * (cols x rows), in one pass: 4 x 4 blocks in ymm registers, the edges one
  * element at a time.  phi' is DMD_DTANH (1 - h*h) or DMD_DRELU (h > 0 ? 1 :
  * 0, multiplied like any factor), the product dh * phi' as dmd.h's MUL:
- * the values of rnn_kernel.c's per-element loop. */
+ * the values of rnn_kernel.c's per-element loop.  db (NULL: none) also
+ * takes the column sums, db[c] += dz[r][c] for r = 0, 1, ... in order (from
+ * 0 when first): the chains of rnn_kernel.c's db_h loop. */
 RNN__NOINLINE void rnn_vdz_pack(int relu, const double *dh, const double *h, int rows, int cols, double *dz,
-                                double *dzT)
+                                double *dzT, double *db, int first)
 {
     const int r4 = rows - rows % 4, c4 = cols - cols % 4;
     const __m256d one = _mm256_set1_pd(1.0), zero = _mm256_setzero_pd();
+    if (db && first)
+        for (int c = 0; c < cols; c++) db[c] = 0.0;
     for (int r0 = 0; r0 < r4; r0 += 4)
         for (int c0 = 0; c0 < c4; c0 += 4) {
             __m256d x[4];
@@ -264,6 +268,11 @@ RNN__NOINLINE void rnn_vdz_pack(int relu, const double *dh, const double *h, int
                 _mm256_storeu_pd(dz + o, x[k]);
             }
             rnn__store4x4T(x[0], x[1], x[2], x[3], dzT + (ptrdiff_t)c0 * rows + r0, rows);
+            if (db) {
+                __m256d a = _mm256_loadu_pd(db + c0);
+                for (int k = 0; k < 4; k++) a = _mm256_add_pd(a, x[k]);
+                _mm256_storeu_pd(db + c0, a);
+            }
         }
     for (int r = 0; r < rows; r++) /* rows below r4: the columns from c4; rows from r4: all */
         for (int c = r < r4 ? c4 : 0; c < cols; c++) {
@@ -272,6 +281,7 @@ RNN__NOINLINE void rnn_vdz_pack(int relu, const double *dh, const double *h, int
             const double v = dh[o] * (relu ? (y > 0 ? 1.0 : 0.0) : 1.0 - y * y);
             dz[o] = v;
             dzT[(ptrdiff_t)c * rows + r] = v;
+            if (db) db[c] += v;
         }
 }
 #endif
