@@ -87,6 +87,8 @@ expect2 "values" -T 60 -H 64 --max-values 1000
 expect2 "unknown option" --frobnicate
 expect2 "--callgrind-out" --callgrind-out "$tmp/no/such/dir/x.cg"
 expect2 "is a directory" --probes-out "$tmp"
+expect2 "--opt-threads" --opt-threads 0
+expect2 "--opt-budget" --opt-budget abc
 
 # 6. a trained run: checkpoint flags must agree; ByteDMD to solution
 "$dmdprof" train --task addition -T 10 -H 4 --batch 4 --batches-per-epoch 3 --epochs 2 --out "$tmp/run" --quiet \
@@ -106,6 +108,35 @@ else:
     assert s["steps_to_solution"] == run["solved_epoch"] * 3
     assert s["cost_to_solution"] == s["cost_per_step"] * s["steps_to_solution"]
 assert s["steps_run"] == run["epochs_run"] * 3
+PY
+# 7. the OPT floors: the same on 1 and 2 threads, below the cost, the region
+#    floors at most the total's; over the budget every OPT floor is null with
+#    the reason, never a number
+for t in 1 2; do
+  "$dmdprof" measure --task addition -T 8 -H 6 --batch 2 --opt-threads $t --json -q >"$tmp/f$t.json" \
+    || bad "measure --opt-threads $t failed"
+done
+"$dmdprof" measure --task addition -T 8 -H 6 --batch 2 --opt-budget 1 --json -q >"$tmp/fb.json" \
+  || bad "measure --opt-budget 1 failed"
+python3 - "$tmp" <<'PY' && ok || bad "the OPT floors of measure --json are not consistent"
+import json, sys
+d = sys.argv[1]
+a, b, c = (json.load(open(f"{d}/{n}.json")) for n in ("f1", "f2", "fb"))
+fa, fb = a["floors"], b["floors"]
+assert fa["floor_opt"] == fb["floor_opt"] and 0 < fa["floor_opt"] <= a["total"]["cost"], fa
+ra = {r["region"]: r.get("floor_opt") for r in a["regions"]}
+rb = {r["region"]: r.get("floor_opt") for r in b["regions"]}
+assert ra == rb, (ra, rb)
+found = [v for v in ra.values() if v is not None]
+assert len(found) >= 3 and sum(found) <= fa["floor_opt"], ra
+for r in a["regions"]:
+    if r.get("floor_opt") is not None:
+        assert r["floor_opt"] <= r["cost"], r
+assert fa["opt_tree_operations"] > 0 and fa["opt_slot_moves"] > 0
+fc = c["floors"]
+assert fc["floor_opt"] is None and "budget" in fc["opt_missing"], fc
+assert all(r.get("floor_opt") is None for r in c["regions"]), c["regions"]
+assert fc["floor_order_independent"] == fa["floor_order_independent"] is not None
 PY
 
 finish
