@@ -612,10 +612,8 @@ static const char *next_uses(const dmd_opt *o, uint32_t *nu)
                 }
                 p--;
             } else if (p < end) {
-                {
                 free(last);
                 return CORRUPT;
-            }
             } else { /* a push */
                 p--;
                 nu[p] = last[W[p]];
@@ -646,7 +644,7 @@ static const char *run_stack(const dmd_opt *o, const uint32_t *nu, int region, u
     uint32_t *ops = NULL;
     size_t opcap = 0;
     if (!last || !s.slot) goto oom;
-    /* forward: the OPT stack (last[] becomes the operands' stamp) */
+    /* forward: the OPT stack */
     {
         uint32_t tau = 0;
         uint64_t p = 0;
@@ -736,8 +734,6 @@ static const char *run_stack(const dmd_opt *o, const uint32_t *nu, int region, u
             p += n;
         }
     }
-    res->moves = s.moves;
-    res->ops = s.ops;
     goto done;
 corrupt:
     why = CORRUPT;
@@ -745,6 +741,8 @@ corrupt:
 oom:
     why = "out of memory solving the OPT floor";
 done:
+    res->moves = s.moves; /* also of a solve that stopped: its work counts against a shared budget */
+    res->ops = s.ops;
     free(last);
     free(s.n);
     free(s.slot);
