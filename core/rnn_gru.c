@@ -258,6 +258,53 @@ RNN_INLINE void gru_pre_tile(tile_t acc, int rn, int vn, int i0, int b0, const g
     if (hv) tile_fma(DMD_SITE_HERE acc, rn, vn, L->W_h[g] + (size_t)i0 * H, H, 1, hv + b0, B, H, 0);
 }
 
+#ifdef RNN_PASSES
+/* ---- forward, plain float64 vector clones (rnn_kernel.c "Plain-build
+ * passes"): the tiles store gate g's pre-activations (H, B) into da (free
+ * in the forward; (3, H, B)), and gru_fwd_passes applies the gates as whole
+ * arrays.  Each element gets the operations of the tiles below, in their
+ * order (SIGM: the halving, the tanh, the FMA): the same bits. ---- */
+RNN_INLINE void gru_pre_store(int rn, int vn, int i0, int b0, const gru_step *L, int g, const dmd_num *xt,
+                              const dmd_num *hv)
+{
+    const int B = L->v.B, H = L->v.H;
+    tile_t acc;
+    gru_pre_tile(acc, rn, vn, i0, b0, L, g, xt, hv);
+    tile_store(DMD_SITE_HERE acc, rn, vn, L->da + ((size_t)g * H + i0) * B + b0, B);
+}
+
+RNN_INLINE void gru_sigm_arr(dmd_num *a, size_t n)
+{
+    for (size_t e = 0; e < n; e++) a[e] = MUL(CONST(0.5), a[e]);
+    rnn_tanh_arr(a, n);
+    for (size_t e = 0; e < n; e++) a[e] = FMA(CONST(0.5), a[e], CONST(0.5));
+}
+
+/* step t: r, rh (t >= 2), z, n, h_t into the ring slot ht (H, B) and hT
+ * (B, H); r, rhT, z, n (B, H) for the backward */
+RNN_INLINE void gru_fwd_passes(const gru_step *L, const dmd_num *xt, const dmd_num *hprev, dmd_num *ht, size_t tb)
+{
+    const int B = L->v.B, H = L->v.H;
+    const size_t BH = (size_t)B * H;
+    dmd_num *pr = L->da, *pz = L->da + BH, *pn = L->da + 2 * BH;
+    if (hprev) {
+        RNN_TILES(H, B, gru_pre_store(rn, vn, r0, c0, L, 0, xt, hprev));
+        gru_sigm_arr(pr, BH);
+        for (size_t e = 0; e < BH; e++) L->rh[e] = MUL(pr[e], hprev[e]);
+        rnn_vtranspose(pr, H, B, B, L->r + tb, H);
+        rnn_vtranspose(L->rh, H, B, B, L->rhT + tb, H);
+    }
+    RNN_TILES(H, B, gru_pre_store(rn, vn, r0, c0, L, 1, xt, hprev));
+    gru_sigm_arr(pz, BH);
+    rnn_vtranspose(pz, H, B, B, L->z + tb, H);
+    RNN_TILES(H, B, gru_pre_store(rn, vn, r0, c0, L, 2, xt, hprev ? L->rh : NULL));
+    rnn_tanh_arr(pn, BH);
+    for (size_t e = 0; e < BH; e++) ht[e] = FMA(pz[e], SUB(hprev ? hprev[e] : CONST(0), pn[e]), pn[e]);
+    rnn_vtranspose(pn, H, B, B, L->n + tb, H);
+    rnn_vtranspose(ht, H, B, B, L->hT + tb, H);
+}
+#endif
+
 /* ---- forward pass r (t >= 2): one tile (rows i, columns b) ----
  * hprev = h_{t-1} (H, B) ring slot; tb = (t-1)*B*H. */
 RNN_INLINE void gru_r_tile(int rn, int vn, int i0, int b0, const gru_step *L, const dmd_num *xt, const dmd_num *hprev,
@@ -452,9 +499,13 @@ void RNN_SFX(rnn_gru)(const rnn_kargs *a, rnn_kout *out)
         const dmd_num *hprev = t >= 2 ? L.hs + (size_t)((t - 1) & 1) * H * B : NULL;
         const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
         const size_t tb = (size_t)(t - 1) * BH;
+#ifdef RNN_PASSES
+        gru_fwd_passes(&L, xt, hprev, ht, tb);
+#else
         if (hprev) RNN_TILES(H, B, gru_r_tile(rn, vn, r0, c0, &L, xt, hprev, tb));
         RNN_TILES(H, B, gru_z_tile(rn, vn, r0, c0, &L, xt, hprev, tb));
         RNN_TILES(H, B, gru_n_tile(rn, vn, r0, c0, &L, xt, hprev, ht, tb));
+#endif
         van_head_step(c, t, ht);
     }
     van_loss(c, out);

@@ -224,7 +224,10 @@ typedef dmd_real tile_t[TRM][TC];
  *    rnn__vt_full takes the chains' start, no copy through a tile_t.
  *  - dz_t = dh_t * phi'(h_t) is one pass after the dh tiles (van_dz_pass;
  *    in the bptt kernel rnn_vdz_pack, which also writes the packed copy
- *    below, into the free dz slot).
+ *    below, into the free dz slot, and db_h's column sums).
+ *  - the gated cells' forward (rnn_lstm.c lstm_fwd_finish, rnn_gru.c
+ *    gru_fwd_passes): the tiles store the gates' pre-activations, the
+ *    gates are applied as whole arrays.
  *  - dW_hh: dz_t (B, H) is packed transposed (H, B) before the product, so
  *    that the broadcast operand is read along rows (the same values in the
  *    same chains: a packed copy, as BLAS packs).  Read in place, its
