@@ -48,15 +48,15 @@ static const rnn_state_spec vanilla_ckpt_state[] = {
 
 static const rnn_schedule vanilla_schedules[] = {
     {"bptt", "backpropagation through time as in rnn_kernel.c's OPERATION ORDER (the baseline)",
-     RNN__N(vanilla_bptt_state), vanilla_bptt_state, {rnn_kernel_f64, rnn_kernel_f32}},
+     RNN__N(vanilla_bptt_state), vanilla_bptt_state, {rnn_kernel_f64, rnn_kernel_f32}, 1},
     {"dwafter", "dW_hh, dW_ih, db_h after the backward loop, one product over all timesteps (cuDNN style)",
-     RNN__N(vanilla_dwafter_state), vanilla_dwafter_state, {rnn_sched_dwafter_f64, rnn_sched_dwafter_f32}},
+     RNN__N(vanilla_dwafter_state), vanilla_dwafter_state, {rnn_sched_dwafter_f64, rnn_sched_dwafter_f32}, 0},
     {"alt", "dwafter, and W_hh swept in alternating direction from one step to the next",
-     RNN__N(vanilla_dwafter_state), vanilla_dwafter_state, {rnn_sched_alt_f64, rnn_sched_alt_f32}},
+     RNN__N(vanilla_dwafter_state), vanilla_dwafter_state, {rnn_sched_alt_f64, rnn_sched_alt_f32}, 0},
     {"fused", "per W_hh column strip: the dh product, then the dW_hh accumulation, back to back",
-     RNN__N(vanilla_bptt_state), vanilla_bptt_state, {rnn_sched_fused_f64, rnn_sched_fused_f32}},
+     RNN__N(vanilla_bptt_state), vanilla_bptt_state, {rnn_sched_fused_f64, rnn_sched_fused_f32}, 0},
     {"ckpt", "gradient checkpointing: keep h_t every --ckpt-every K steps (default ceil(sqrt(T))), recompute the rest",
-     RNN__N(vanilla_ckpt_state), vanilla_ckpt_state, {rnn_sched_ckpt_f64, rnn_sched_ckpt_f32}},
+     RNN__N(vanilla_ckpt_state), vanilla_ckpt_state, {rnn_sched_ckpt_f64, rnn_sched_ckpt_f32}, 0},
 };
 
 /* Every multiply-add makes one value, plus the elementwise work

@@ -113,7 +113,42 @@ static void all_schedules(rnn_config c)
         } else
             compare(&c, s, 0, &base, esz, P), ncases++;
     }
+    /* created for another schedule (no wT scratch), then switched to bptt:
+     * the switch allocates what the plain bptt step needs, same bits */
+    rnn_config c2 = c;
+    c2.schedule = rnn_schedule_find(cell, "alt");
+    compare(&c2, 0, 0, &base, esz, P), ncases++;
     drop(&base);
+}
+
+/* rnn_model.wT, the plain bptt step's unpriced W_hh^T scratch, exists only
+ * for a schedule that declares it (rnn_schedule.wT), and follows
+ * rnn_model_set_schedule. */
+static void scratch_follows_schedule(void)
+{
+    char err[256];
+    rnn_config c;
+    rnn_config_default(&c);
+    c.T = 6;
+    c.H = 7;
+    for (int k = 0; rnn_cells[k]; k++) {
+        c.cell = k;
+        c.init = RNN_INIT_ORTHO;
+        rnn_model *m = rnn_model_create(&c, err, sizeof err);
+        if (!m) {
+            CHECK(0, "model_create %s: %s", rnn_cells[k]->name, err);
+            continue;
+        }
+        CHECK(!m->wT == !m->sched->wT, "%s %s: wT %s", rnn_cells[k]->name, m->sched->name, m->wT ? "allocated" : "NULL");
+        CHECK(!strcmp(rnn_cells[k]->name, "vanilla") == !!m->wT, "%s: wT %s", rnn_cells[k]->name,
+              m->wT ? "allocated for a gated cell" : "missing for vanilla bptt");
+        for (int s = 0; s < rnn_cells[k]->nschedules; s++) {
+            CHECK(rnn_model_set_schedule(m, s, 0, err, sizeof err) == 0, "set_schedule: %s", err);
+            CHECK(!m->wT == !rnn_cells[k]->schedules[s].wT, "%s %s after set_schedule: wT %s", rnn_cells[k]->name,
+                  rnn_cells[k]->schedules[s].name, m->wT ? "allocated" : "NULL");
+        }
+        rnn_model_free(m);
+    }
 }
 
 int main(void)
@@ -124,6 +159,7 @@ int main(void)
         return 77;
     }
     printf("plain kernel clone: %s\n", rnn_isa());
+    scratch_follows_schedule();
     CHECK(rnn_cells[0]->nschedules >= 5, "the vanilla cell lists %d schedules", rnn_cells[0]->nschedules);
     for (int t = 0; t < TASK_COUNT; t++)
         for (int prec = 0; prec < 2; prec++) {
