@@ -6,7 +6,10 @@
  * percentage of the vanilla cell's at the same sizes.  The kernel clone is
  * the one core/rnn_isa.c chooses (DMDPROF_ISA=avx512|avx2|baseline forces one).
  *
- *   cells_bench [-H 64] [-B 50] [-T 30,60] [--steps 41] [--cells vanilla,lstm]
+ *   cells_bench [-H 64] [-B 50] [-T 30,60] [--steps 41] [--cells vanilla,lstm,vanilla:fused]
+ *
+ * --cells takes CELL or CELL:SCHEDULE (a schedule of that cell, default its
+ * first, bptt), so the schedules' plain steps can be set side by side too.
  *
  * Time: CLOCK_PROCESS_CPUTIME_ID around each rnn_step (the same batch every
  * step, after 5 warm-up rounds), so a shared machine's waiting is not
@@ -60,11 +63,12 @@ static double median(double *t, int n)
     return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
 }
 
-static rnn_model *make_model(int cell, int T, int H, int B)
+static rnn_model *make_model(int cell, int sched, int T, int H, int B)
 {
     rnn_config c;
     rnn_config_default(&c);
     c.cell = cell;
+    c.schedule = sched;
     c.T = T;
     c.H = H;
     c.batch = B;
@@ -97,13 +101,13 @@ static double one_step(rnn_model *m)
  * all of them alike.  Per cell: the median and the best step time; the
  * share of vanilla's GFLOP/s is the median over rounds of the paired ratio
  * (cell's GFLOP/s in the round / vanilla's in the same round). */
-static void bench_T(const int *cells, int ncells, int T, int H, int B, int steps)
+static void bench_T(const int *cells, const int *scheds, int ncells, int T, int H, int B, int steps)
 {
-    rnn_model *mv = make_model(0, T, H, B), *m[16];
+    rnn_model *mv = make_model(0, 0, T, H, B), *m[16];
     double *tv = malloc((size_t)steps * sizeof *tv), *t[16], *ratio[16];
     if (!tv) exit(1);
     for (int c = 0; c < ncells; c++) {
-        m[c] = cells[c] ? make_model(cells[c], T, H, B) : NULL;
+        m[c] = cells[c] || scheds[c] ? make_model(cells[c], scheds[c], T, H, B) : NULL;
         t[c] = malloc((size_t)steps * sizeof(double));
         ratio[c] = malloc((size_t)steps * sizeof(double));
         if (!t[c] || !ratio[c]) exit(1);
@@ -123,7 +127,10 @@ static void bench_T(const int *cells, int ncells, int T, int H, int B, int steps
     for (int c = 0; c < ncells; c++) {
         double f = m[c] ? rnn_step_flops(m[c]) : fv;
         double med = median(t[c], steps), best = t[c][0]; /* sorted by median() */
-        printf("%-8s %5d %5d %5d %12.3f %10.2f %10.2f %11.0f%%\n", rnn_cells[cells[c]]->name, T, H, B, med * 1e3,
+        char name[64];
+        snprintf(name, sizeof name, "%s%s%s", rnn_cells[cells[c]]->name, scheds[c] ? ":" : "",
+                 scheds[c] ? rnn_cells[cells[c]]->schedules[scheds[c]].name : "");
+        printf("%-16s %5d %5d %5d %12.3f %10.2f %10.2f %11.0f%%\n", name, T, H, B, med * 1e3,
                f / med / 1e9, f / best / 1e9, 100 * median(ratio[c], steps));
         free(t[c]);
         free(ratio[c]);
@@ -135,7 +142,7 @@ static void bench_T(const int *cells, int ncells, int T, int H, int B, int steps
 
 int main(int argc, char **argv)
 {
-    int H = 64, B = 50, steps = 41, Ts[16] = {30, 60}, nT = 2, cells[16], ncells = 0;
+    int H = 64, B = 50, steps = 41, Ts[16] = {30, 60}, nT = 2, cells[16], scheds[16] = {0}, ncells = 0;
     for (int a = 1; a < argc; a++) {
         const char *f = argv[a];
         if (a + 1 >= argc) usage_exit("a flag without its value");
@@ -155,11 +162,22 @@ int main(int argc, char **argv)
                 if (f[1] == 'T')
                     Ts[n++] = to_int(tok, 1, RNN_T_MAX, "-T");
                 else {
+                    char *sn = strchr(tok, ':');
+                    if (sn) *sn++ = 0;
                     int k = rnn_cell_find(tok);
                     if (k < 0) {
                         fprintf(stderr, "cells_bench: --cells: unknown cell '%s' (choose from: %s)\n", tok, rnn_cell_names());
                         exit(2);
                     }
+                    int sc = sn ? rnn_schedule_find(rnn_cells[k], sn) : 0;
+                    if (sc < 0) {
+                        fprintf(stderr, "cells_bench: --cells: cell %s has no schedule '%s' (choose from:", tok, sn);
+                        for (int j = 0; j < rnn_cells[k]->nschedules; j++)
+                            fprintf(stderr, " %s", rnn_cells[k]->schedules[j].name);
+                        fprintf(stderr, ")\n");
+                        exit(2);
+                    }
+                    scheds[n] = sc;
                     cells[n++] = k;
                 }
             }
@@ -195,8 +213,8 @@ int main(int argc, char **argv)
     }
     printf("cells_bench: plain step, float64, clone %s, CPU %s; %d rounds of one step per cell, interleaved\n",
            rnn_isa(), cpu, steps);
-    printf("%-8s %5s %5s %5s %12s %10s %10s %12s\n", "cell", "T", "H", "B", "ms/step", "GFLOP/s", "best", "% of vanilla");
-    for (int ti = 0; ti < nT; ti++) bench_T(cells, ncells, Ts[ti], H, B, steps);
+    printf("%-16s %5s %5s %5s %12s %10s %10s %12s\n", "cell", "T", "H", "B", "ms/step", "GFLOP/s", "best", "% of vanilla");
+    for (int ti = 0; ti < nT; ti++) bench_T(cells, scheds, ncells, Ts[ti], H, B, steps);
     printf("(ms/step and GFLOP/s: the median step; best: the fastest step; %% of vanilla: the median over rounds of\n"
            " the cell's GFLOP/s / vanilla's in the same round)\n");
     return 0;

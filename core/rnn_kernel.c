@@ -535,17 +535,22 @@ RNN_INLINE void van_forward_step(const van_step *c, int t, const dmd_num *hprev,
  * clones): h_t straight into hTt from hTp = h_{t-1} (B, H) or NULL (t = 1),
  * activated in place; the ring slot ht (H, B) is filled (transposed) only
  * at a target step, for the head, the one reader of the ring here. */
-RNN_INLINE void van_forward_bh(const van_step *c, int t, const dmd_num *WT, const dmd_num *hTp, dmd_num *hTt, dmd_num *ht)
+RNN_INLINE void van_bh_finish(const van_step *c, int t, dmd_num *hTt, dmd_num *ht)
 {
-    const int B = c->B, I = c->I, H = c->H;
-    const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
-    RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt));
+    const int B = c->B, H = c->H;
     const size_t n = (size_t)H * B;
     if (c->relu)
         for (size_t e = 0; e < n; e++) hTt[e] = RELU(hTt[e]);
     else
         rnn_tanh_arr(hTt, n);
     if (t >= c->T - c->K + 1) rnn_vtranspose(hTt, B, H, H, ht, B);
+}
+RNN_INLINE void van_forward_bh(const van_step *c, int t, const dmd_num *WT, const dmd_num *hTp, dmd_num *hTt, dmd_num *ht)
+{
+    const int B = c->B, I = c->I, H = c->H;
+    const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
+    RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt));
+    van_bh_finish(c, t, hTt, ht);
 }
 #endif
 RNN_INLINE void van_head_step(const van_step *c, int t, const dmd_num *ht)
@@ -554,6 +559,29 @@ RNN_INLINE void van_head_step(const van_step *c, int t, const dmd_num *ht)
     if (k < 0) return;
     dmd_num *lgk = c->lg + (size_t)k * O * B;
     RNN_TILES(O, B, head_tile(rn, vn, r0, c0, B, H, c->W_hy, c->b_y, ht, lgk));
+}
+
+/* Phase "forward"'s steps and heads, t = 1..T, in bptt's order (also the
+ * forward of the schedules whose OPERATION ORDER says "forward: as bptt").
+ * hs: the ring (2, H, B), hT: (T, B, H).  The plain float64 vector clones
+ * run it in the (B, H) layout from W_hh packed transposed into m->wT
+ * (rnn_schedule.wT); the ring then holds h_t only at target steps. */
+RNN_INLINE void van_forward(const van_step *c, dmd_num *hs, dmd_num *hT)
+{
+    const int T = c->T, B = c->B, H = c->H;
+#ifdef RNN_PASSES
+    dmd_num *WT = (dmd_num *)c->m->wT; /* W_hh packed transposed, for van_forward_bh */
+    rnn_vtranspose(c->W_hh, H, H, H, WT, H);
+#endif
+    for (int t = 1; t <= T; t++) {
+        dmd_num *ht = hs + (size_t)(t & 1) * H * B, *hTt = hT + (size_t)(t - 1) * B * H;
+#ifdef RNN_PASSES
+        van_forward_bh(c, t, WT, t >= 2 ? hTt - (size_t)B * H : NULL, hTt, ht);
+#else
+        van_forward_step(c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * H * B : NULL, ht, NULL, hTt);
+#endif
+        van_head_step(c, t, ht);
+    }
 }
 
 /* The loss over the K target steps and dL/dlogits (after step T). */
@@ -734,19 +762,7 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
 
     /* ================= forward ================= */
     DMD_PHASE_BEGIN("forward");
-#ifdef RNN_PASSES
-    dmd_num *WT = (dmd_num *)a->m->wT; /* W_hh packed transposed, for van_forward_bh */
-    rnn_vtranspose(c.W_hh, H, H, H, WT, H);
-#endif
-    for (int t = 1; t <= T; t++) {
-        dmd_num *ht = hs + (size_t)(t & 1) * H * B, *hTt = hT + (size_t)(t - 1) * B * H;
-#ifdef RNN_PASSES
-        van_forward_bh(&c, t, WT, t >= 2 ? hTt - (size_t)B * H : NULL, hTt, ht);
-#else
-        van_forward_step(&c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * H * B : NULL, ht, NULL, hTt);
-#endif
-        van_head_step(&c, t, ht);
-    }
+    van_forward(&c, hs, hT);
     van_loss(&c, out);
     DMD_PHASE_END("forward");
     if (!a->backward) return;

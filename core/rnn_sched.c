@@ -198,6 +198,35 @@ RNN_NOINLINE void s_forward_step(const van_step *c, int t, const dmd_num *hprev,
     van_fwd_finish(c->relu, H, B, ht, hc, hTt);
 }
 RNN_NOINLINE void s_head_step(const van_step *c, int t, const dmd_num *ht) { van_head_step(c, t, ht); }
+RNN_NOINLINE void s_forward(const van_step *c, dmd_num *hs, dmd_num *hT) { van_forward(c, hs, hT); }
+/* alt's forward: bptt's, the h_t tiles of step t reversed when t is odd.
+ * The plain float64 vector clones run it as van_forward does, in the
+ * (B, H) layout from W_hh packed transposed (the reversed walk of those
+ * tiles; the bits do not depend on the walk). */
+RNN_NOINLINE void s_forward_alt(const van_step *c, dmd_num *hs, dmd_num *hT)
+{
+    const int T = c->T, B = c->B, I = c->I, H = c->H;
+#ifdef RNN_PASSES
+    dmd_num *WT = (dmd_num *)c->m->wT;
+    rnn_vtranspose(c->W_hh, H, H, H, WT, H);
+#endif
+    for (int t = 1; t <= T; t++) {
+        dmd_num *ht = hs + (size_t)(t & 1) * H * B, *hTt = hT + (size_t)(t - 1) * B * H;
+#ifdef RNN_PASSES
+        if (!(t & 1))
+            van_forward_bh(c, t, WT, t >= 2 ? hTt - (size_t)B * H : NULL, hTt, ht);
+        else {
+            const dmd_num *xt = c->x + (size_t)(t - 1) * I * B, *hTp = t >= 2 ? hTt - (size_t)B * H : NULL;
+            RNN_TILES_REV(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt));
+            van_bh_finish(c, t, hTt, ht);
+        }
+#else
+        (void)I;
+        s_forward_step(c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * H * B : NULL, ht, NULL, hTt, t & 1);
+#endif
+        van_head_step(c, t, ht);
+    }
+}
 RNN_NOINLINE void s_loss(const van_step *c, rnn_kout *out) { van_loss(c, out); }
 RNN_NOINLINE void s_head_grads(const van_step *c, int t, int first, const dmd_num *hTt) { van_head_grads(c, t, first, hTt); }
 RNN_NOINLINE void s_dh_step(const van_step *c, const rnn_kargs *a, int t, const dmd_num *dzn, const dmd_num *hTt,
@@ -231,12 +260,10 @@ RNN_NOINLINE void sched_dwafter(const rnn_kargs *a, rnn_kout *out, int alternate
     van_inputs(&c, a);
 
     DMD_PHASE_BEGIN("forward");
-    for (int t = 1; t <= T; t++) {
-        dmd_num *ht = hs + (size_t)(t & 1) * H * B;
-        const dmd_num *hprev = t >= 2 ? hs + (size_t)((t - 1) & 1) * H * B : NULL;
-        s_forward_step(&c, t, hprev, ht, NULL, hT + (size_t)(t - 1) * B * H, alternate && (t & 1));
-        s_head_step(&c, t, ht);
-    }
+    if (alternate)
+        s_forward_alt(&c, hs, hT);
+    else
+        s_forward(&c, hs, hT);
     s_loss(&c, out);
     DMD_PHASE_END("forward");
     if (!a->backward) return;
@@ -287,11 +314,7 @@ void RNN_SFX(rnn_sched_fused)(const rnn_kargs *a, rnn_kout *out)
     van_inputs(&c, a);
 
     DMD_PHASE_BEGIN("forward");
-    for (int t = 1; t <= T; t++) {
-        dmd_num *ht = hs + (size_t)(t & 1) * H * B;
-        s_forward_step(&c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * H * B : NULL, ht, NULL, hT + (size_t)(t - 1) * B * H, 0);
-        s_head_step(&c, t, ht);
-    }
+    s_forward(&c, hs, hT);
     s_loss(&c, out);
     DMD_PHASE_END("forward");
     if (!a->backward) return;
