@@ -85,6 +85,7 @@ static json_t *config_json(const rnn_config *c)
     json_t *j = json_object();
     json_object_set_new(j, "task", json_string(task_get(c->task)->name));
     json_object_set_new(j, "cell", json_string(rnn_cells[c->cell]->name));
+    json_object_set_new(j, "schedule", json_string(rnn_cells[c->cell]->schedules[c->schedule].name));
     json_object_set_new(j, "init", json_string(rnn_init_names[c->init]));
     json_object_set_new(j, "activation", json_string(rnn_activation_names[c->activation]));
     json_object_set_new(j, "T", json_integer(c->T));

@@ -86,6 +86,15 @@ done
 [ "$(ls -d h1/*/ | wc -l)" = 6 ] || same=0
 [ $same = 1 ] && pass "headline: 6 runs, identical with 1 and 2 workers" || fail "headline differs between 1 and 2 workers"
 grep -q "temporal_order" h1.txt && grep -q "ortho solved@" h1.txt && pass "headline prints the table" || fail "headline table"
+# under another schedule: the same models, and headline.json's config names the schedule
+"$bin" headline "${hl[@]}" --jobs 2 --schedule fused --out hf > hf.txt || fail "headline --schedule fused"
+same=1
+for d in h1/*/; do
+  r=$(basename "$d")
+  cmp -s "h1/$r/model.ckpt" "hf/$r/model.ckpt" || same=0
+done
+python3 -c 'import json,sys; a=json.load(open("h1/headline.json"))["config"]; b=json.load(open("hf/headline.json"))["config"]; sys.exit(0 if (a["schedule"], b["schedule"]) == ("bptt", "fused") else 1)' || same=0
+[ $same = 1 ] && pass "headline --schedule fused: bptt's models, config.schedule recorded" || fail "headline --schedule fused"
 
 # --- checkpoints --------------------------------------------------------
 "$bin" train --task temporal_order "${small[@]}" --epochs 6 --seed 3 --out full || fail "train full"
