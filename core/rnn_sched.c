@@ -45,6 +45,8 @@
  *         u = LD(dz, ((t-1)*B + b)*H + i), acc = FMA(u, a, acc); ST(dW_ih, j*H + i, acc)
  *     db_h, columns i in blocks of VT: acc = CONST(0); for t = T..1: for b:
  *       for v: acc = ADD(acc, LD(dz, ((t-1)*B + b)*H + i)); ST(db_h, i, acc)
+ *     (Unpriced plain builds split t = T..1 into blocks, each accumulator
+ *     stored after a block and reloaded for the next: the same chains.)
  *   update: as bptt.
  *
  * Schedule `alt` (dwafter, and W_hh swept in alternating direction):
@@ -167,15 +169,16 @@
         }                                                                                                          \
     }
 
-/* One gradient tile chained over n timesteps: acc = CONST(0), then for
- * s < n: tile_fma over the B batch rows of the step at A + s*ats, U + s*uts
- * (the timesteps descending: ats, uts < 0), then ST once. */
-RNN_INLINE void grad_tile_steps(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t grs, const dmd_num *A, ptrdiff_t ars,
-                                ptrdiff_t aks, ptrdiff_t ats, const dmd_num *U, ptrdiff_t uks, ptrdiff_t uts, int nk,
-                                int n, int ufirst)
+/* One gradient tile chained over n timesteps: acc = CONST(0) (first) or
+ * the stored G (a later block of timesteps, plain builds), then for s < n:
+ * tile_fma over the B batch rows of the step at A + s*ats, U + s*uts (the
+ * timesteps descending: ats, uts < 0), then ST once. */
+RNN_INLINE void grad_tile_steps(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t grs, int first, const dmd_num *A,
+                                ptrdiff_t ars, ptrdiff_t aks, ptrdiff_t ats, const dmd_num *U, ptrdiff_t uks,
+                                ptrdiff_t uts, int nk, int n, int ufirst)
 {
     tile_t acc;
-    tile_fill(acc, rn, vn, CONST(0));
+    tile_load(DMD_SITE_PASS acc, rn, vn, G, grs, first);
     for (int s = 0; s < n; s++)
         tile_fma(DMD_SITE_PASS acc, rn, vn, A + s * ats, ars, aks, U + s * uts, uks, nk, ufirst);
     tile_store(DMD_SITE_PASS acc, rn, vn, G, grs);
@@ -249,11 +252,39 @@ RNN_NOINLINE void s_step_grads(const van_step *c, int t, int first, const dmd_nu
 RNN_NOINLINE void s_update(const van_step *c, const rnn_kargs *a, rnn_kout *out) { van_update(c, a, out); }
 
 /* ---- dwafter and alt ---- */
+/* The weight gradients after the loop, over the timesteps s0 .. s0+n-1 of
+ * the product (t = T-s0 down to T-s0-n+1): dW_hh (t >= 2), dW_ih, db_h,
+ * each chain starting at CONST(0) when s0 == 0 and continuing from the
+ * stored value otherwise.  The instrumented builds make one block (s0 = 0,
+ * n = T: the OPERATION ORDER); the plain builds block the timesteps so that
+ * a block's dz and h rows stay in cache at large B (the chains, and so the
+ * bits, are the same: a stored value reloads exactly). */
+RNN_NOINLINE void s_after_block(const van_step *c, const dmd_num *dz, const dmd_num *hT, int s0, int n)
+{
+    const int T = c->T, B = c->B, I = c->I, H = c->H, first = s0 == 0;
+    const int nh = n < T - 1 - s0 ? n : T - 1 - s0; /* dW_hh's steps in this block (none at t = 1) */
+    const ptrdiff_t BH = (ptrdiff_t)B * H;
+    const dmd_num *dzs = dz + (size_t)(T - 1 - s0) * BH, *xs = c->x + (size_t)(T - 1 - s0) * I * B;
+    if (first || nh > 0) /* T == 1: no FMA, CONST(0) stored in tile order */
+        RNN_TILES(H, H, grad_tile_steps(DMD_SITE_HERE rn, vn, c->dW_hh + (size_t)r0 * H + c0, H, first, dzs + r0, 1, H, -BH,
+                                        nh > 0 ? hT + (size_t)(T - 2 - s0) * BH + c0 : hT, H, -BH, B, nh, 0));
+    RNN_TILES(I, H, grad_tile_steps(DMD_SITE_HERE rn, vn, c->dW_ih + (size_t)r0 * H + c0, H, first, xs + (size_t)r0 * B, B,
+                                    1, -(ptrdiff_t)I * B, dzs + c0, H, -BH, B, n, 1));
+    for (int i0 = 0; i0 < H; i0 += VT) {
+        int vn = H - i0 < VT ? H - i0 : VT;
+        dmd_real acc[VT];
+        for (int v = 0; v < vn; v++) acc[v] = first ? CONST(0) : LD(c->db_h, i0 + v);
+        for (int t = T - s0; t > T - s0 - n; t--)
+            for (int b = 0; b < B; b++)
+                for (int v = 0; v < vn; v++) acc[v] = ADD(acc[v], LD(dz, ((size_t)(t - 1) * B + b) * H + i0 + v));
+        for (int v = 0; v < vn; v++) ST(c->db_h, i0 + v, acc[v]);
+    }
+}
 RNN_NOINLINE void sched_dwafter(const rnn_kargs *a, rnn_kout *out, int alternate)
 {
     van_step c;
     van_step_init(&c, a->m);
-    const int T = c.T, B = c.B, I = c.I, H = c.H;
+    const int T = c.T, B = c.B, H = c.H;
     const ptrdiff_t BH = (ptrdiff_t)B * H;
     dmd_num *hs = (dmd_num *)a->m->st.van.h, *hT = hs + (size_t)2 * H * B;
     dmd_num *dz = (dmd_num *)a->m->st.van.dz; /* (T, B, H) */
@@ -276,21 +307,12 @@ RNN_NOINLINE void sched_dwafter(const rnn_kargs *a, rnn_kout *out, int alternate
                   alternate && (T - t) % 2 == 0);
     }
     /* the weight gradients over all timesteps, t = T..2 (dW_hh), T..1 */
-    const dmd_num *dzT = dz + (size_t)(T - 1) * BH;
-    RNN_TILES(H, H, grad_tile_steps(DMD_SITE_HERE rn, vn, c.dW_hh + (size_t)r0 * H + c0, H, dzT + r0, 1, H, -BH,
-                                    T >= 2 ? hT + (size_t)(T - 2) * BH + c0 : hT, H, -BH, B, T - 1, 0));
-    const dmd_num *xT = c.x + (size_t)(T - 1) * I * B;
-    RNN_TILES(I, H, grad_tile_steps(DMD_SITE_HERE rn, vn, c.dW_ih + (size_t)r0 * H + c0, H, xT + (size_t)r0 * B, B, 1,
-                                    -(ptrdiff_t)I * B, dzT + c0, H, -BH, B, T, 1));
-    for (int i0 = 0; i0 < H; i0 += VT) {
-        int vn = H - i0 < VT ? H - i0 : VT;
-        dmd_real acc[VT];
-        for (int v = 0; v < vn; v++) acc[v] = CONST(0);
-        for (int t = T; t >= 1; t--)
-            for (int b = 0; b < B; b++)
-                for (int v = 0; v < vn; v++) acc[v] = ADD(acc[v], LD(dz, ((size_t)(t - 1) * B + b) * H + i0 + v));
-        for (int v = 0; v < vn; v++) ST(c.db_h, i0 + v, acc[v]);
-    }
+#ifdef DMD_INSTRUMENT
+    const int kb = T;
+#else
+    const int kb = B >= 64 ? 1 : (B + 63) / B; /* about 64 products per chain and block: 2 steps at B = 50 */
+#endif
+    for (int s0 = 0; s0 < T; s0 += kb) s_after_block(&c, dz, hT, s0, T - s0 < kb ? T - s0 : kb);
     DMD_PHASE_END("backward");
     if (!a->update) return;
 

@@ -185,6 +185,11 @@ int main(void)
         c.H = 21;
         c.batch = 18;
         all_schedules(c);
+        /* the plain after-loop products in blocks of 4 timesteps at B 18
+         * (rnn_sched.c s_after_block): T 5 ends in a block holding only t = 1 */
+        c.T = 5;
+        all_schedules(c);
+        c.T = 7;
         c.batch = 1; /* the goal's B = 1 */
         c.precision = RNN_F32;
         all_schedules(c);
