@@ -10,7 +10,7 @@ set multiplot layout (NP + 1) / 2, (NP > 1 ? 2 : 1) title "ByteDMD (live) of one
 set logscale xy
 set xlabel "T (sequence length, timesteps)"
 set ylabel "ByteDMD per training step (cost units)"
-set key below font ",8" maxrows 4 width -6
+set key below font ",8" maxrows 4 width -2
 set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05
 set autoscale yfix
 if (exists("XT")) eval("set xtics (" . XT . ")")
