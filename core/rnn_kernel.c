@@ -481,6 +481,53 @@ RNN_INLINE void grad_tile(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdiff_t g
     }
 #endif
 
+/* The tiles of RNN_TILES in reverse (alt's walk: core/rnn_sched.c).
+ * Instrumented: the priced order of the OPERATION ORDER (RNN_TILES_REV is
+ * RNN_TILES's sequence reversed: rows in blocks of RT then single rows,
+ * columns in blocks of VT then one each of 8, 4, 2, 1).  Plain builds: the
+ * same walk with the clone's TR x TC tiles (any shape gives the same bits:
+ * rnn_vtile.h), constant sizes per tile. */
+#ifndef DMD_INSTRUMENT
+#define RNN__COL_AT(RN, C0, VN, BODY)                                                                              \
+    do {                                                                                                           \
+        const int c0 = (C0);                                                                                       \
+        if ((VN) == TC) {                                                                                          \
+            const int rn = RN, vn = TC;                                                                            \
+            BODY;                                                                                                  \
+        } else if ((VN) == 8) {                                                                                    \
+            const int rn = RN, vn = 8;                                                                             \
+            BODY;                                                                                                  \
+        } else if ((VN) == 4) {                                                                                    \
+            const int rn = RN, vn = 4;                                                                             \
+            BODY;                                                                                                  \
+        } else if ((VN) == 2) {                                                                                    \
+            const int rn = RN, vn = 2;                                                                             \
+            BODY;                                                                                                  \
+        } else {                                                                                                   \
+            const int rn = RN, vn = 1;                                                                             \
+            BODY;                                                                                                  \
+        }                                                                                                          \
+    } while (0)
+#else
+#define RNN__COL_AT(RN, C0, VN, BODY)                                                                              \
+    do {                                                                                                           \
+        const int c0 = (C0), rn = RN, vn = (VN);                                                                   \
+        BODY;                                                                                                      \
+    } while (0)
+#endif
+#define RNN__COLS_REV(RN, cols, BODY)                                                                              \
+    do {                                                                                                           \
+        const int full_ = (cols) / TC * TC, rem_ = (cols)-full_;                                                   \
+        for (int w_ = 1; w_ < TC; w_ *= 2)                                                                         \
+            if (rem_ & w_) RNN__COL_AT(RN, full_ + (rem_ & ~(2 * w_ - 1)), w_, BODY);                              \
+        for (int b_ = full_ - TC; b_ >= 0; b_ -= TC) RNN__COL_AT(RN, b_, TC, BODY);                                \
+    } while (0)
+#define RNN_TILES_REV(rows, cols, BODY)                                                                            \
+    do {                                                                                                           \
+        const int nf_ = (rows) / TR * TR;                                                                          \
+        for (int r0 = (rows)-1; r0 >= nf_; r0--) RNN__COLS_REV(1, cols, BODY);                                     \
+        for (int r0 = nf_ - TR; r0 >= 0; r0 -= TR) RNN__COLS_REV(TR, cols, BODY);                                  \
+    } while (0)
 /* ---- the step's phases, shared with the other schedules of the vanilla
  * cell (core/rnn_sched.c includes this file with RNN_KERNEL_PARTS_ONLY, so
  * that the priced sites of these shared parts stay on this file's lines). */
@@ -521,13 +568,17 @@ RNN_INLINE void van_inputs(const van_step *c, const rnn_kargs *a)
     DMD_INPUT(c->x, (size_t)c->T * c->I * c->B);
 }
 
-/* The h_t tiles of step t (fwd_tile's arguments), then its head if t is a
- * target step (ht: h_t, (H, B)). */
-RNN_INLINE void van_forward_step(const van_step *c, int t, const dmd_num *hprev, dmd_num *ht, dmd_num *hc, dmd_num *hTt)
+/* The h_t tiles of step t (fwd_tile's arguments; rev: walked in reverse),
+ * then the activation (ht: h_t, (H, B)). */
+RNN_INLINE void van_forward_step(const van_step *c, int t, const dmd_num *hprev, dmd_num *ht, dmd_num *hc, dmd_num *hTt,
+                                 int rev)
 {
     const int B = c->B, I = c->I, H = c->H;
     const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
-    RNN_TILES(H, B, fwd_tile(rn, vn, r0, c0, B, I, H, c->relu, c->W_ih, c->W_hh, c->b_h, xt, hprev, ht, hc, hTt));
+    if (rev)
+        RNN_TILES_REV(H, B, fwd_tile(rn, vn, r0, c0, B, I, H, c->relu, c->W_ih, c->W_hh, c->b_h, xt, hprev, ht, hc, hTt));
+    else
+        RNN_TILES(H, B, fwd_tile(rn, vn, r0, c0, B, I, H, c->relu, c->W_ih, c->W_hh, c->b_h, xt, hprev, ht, hc, hTt));
     van_fwd_finish(c->relu, H, B, ht, hc, hTt);
 }
 #ifdef RNN_PASSES
@@ -545,11 +596,15 @@ RNN_INLINE void van_bh_finish(const van_step *c, int t, dmd_num *hTt, dmd_num *h
         rnn_tanh_arr(hTt, n);
     if (t >= c->T - c->K + 1) rnn_vtranspose(hTt, B, H, H, ht, B);
 }
-RNN_INLINE void van_forward_bh(const van_step *c, int t, const dmd_num *WT, const dmd_num *hTp, dmd_num *hTt, dmd_num *ht)
+RNN_INLINE void van_forward_bh(const van_step *c, int t, const dmd_num *WT, const dmd_num *hTp, dmd_num *hTt, dmd_num *ht,
+                               int rev)
 {
     const int B = c->B, I = c->I, H = c->H;
     const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
-    RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt));
+    if (rev)
+        RNN_TILES_REV(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt));
+    else
+        RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt));
     van_bh_finish(c, t, hTt, ht);
 }
 #endif
@@ -562,11 +617,13 @@ RNN_INLINE void van_head_step(const van_step *c, int t, const dmd_num *ht)
 }
 
 /* Phase "forward"'s steps and heads, t = 1..T, in bptt's order (also the
- * forward of the schedules whose OPERATION ORDER says "forward: as bptt").
+ * forward of the schedules whose OPERATION ORDER says "forward: as bptt";
+ * rev_odd: alt's, the h_t tiles of every odd t walked in reverse).
  * hs: the ring (2, H, B), hT: (T, B, H).  The plain float64 vector clones
  * run it in the (B, H) layout from W_hh packed transposed into m->wT
- * (rnn_schedule.wT); the ring then holds h_t only at target steps. */
-RNN_INLINE void van_forward(const van_step *c, dmd_num *hs, dmd_num *hT)
+ * (rnn_schedule.wT); the ring then holds h_t only at target steps (the
+ * bits do not depend on the walk). */
+RNN_INLINE void van_forward(const van_step *c, dmd_num *hs, dmd_num *hT, int rev_odd)
 {
     const int T = c->T, B = c->B, H = c->H;
 #ifdef RNN_PASSES
@@ -576,9 +633,9 @@ RNN_INLINE void van_forward(const van_step *c, dmd_num *hs, dmd_num *hT)
     for (int t = 1; t <= T; t++) {
         dmd_num *ht = hs + (size_t)(t & 1) * H * B, *hTt = hT + (size_t)(t - 1) * B * H;
 #ifdef RNN_PASSES
-        van_forward_bh(c, t, WT, t >= 2 ? hTt - (size_t)B * H : NULL, hTt, ht);
+        van_forward_bh(c, t, WT, t >= 2 ? hTt - (size_t)B * H : NULL, hTt, ht, rev_odd && (t & 1));
 #else
-        van_forward_step(c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * H * B : NULL, ht, NULL, hTt);
+        van_forward_step(c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * H * B : NULL, ht, NULL, hTt, rev_odd && (t & 1));
 #endif
         van_head_step(c, t, ht);
     }
@@ -762,7 +819,7 @@ void RNN_SFX(rnn_kernel)(const rnn_kargs *a, rnn_kout *out)
 
     /* ================= forward ================= */
     DMD_PHASE_BEGIN("forward");
-    van_forward(&c, hs, hT);
+    van_forward(&c, hs, hT, 0);
     van_loss(&c, out);
     DMD_PHASE_END("forward");
     if (!a->backward) return;

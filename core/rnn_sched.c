@@ -101,53 +101,7 @@
 #define RNN_KERNEL_PARTS_ONLY
 #include "rnn_kernel.c"
 
-/* ---- tile walks of this file ----
- * Instrumented: the priced order of the OPERATION ORDER (RNN_TILES_REV is
- * RNN_TILES's sequence reversed: rows in blocks of RT then single rows,
- * columns in blocks of VT then one each of 8, 4, 2, 1).  Plain builds: the
- * same walk with the clone's TR x TC tiles (any shape gives the same bits:
- * rnn_vtile.h), constant sizes per tile. */
-#ifndef DMD_INSTRUMENT
-#define RNN__COL_AT(RN, C0, VN, BODY)                                                                              \
-    do {                                                                                                           \
-        const int c0 = (C0);                                                                                       \
-        if ((VN) == TC) {                                                                                          \
-            const int rn = RN, vn = TC;                                                                            \
-            BODY;                                                                                                  \
-        } else if ((VN) == 8) {                                                                                    \
-            const int rn = RN, vn = 8;                                                                             \
-            BODY;                                                                                                  \
-        } else if ((VN) == 4) {                                                                                    \
-            const int rn = RN, vn = 4;                                                                             \
-            BODY;                                                                                                  \
-        } else if ((VN) == 2) {                                                                                    \
-            const int rn = RN, vn = 2;                                                                             \
-            BODY;                                                                                                  \
-        } else {                                                                                                   \
-            const int rn = RN, vn = 1;                                                                             \
-            BODY;                                                                                                  \
-        }                                                                                                          \
-    } while (0)
-#else
-#define RNN__COL_AT(RN, C0, VN, BODY)                                                                              \
-    do {                                                                                                           \
-        const int c0 = (C0), rn = RN, vn = (VN);                                                                   \
-        BODY;                                                                                                      \
-    } while (0)
-#endif
-#define RNN__COLS_REV(RN, cols, BODY)                                                                              \
-    do {                                                                                                           \
-        const int full_ = (cols) / TC * TC, rem_ = (cols)-full_;                                                   \
-        for (int w_ = 1; w_ < TC; w_ *= 2)                                                                         \
-            if (rem_ & w_) RNN__COL_AT(RN, full_ + (rem_ & ~(2 * w_ - 1)), w_, BODY);                              \
-        for (int b_ = full_ - TC; b_ >= 0; b_ -= TC) RNN__COL_AT(RN, b_, TC, BODY);                                \
-    } while (0)
-#define RNN_TILES_REV(rows, cols, BODY)                                                                            \
-    do {                                                                                                           \
-        const int nf_ = (rows) / TR * TR;                                                                          \
-        for (int r0 = (rows)-1; r0 >= nf_; r0--) RNN__COLS_REV(1, cols, BODY);                                     \
-        for (int r0 = nf_ - TR; r0 >= 0; r0 -= TR) RNN__COLS_REV(TR, cols, BODY);                                  \
-    } while (0)
+/* ---- tile walks of this file (RNN_TILES_REV is rnn_kernel.c's) ---- */
 /* Column blocks ascending (TC, then 8, 4, 2, 1), BODY seeing c0, vn. */
 #define RNN_SCOLS(cols, BODY)                                                                                      \
     for (int c0_ = 0; c0_ < (cols);) {                                                                             \
@@ -188,48 +142,13 @@ RNN_INLINE void grad_tile_steps(DMD_SITE_PARAM int rn, int vn, dmd_num *G, ptrdi
  * keeps the four schedules' plain clones small to compile).  rev: the
  * product's tiles reversed. */
 #define RNN_NOINLINE static __attribute__((noinline))
-RNN_NOINLINE void s_forward_step(const van_step *c, int t, const dmd_num *hprev, dmd_num *ht, dmd_num *hc, dmd_num *hTt,
-                                 int rev)
+RNN_NOINLINE void s_forward_step(const van_step *c, int t, const dmd_num *hprev, dmd_num *ht, dmd_num *hc, dmd_num *hTt)
 {
-    if (!rev) {
-        van_forward_step(c, t, hprev, ht, hc, hTt);
-        return;
-    }
-    const int B = c->B, I = c->I, H = c->H;
-    const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
-    RNN_TILES_REV(H, B, fwd_tile(rn, vn, r0, c0, B, I, H, c->relu, c->W_ih, c->W_hh, c->b_h, xt, hprev, ht, hc, hTt));
-    van_fwd_finish(c->relu, H, B, ht, hc, hTt);
+    van_forward_step(c, t, hprev, ht, hc, hTt, 0);
 }
 RNN_NOINLINE void s_head_step(const van_step *c, int t, const dmd_num *ht) { van_head_step(c, t, ht); }
-RNN_NOINLINE void s_forward(const van_step *c, dmd_num *hs, dmd_num *hT) { van_forward(c, hs, hT); }
-/* alt's forward: bptt's, the h_t tiles of step t reversed when t is odd.
- * The plain float64 vector clones run it as van_forward does, in the
- * (B, H) layout from W_hh packed transposed (the reversed walk of those
- * tiles; the bits do not depend on the walk). */
-RNN_NOINLINE void s_forward_alt(const van_step *c, dmd_num *hs, dmd_num *hT)
-{
-    const int T = c->T, B = c->B, I = c->I, H = c->H;
-#ifdef RNN_PASSES
-    dmd_num *WT = (dmd_num *)c->m->wT;
-    rnn_vtranspose(c->W_hh, H, H, H, WT, H);
-#endif
-    for (int t = 1; t <= T; t++) {
-        dmd_num *ht = hs + (size_t)(t & 1) * H * B, *hTt = hT + (size_t)(t - 1) * B * H;
-#ifdef RNN_PASSES
-        if (!(t & 1))
-            van_forward_bh(c, t, WT, t >= 2 ? hTt - (size_t)B * H : NULL, hTt, ht);
-        else {
-            const dmd_num *xt = c->x + (size_t)(t - 1) * I * B, *hTp = t >= 2 ? hTt - (size_t)B * H : NULL;
-            RNN_TILES_REV(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt));
-            van_bh_finish(c, t, hTt, ht);
-        }
-#else
-        (void)I;
-        s_forward_step(c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * H * B : NULL, ht, NULL, hTt, t & 1);
-#endif
-        van_head_step(c, t, ht);
-    }
-}
+/* bptt's forward (rev_odd 0) or alt's (1: the h_t tiles of odd t reversed). */
+RNN_NOINLINE void s_forward(const van_step *c, dmd_num *hs, dmd_num *hT, int rev_odd) { van_forward(c, hs, hT, rev_odd); }
 RNN_NOINLINE void s_loss(const van_step *c, rnn_kout *out) { van_loss(c, out); }
 RNN_NOINLINE void s_head_grads(const van_step *c, int t, int first, const dmd_num *hTt) { van_head_grads(c, t, first, hTt); }
 RNN_NOINLINE void s_dh_step(const van_step *c, const rnn_kargs *a, int t, const dmd_num *dzn, const dmd_num *hTt,
@@ -291,10 +210,7 @@ RNN_NOINLINE void sched_dwafter(const rnn_kargs *a, rnn_kout *out, int alternate
     van_inputs(&c, a);
 
     DMD_PHASE_BEGIN("forward");
-    if (alternate)
-        s_forward_alt(&c, hs, hT);
-    else
-        s_forward(&c, hs, hT);
+    s_forward(&c, hs, hT, alternate);
     s_loss(&c, out);
     DMD_PHASE_END("forward");
     if (!a->backward) return;
@@ -336,7 +252,7 @@ void RNN_SFX(rnn_sched_fused)(const rnn_kargs *a, rnn_kout *out)
     van_inputs(&c, a);
 
     DMD_PHASE_BEGIN("forward");
-    s_forward(&c, hs, hT);
+    s_forward(&c, hs, hT, 0);
     s_loss(&c, out);
     DMD_PHASE_END("forward");
     if (!a->backward) return;
@@ -393,7 +309,7 @@ void RNN_SFX(rnn_sched_ckpt)(const rnn_kargs *a, rnn_kout *out)
         const int cp = t % k == 0 && t / k <= S - 1 ? t / k : 0;
         dmd_num *hc = cp ? ckr + (size_t)(cp - 1) * HB : NULL;
         dmd_num *hTt = cp ? ckT + (size_t)(cp - 1) * HB : t > (S - 1) * k ? seg + (size_t)(t - (S - 1) * k - 1) * HB : NULL;
-        s_forward_step(&c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * HB : NULL, ht, hc, hTt, 0);
+        s_forward_step(&c, t, t >= 2 ? hs + (size_t)((t - 1) & 1) * HB : NULL, ht, hc, hTt);
         s_head_step(&c, t, ht);
         if (a->sat_count) /* diagnostic, unpriced: |h| > 0.99 over every h_t */
             for (size_t e = 0; e < HB; e++) sat += fabs((double)ht[e]) > 0.99;
@@ -409,7 +325,7 @@ void RNN_SFX(rnn_sched_ckpt)(const rnn_kargs *a, rnn_kout *out)
         if (s < S - 1)
             for (int t = t0; t <= t1; t++) {
                 const dmd_num *hprev = t > t0 ? hs + (size_t)((t - 1) & 1) * HB : s ? ckr + (size_t)(s - 1) * HB : NULL;
-                s_forward_step(&c, t, hprev, hs + (size_t)(t & 1) * HB, NULL, seg + (size_t)(t - t0) * HB, 0);
+                s_forward_step(&c, t, hprev, hs + (size_t)(t & 1) * HB, NULL, seg + (size_t)(t - t0) * HB);
             }
         for (int t = t1; t >= t0; t--) {
             const int first = t == T;
