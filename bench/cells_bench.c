@@ -25,19 +25,9 @@
 #include <time.h>
 
 #include "rnn.h"
+#include "bench_clock.h"
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+#define cpu_now() bench_seconds(CLOCK_PROCESS_CPUTIME_ID)
 
 static void usage_exit(const char *msg)
 {
@@ -59,7 +49,7 @@ static int to_int(const char *s, int lo, int hi, const char *flag)
 
 static double median(double *t, int n)
 {
-    qsort(t, (size_t)n, sizeof *t, cmp_d);
+    qsort(t, (size_t)n, sizeof *t, bench_cmp_double);
     return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
 }
 

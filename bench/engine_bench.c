@@ -27,20 +27,10 @@
 #include "dmd.h"
 #include "dmd_engine.h"
 #include "dmd_trace.h"
+#include "bench_clock.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#define now() bench_seconds(CLOCK_MONOTONIC)
+#define cpu() bench_seconds(CLOCK_PROCESS_CPUTIME_ID)
 
 static void die(const char *msg)
 {

@@ -31,28 +31,18 @@
 #include <time.h>
 
 #include "parts.h"
+#include "bench_clock.h"
 
 #if !defined(RNN_PASSES) || !defined(RNN_TANH_VEC)
 #error "bench/parts_clone.c: build it for a float64 vector clone (-march=x86-64-v3 or -v4)"
 #endif
 
-static double thread_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+#define thread_now() bench_seconds(CLOCK_THREAD_CPUTIME_ID)
 
 /* best and median of n figures (best: the largest, or the least if low) */
 static void best_med(double *v, int n, int low, double *best, double *med)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
     *best = low ? v[0] : v[n - 1];
     *med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
