@@ -27,8 +27,6 @@
 #include "rnn.h"
 #include "bench_clock.h"
 
-#define cpu_now() bench_seconds(CLOCK_PROCESS_CPUTIME_ID)
-
 static void usage_exit(const char *msg)
 {
     fprintf(stderr, "cells_bench: %s (usage: cells_bench [-H N] [-B N] [-T N,N...] [--steps N] [--cells a,b])\n", msg);
@@ -45,12 +43,6 @@ static int to_int(const char *s, int lo, int hi, const char *flag)
         usage_exit(m);
     }
     return (int)v;
-}
-
-static double median(double *t, int n)
-{
-    qsort(t, (size_t)n, sizeof *t, bench_cmp_double);
-    return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
 }
 
 static rnn_model *make_model(int cell, int sched, int T, int H, int B)
@@ -81,9 +73,9 @@ static double one_step(rnn_model *m)
 {
     rnn_step_result r;
     rnn_hparams hp = rnn_step_hparams(m);
-    double t0 = cpu_now();
+    double t0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
     rnn_step(m, &hp, 0, &r);
-    return cpu_now() - t0;
+    return bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - t0;
 }
 
 /* The cells of one T side by side: every round runs one step of vanilla,
@@ -116,12 +108,12 @@ static void bench_T(const int *cells, const int *scheds, int ncells, int T, int 
     }
     for (int c = 0; c < ncells; c++) {
         double f = m[c] ? rnn_step_flops(m[c]) : fv;
-        double med = median(t[c], steps), best = t[c][0]; /* sorted by median() */
+        double med = bench_median(t[c], steps), best = t[c][0]; /* sorted by bench_median() */
         char name[64];
         snprintf(name, sizeof name, "%s%s%s", rnn_cells[cells[c]]->name, scheds[c] ? ":" : "",
                  scheds[c] ? rnn_cells[cells[c]]->schedules[scheds[c]].name : "");
         printf("%-16s %5d %5d %5d %12.3f %10.2f %10.2f %11.0f%%\n", name, T, H, B, med * 1e3,
-               f / med / 1e9, f / best / 1e9, 100 * median(ratio[c], steps));
+               f / med / 1e9, f / best / 1e9, 100 * bench_median(ratio[c], steps));
         free(t[c]);
         free(ratio[c]);
         if (m[c]) rnn_model_free(m[c]);

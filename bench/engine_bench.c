@@ -29,9 +29,6 @@
 #include "dmd_trace.h"
 #include "bench_clock.h"
 
-#define now() bench_seconds(CLOCK_MONOTONIC)
-#define cpu() bench_seconds(CLOCK_PROCESS_CPUTIME_ID)
-
 static void die(const char *msg)
 {
     fprintf(stderr, "engine_bench: %s\n", msg);
@@ -85,7 +82,7 @@ static dmd_model model_arg(const char *s)
 static int price_trace(const char *path, dmd_model m)
 {
     char err[512];
-    double t0 = now(), c0 = cpu();
+    double t0 = bench_seconds(CLOCK_MONOTONIC), c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
     dmd_trace *t = dmd_trace_open(path, err, sizeof err);
     if (!t) die(err);
     dmd_options o = {0};
@@ -93,7 +90,7 @@ static int price_trace(const char *path, dmd_model m)
     dmd_engine *e = dmd_engine_new(&o);
     if (!e) die("out of memory");
     if (dmd_trace_price(t, e, 1, err, sizeof err)) die(err);
-    double dt = now() - t0, dc = cpu() - c0;
+    double dt = bench_seconds(CLOCK_MONOTONIC) - t0, dc = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
     dmd_counts c;
     dmd_engine_total(e, &c);
     printf("trace %s, model %s: cost %llu, %llu reads, %.3f s wall, %.3f s cpu (parse + %d pass%s), %.1f M reads/s\n",
@@ -160,7 +157,7 @@ static int bench_hooks(dmd_model m, int T, int Bt, int H)
     o.model = m;
     dmd_engine *e = dmd_engine_new(&o);
     if (!e) die("out of memory");
-    double t0 = now(), c0 = cpu(), tlast = 0, clast = 0;
+    double t0 = bench_seconds(CLOCK_MONOTONIC), c0 = bench_seconds(CLOCK_PROCESS_CPUTIME_ID), tlast = 0, clast = 0;
     for (int p = 0; p < dmd_engine_passes(e); p++) {
         uint64_t seed = 1;
         for (size_t k = 0; k < nx; k++) x[k] = (dmd_num)((seed = seed * 6364136223846793005ull + 1) >> 40) / 16777216.0;
@@ -170,7 +167,7 @@ static int bench_hooks(dmd_model m, int T, int Bt, int H)
         memset(h, 0, nh * sizeof *h);
         memset(dh, 0, nh * sizeof *dh);
         for (int k = 0; k < Bt * H; k++) dh[(size_t)T * Bt * H + k] = 1.0 / (k + 1);
-        double tp = now(), cp = cpu();
+        double tp = bench_seconds(CLOCK_MONOTONIC), cp = bench_seconds(CLOCK_PROCESS_CPUTIME_ID);
         dmd_engine_attach(e, p);
         DMD_REGION("x", x, nx);
         DMD_REGION("h", h, nh);
@@ -193,10 +190,10 @@ static int bench_hooks(dmd_model m, int T, int Bt, int H)
         DMD_OUTPUT(dW_hh, (size_t)H * H);
         DMD_OUTPUT(dW_ih, (size_t)H * I);
         dmd_engine_detach(e);
-        tlast = now() - tp;
-        clast = cpu() - cp;
+        tlast = bench_seconds(CLOCK_MONOTONIC) - tp;
+        clast = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - cp;
     }
-    double dt = now() - t0, dc = cpu() - c0;
+    double dt = bench_seconds(CLOCK_MONOTONIC) - t0, dc = bench_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
     dmd_counts c;
     dmd_engine_total(e, &c);
     printf("hooks, model %s, T=%d B=%d H=%d I=%d: %zu elements in h alone; cost %llu, %llu reads, mean depth %.0f B, "

@@ -37,14 +37,11 @@
 #error "bench/parts_clone.c: build it for a float64 vector clone (-march=x86-64-v3 or -v4)"
 #endif
 
-#define thread_now() bench_seconds(CLOCK_THREAD_CPUTIME_ID)
-
 /* best and median of n figures (best: the largest, or the least if low) */
 static void best_med(double *v, int n, int low, double *best, double *med)
 {
-    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
+    *med = bench_median(v, n);
     *best = low ? v[0] : v[n - 1];
-    *med = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 static void fill(double *p, size_t n, unsigned s)
@@ -78,27 +75,27 @@ int PARTS_FN(const parts_cfg *c, parts_res *r)
         const int full = BF > 0 && H >= TC; /* a full tile exists at these sizes */
         const int reps = (int)(1e7 / ((double)B * H * (H + I))) + 1;
         for (int t = -1; t < n; t++) { /* t = -1: warm-up */
-            double t0 = thread_now();
+            double t0 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
             for (int k = 0; k < reps && full; k++)
                 for (int b0 = 0; b0 < BF; b0 += TR)
                     for (int i0 = 0; i0 + TC <= H; i0 += TC)
                         rnn__vt_full(acc + (size_t)b0 * H + i0, H, acc + (size_t)b0 * H + i0, H, hTp + (size_t)b0 * H, H,
                                      1, WT + i0, H, H);
-            double t1 = thread_now();
+            double t1 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
             for (int k = 0; k < reps; k++)
                 RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, W_ih, WT, b_h, xt, hTp, hTt));
-            double t2 = thread_now();
+            double t2 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
             for (int k = 0; k < reps; k++)
                 RNN_TILES(B, H, dh_tile(rn, vn, r0, c0, H, 1, 0, NULL, NULL, dzn, W_hh, NULL, dh, NULL));
-            double t3 = thread_now();
+            double t3 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
             for (int k = 0; k < reps; k++)
                 RNN_TILES(H, H, grad_tile(DMD_SITE_HERE rn, vn, dW + (size_t)r0 * H + c0, H, 1, dzT + (size_t)r0 * B, B, 1,
                                           hTp + c0, H, B, 0));
-            double t4 = thread_now();
+            double t4 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
             memcpy(th, hTt, sizeof(double) * BH);
-            const double t5 = thread_now();
+            const double t5 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
             for (int k = 0; k < reps; k++) rnn_tanh_arr(th, BH); /* in place: the ops do not depend on the values */
-            double t6 = thread_now();
+            double t6 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
             if (t < 0) continue;
             rt[t] = !full ? NAN : 2.0 * BF * (H - H % TC) * H * reps / (t1 - t0) / 1e9;
             rt[n + t] = 2.0 * B * H * (H + I) * reps / (t2 - t1) / 1e9;
