@@ -83,7 +83,7 @@ int PARTS_FN(const parts_cfg *c, parts_res *r)
                                      1, WT + i0, H, H);
             double t1 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
             for (int k = 0; k < reps; k++)
-                RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, W_ih, WT, b_h, xt, hTp, hTt));
+                RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, W_ih, WT, b_h, xt, hTp, hTt, H));
             double t2 = bench_seconds(CLOCK_THREAD_CPUTIME_ID);
             for (int k = 0; k < reps; k++)
                 RNN_TILES(B, H, dh_tile(rn, vn, r0, c0, H, 1, 0, NULL, NULL, dzn, W_hh, NULL, dh, NULL));

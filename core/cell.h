@@ -167,7 +167,7 @@ typedef struct {
     int nstate;
     const rnn_state_spec *state;
     rnn_kernel_fn plain[2]; /* [0] float64, [1] float32 */
-    int wT;                 /* 1: the plain step uses rnn_model.wT, an unpriced (H, H) scratch (allocated only then) */
+    int wT;                 /* n > 0: the plain step uses rnn_model.wT, an unpriced (n, H, H) scratch (allocated only then) */
 } rnn_schedule;
 
 typedef struct rnn_cell {

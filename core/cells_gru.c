@@ -41,7 +41,7 @@ static const rnn_state_spec gru_bptt_state[] = {
 
 static const rnn_schedule gru_schedules[] = {
     {"bptt", "backpropagation through time as in rnn_gru.c's OPERATION ORDER",
-     (int)(sizeof gru_bptt_state / sizeof gru_bptt_state[0]), gru_bptt_state, {rnn_gru_f64, rnn_gru_f32}, 0},
+     (int)(sizeof gru_bptt_state / sizeof gru_bptt_state[0]), gru_bptt_state, {rnn_gru_f64, rnn_gru_f32}, 3},
 };
 
 /* Every multiply-add of the products makes one value (forward, dh, weight

@@ -46,7 +46,7 @@ static const rnn_state_spec lstm_bptt_state[] = {
 
 static const rnn_schedule lstm_schedules[] = {
     {"bptt", "backpropagation through time as in rnn_lstm.c's OPERATION ORDER",
-     (int)(sizeof lstm_bptt_state / sizeof lstm_bptt_state[0]), lstm_bptt_state, {rnn_lstm_f64, rnn_lstm_f32}, 0},
+     (int)(sizeof lstm_bptt_state / sizeof lstm_bptt_state[0]), lstm_bptt_state, {rnn_lstm_f64, rnn_lstm_f32}, 4},
 };
 
 /* Every multiply-add of the products makes one value (forward, dh, weight

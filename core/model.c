@@ -88,7 +88,7 @@ size_t rnn_config_bytes(const rnn_config *c)
     size_t e = c->precision == RNN_F32 ? 4 : 8, st = 0;
     for (int k = 0; k < sc->nstate; k++) st += rnn_state_count(&sc->state[k], &d);
     /* params, grads, mom; x, y; the state; wT; task_batch's doubles; labels */
-    return e * (3 * rnn__nparams(cell, &d) + T * I * B + B * K + st + (sc->wT ? H * H : 0)) + 8 * (B * T * I + B * K + T + H) +
+    return e * (3 * rnn__nparams(cell, &d) + T * I * B + B * K + st + (size_t)sc->wT * H * H) + 8 * (B * T * I + B * K + T + H) +
            sizeof(int) * B * K;
 }
 
@@ -239,7 +239,7 @@ int rnn_model_set_schedule(rnn_model *m, int schedule, int ckpt_every, char *err
     int fail = 0;
     for (int k = 0; k < sc->nstate; k++) st.s[k] = rnn__zalloc(rnn_state_count(&sc->state[k], &d), m->esz, &fail);
     size_t H = d.d[RNN_DH];
-    void *wT = sc->wT ? rnn__zalloc(H * H, m->esz, &fail) : NULL;
+    void *wT = sc->wT ? rnn__zalloc((size_t)sc->wT * H * H, m->esz, &fail) : NULL;
     if (fail) {
         for (int k = 0; k < sc->nstate; k++) free(st.s[k]);
         free(wT);
@@ -361,7 +361,7 @@ rnn_model *rnn__alloc(const rnn_config *cfg)
     }
     for (int k = 0; k < m->sched->nstate; k++)
         m->st.s[k] = rnn__zalloc(rnn_state_count(&m->sched->state[k], d), m->esz, &fail);
-    if (m->sched->wT) m->wT = rnn__zalloc(H * H, m->esz, &fail);
+    if (m->sched->wT) m->wT = rnn__zalloc((size_t)m->sched->wT * H * H, m->esz, &fail);
     m->xd = rnn__zalloc(B * T * I, sizeof(double), &fail);
     m->dh_norm2 = rnn__zalloc((size_t)cfg->T, sizeof(double), &fail);
     m->sv_init = rnn__zalloc(H, sizeof(double), &fail);

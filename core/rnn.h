@@ -152,7 +152,7 @@ typedef struct rnn_model {
     void *y;              /* (B, K)      regression targets (NULL for classification) */
     int *labels;          /* (B, K)      class targets (NULL for regression) */
     rnn_state st;         /* the schedule's state regions (vanilla: st.van.h, dh, dz, logits) */
-    void *wT;             /* (H, H) unpriced scratch of the plain vanilla forward (van_forward): W_hh packed transposed; NULL for a schedule without rnn_schedule.wT */
+    void *wT;             /* (rnn_schedule.wT, H, H) unpriced scratch of the plain forward (van_forward, the gated cells' passes): the recurrent matrices packed transposed; NULL for a schedule without rnn_schedule.wT */
     double *xd, *yd;      /* task_batch output: (B, T, I), (B, K) */
     double *dh_norm2;     /* (T) diagnostics of the last diag step */
     long diag_sat;        /* |h| > 0.99 count of the last diag step from the kernel, or -1 (count hT) */

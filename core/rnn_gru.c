@@ -260,19 +260,16 @@ RNN_INLINE void gru_pre_tile(tile_t acc, int rn, int vn, int i0, int b0, const g
 
 #ifdef RNN_PASSES
 /* ---- forward, plain float64 vector clones (rnn_kernel.c "Plain-build
- * passes"): the tiles store gate g's pre-activations (H, B) into da (free
- * in the forward; (3, H, B)), and gru_fwd_passes applies the gates as whole
- * arrays.  Each element gets the operations of the tiles below, in their
- * order (SIGM: the halving, the tanh, the FMA): the same bits. ---- */
-RNN_INLINE void gru_pre_store(int rn, int vn, int i0, int b0, const gru_step *L, int g, const dmd_num *xt,
-                              const dmd_num *hv)
-{
-    const int B = L->v.B, H = L->v.H;
-    tile_t acc;
-    gru_pre_tile(acc, rn, vn, i0, b0, L, g, xt, hv);
-    tile_store(DMD_SITE_HERE acc, rn, vn, L->da + ((size_t)g * H + i0) * B + b0, B);
-}
-
+ * passes"): every gate of step t in the (B, H) layout of the backward's
+ * arrays, as the vanilla bptt forward (fwdT_tile: rows b, columns i; W_hr,
+ * W_hz, W_hn packed transposed once per call into m->wT, (3, H, H)).  The
+ * tiles store gate g's pre-activations straight into r, z, n of step t,
+ * the gates are applied there as whole arrays, r_t * h_{t-1} goes into
+ * rhT, h_t into hT, and the ring slot (H, B) is filled (transposed) only at
+ * a target step, for the head, its one reader here.  Each element gets the
+ * operations of the tiles below, in their order (its chain: the bias, the
+ * x_t product, the W_h product over j ascending; SIGM: the halving, the
+ * tanh, the FMA): the same bits, and no per-step transposes. ---- */
 RNN_INLINE void gru_sigm_arr(dmd_num *a, size_t n)
 {
     for (size_t e = 0; e < n; e++) a[e] = MUL(CONST(0.5), a[e]);
@@ -280,28 +277,35 @@ RNN_INLINE void gru_sigm_arr(dmd_num *a, size_t n)
     for (size_t e = 0; e < n; e++) a[e] = FMA(CONST(0.5), a[e], CONST(0.5));
 }
 
-/* step t: r, rh (t >= 2), z, n, h_t into the ring slot ht (H, B) and hT
- * (B, H); r, rhT, z, n (B, H) for the backward */
-RNN_INLINE void gru_fwd_passes(const gru_step *L, const dmd_num *xt, const dmd_num *hprev, dmd_num *ht, size_t tb)
+/* W_h[g] packed transposed into WT + g*H*H (WT[j*H + i] = W_h[g][i*H + j]) */
+RNN_INLINE void gru_pack_wT(const gru_step *L, dmd_num *WT)
 {
-    const int B = L->v.B, H = L->v.H;
-    const size_t BH = (size_t)B * H;
-    dmd_num *pr = L->da, *pz = L->da + BH, *pn = L->da + 2 * BH;
-    if (hprev) {
-        RNN_TILES(H, B, gru_pre_store(rn, vn, r0, c0, L, 0, xt, hprev));
-        gru_sigm_arr(pr, BH);
-        for (size_t e = 0; e < BH; e++) L->rh[e] = MUL(pr[e], hprev[e]);
-        rnn_vtranspose(pr, H, B, B, L->r + tb, H);
-        rnn_vtranspose(L->rh, H, B, B, L->rhT + tb, H);
+    const int H = L->v.H;
+    for (int g = 0; g < 3; g++) rnn_vtranspose(L->W_h[g], H, H, H, WT + (size_t)g * H * H, H);
+}
+
+/* step t: r, rhT (t >= 2), z, n, hT of step t (tb = (t-1)*B*H), h_t into
+ * the ring slot ht at a target step */
+RNN_INLINE void gru_fwd_passes(const gru_step *L, int t, const dmd_num *WT, const dmd_num *xt, dmd_num *ht, size_t tb)
+{
+    const int B = L->v.B, I = L->v.I, H = L->v.H;
+    const size_t BH = (size_t)B * H, HH = (size_t)H * H;
+    dmd_num *r = L->r + tb, *z = L->z + tb, *n = L->n + tb, *rh = L->rhT + tb, *h = L->hT + tb;
+    const dmd_num *hp = t >= 2 ? h - BH : NULL; /* h_{t-1}, (B, H) */
+    if (hp) {
+        RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, L->W_i[0], WT, L->bias[0], xt, hp, r, H));
+        gru_sigm_arr(r, BH);
+        for (size_t e = 0; e < BH; e++) rh[e] = MUL(r[e], hp[e]);
     }
-    RNN_TILES(H, B, gru_pre_store(rn, vn, r0, c0, L, 1, xt, hprev));
-    gru_sigm_arr(pz, BH);
-    rnn_vtranspose(pz, H, B, B, L->z + tb, H);
-    RNN_TILES(H, B, gru_pre_store(rn, vn, r0, c0, L, 2, xt, hprev ? L->rh : NULL));
-    rnn_tanh_arr(pn, BH);
-    for (size_t e = 0; e < BH; e++) ht[e] = FMA(pz[e], SUB(hprev ? hprev[e] : CONST(0), pn[e]), pn[e]);
-    rnn_vtranspose(pn, H, B, B, L->n + tb, H);
-    rnn_vtranspose(ht, H, B, B, L->hT + tb, H);
+    RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, L->W_i[1], WT + HH, L->bias[1], xt, hp, z, H));
+    gru_sigm_arr(z, BH);
+    RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, L->W_i[2], WT + 2 * HH, L->bias[2], xt, hp ? rh : NULL, n, H));
+    rnn_tanh_arr(n, BH);
+    if (hp)
+        for (size_t e = 0; e < BH; e++) h[e] = FMA(z[e], SUB(hp[e], n[e]), n[e]);
+    else
+        for (size_t e = 0; e < BH; e++) h[e] = FMA(z[e], SUB(CONST(0), n[e]), n[e]);
+    if (t >= L->v.T - L->v.K + 1) rnn_vtranspose(h, B, H, H, ht, B);
 }
 #endif
 
@@ -494,13 +498,18 @@ void RNN_SFX(rnn_gru)(const rnn_kargs *a, rnn_kout *out)
 
     /* ================= forward ================= */
     DMD_PHASE_BEGIN("forward");
+#ifdef RNN_PASSES
+    dmd_num *WT = (dmd_num *)a->m->wT; /* W_hr, W_hz, W_hn packed transposed (cells_gru.c: wT = 3) */
+    gru_pack_wT(&L, WT);
+#endif
     for (int t = 1; t <= T; t++) {
         dmd_num *ht = L.hs + (size_t)(t & 1) * H * B;
         const dmd_num *hprev = t >= 2 ? L.hs + (size_t)((t - 1) & 1) * H * B : NULL;
         const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
         const size_t tb = (size_t)(t - 1) * BH;
 #ifdef RNN_PASSES
-        gru_fwd_passes(&L, xt, hprev, ht, tb);
+        (void)hprev;
+        gru_fwd_passes(&L, t, WT, xt, ht, tb);
 #else
         if (hprev) RNN_TILES(H, B, gru_r_tile(rn, vn, r0, c0, &L, xt, hprev, tb));
         RNN_TILES(H, B, gru_z_tile(rn, vn, r0, c0, &L, xt, hprev, tb));

@@ -354,14 +354,16 @@ RNN_INLINE void van_fwd_finish(int relu, int H, int B, dmd_num *ht, dmd_num *hc,
  * chain as fwd_tile's -- b_h[i], then FMA over j < I, then over j < H,
  * ascending, the same two factors (a product's bits do not depend on the
  * factors' order) -- so the bits are the instrumented build's.  Stores the
- * pre-activation; van_forward_bh activates it. */
+ * pre-activation at hTt[b*ds + i] (ds = H here; the gated cells' forward
+ * passes, rnn_gru.c and rnn_lstm.c, use it per gate, ds = 4H for the
+ * LSTM's (B, 4H) gates); van_forward_bh activates it. */
 RNN_INLINE void fwdT_tile(int rn, int vn, int b0, int i0, int B, int I, int H, const dmd_num *W_ih, const dmd_num *WT,
-                          const dmd_num *b_h, const dmd_num *xt, const dmd_num *hTp, dmd_num *hTt)
+                          const dmd_num *b_h, const dmd_num *xt, const dmd_num *hTp, dmd_num *hTt, ptrdiff_t ds)
 {
-    dmd_num *d = hTt + (size_t)b0 * H + i0;
+    dmd_num *d = hTt + (size_t)b0 * ds + i0;
     if (rn == TR && vn == TC) { /* full tile: the chains start at b_h and accumulate in hTt itself */
-        rnn__vt_full(d, H, b_h + i0, 0, xt + b0, 1, B, W_ih + i0, H, I);
-        if (hTp) rnn__vt_full(d, H, d, H, hTp + (size_t)b0 * H, H, 1, WT + i0, H, H);
+        rnn__vt_full(d, ds, b_h + i0, 0, xt + b0, 1, B, W_ih + i0, H, I);
+        if (hTp) rnn__vt_full(d, ds, d, ds, hTp + (size_t)b0 * H, H, 1, WT + i0, H, H);
         return;
     }
     tile_t acc;
@@ -369,7 +371,7 @@ RNN_INLINE void fwdT_tile(int rn, int vn, int b0, int i0, int B, int I, int H, c
         for (int v = 0; v < vn; v++) acc[r][v] = LD(b_h, i0 + v);
     tile_fma(DMD_SITE_HERE acc, rn, vn, xt + b0, 1, B, W_ih + i0, H, I, 0);
     if (hTp) tile_fma(DMD_SITE_HERE acc, rn, vn, hTp + (size_t)b0 * H, H, 1, WT + i0, H, H, 0);
-    tile_store(DMD_SITE_HERE acc, rn, vn, d, H);
+    tile_store(DMD_SITE_HERE acc, rn, vn, d, ds);
 }
 #endif
 
@@ -602,9 +604,9 @@ RNN_INLINE void van_forward_bh(const van_step *c, int t, const dmd_num *WT, cons
     const int B = c->B, I = c->I, H = c->H;
     const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
     if (rev)
-        RNN_TILES_REV(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt));
+        RNN_TILES_REV(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt, H));
     else
-        RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt));
+        RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, c->W_ih, WT, c->b_h, xt, hTp, hTt, H));
     van_bh_finish(c, t, hTt, ht);
 }
 #endif

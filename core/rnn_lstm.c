@@ -244,12 +244,6 @@ RNN_INLINE void lstm_fwd_tile(int rn, int vn, int i0, int b0, const lstm_step *L
         if (hprev)
             tile_fma(DMD_SITE_HERE acc[q], rn, vn, L->W_h + ((size_t)q * H + i0) * H, H, 1, hprev + b0, B, H, 0);
     }
-#ifdef RNN_PASSES
-    (void)cp, (void)ht, (void)tb;
-    for (int q = 0; q < 4; q++) /* pre-activations into dz (free in the forward): lstm_fwd_finish does the rest */
-        tile_store(DMD_SITE_HERE acc[q], rn, vn, L->dz + ((size_t)q * H + i0) * B + b0, B);
-    return;
-#endif
     tile_t cv, tcv, hv;
     if (cp)
         for (int r = 0; r < rn; r++)
@@ -280,21 +274,37 @@ RNN_INLINE void lstm_fwd_tile(int rn, int vn, int i0, int b0, const lstm_step *L
         }
 }
 
-/* ---- forward: after the tiles of step t (plain float64 vector clones,
- * rnn_kernel.c "Plain-build passes") ----
- * dz holds the four gates' pre-activations (4, H, B).  Transposed into the
- * step's gates (B, 4H), then activated there as whole arrays (the SIG's
- * halving, one rnn_tanh_arr over all four gates, the SIG's FMA), c_t and
- * tanh(c_t) in (B, H), h_t into hT and, transposed, into the ring slot ht
- * (H, B).  Each element gets the operations of the tile above, in its
- * order: the same bits; only the layout of the work differs. */
-RNN_INLINE void lstm_fwd_finish(const lstm_step *L, const dmd_num *cp, dmd_num *ht, size_t tb)
-{
 #ifdef RNN_PASSES
-    const int B = L->v.B, H = L->v.H, H4 = 4 * H;
-    const size_t BH = (size_t)B * H;
+/* ---- forward of step t, plain float64 vector clones (rnn_kernel.c
+ * "Plain-build passes") ----
+ * In the (B, H) layout of the backward's arrays, as the vanilla bptt
+ * forward: gate q's pre-activations go straight into the step's gates
+ * (B, 4H) at column q*H (fwdT_tile: rows b, columns i, from W_h's block q
+ * packed transposed, once per call, into m->wT (4, H, H)); the gates are
+ * activated there as whole arrays (the SIG's halving, one rnn_tanh_arr
+ * over all four gates, the SIG's FMA), then c_t and tanh(c_t) in (B, H),
+ * h_t into hT, and, transposed, into the ring slot ht (H, B) only at a
+ * target step (the head is its one reader here).  Each element gets the
+ * operations of the tile above, in its order (the chain: the bias, the x_t
+ * product, the W_h product over j ascending): the same bits; only the
+ * layout of the work differs, and no per-step transposes of the gates. */
+RNN_INLINE void lstm_pack_wT(const lstm_step *L, dmd_num *WT)
+{
+    const int H = L->v.H;
+    for (int q = 0; q < 4; q++)
+        rnn_vtranspose(L->W_h + (size_t)q * H * H, H, H, H, WT + (size_t)q * H * H, H);
+}
+
+RNN_INLINE void lstm_fwd_bh(const lstm_step *L, int t, const dmd_num *WT, const dmd_num *xt, const dmd_num *cp,
+                            dmd_num *ht, size_t tb)
+{
+    const int B = L->v.B, I = L->v.I, H = L->v.H, H4 = 4 * H;
+    const size_t BH = (size_t)B * H, HH = (size_t)H * H;
     dmd_num *g = L->gates + 4 * tb, *ct = L->c + tb, *tc = L->tanh_c + tb, *hT = L->hT + tb;
-    for (int q = 0; q < 4; q++) rnn_vtranspose(L->dz + (size_t)q * BH, H, B, B, g + (size_t)q * H, H4);
+    const dmd_num *hp = t >= 2 ? hT - BH : NULL; /* h_{t-1}, (B, H) */
+    for (int q = 0; q < 4; q++)
+        RNN_TILES(B, H, fwdT_tile(rn, vn, r0, c0, B, I, H, L->W_i + (size_t)q * I * H, WT + q * HH,
+                                  L->bias + (size_t)q * H, xt, hp, g + (size_t)q * H, H4));
     for (int b = 0; b < B; b++)
         for (int q = 0; q < 4; q++)
             if (q != 2) {
@@ -320,11 +330,9 @@ RNN_INLINE void lstm_fwd_finish(const lstm_step *L, const dmd_num *cp, dmd_num *
         dmd_num *hb = hT + (size_t)b * H;
         for (int i = 0; i < H; i++) hb[i] = MUL(og[i], tcb[i]);
     }
-    rnn_vtranspose(hT, B, H, H, ht, B);
-#else
-    (void)L, (void)cp, (void)ht, (void)tb;
-#endif
+    if (t >= L->v.T - L->v.K + 1) rnn_vtranspose(hT, B, H, H, ht, B);
 }
+#endif
 
 /* ---- backward: one tile of dh_t / dz_t (rows b, columns j) ----
  * dyk = dL/dlogits of step t or NULL; dzn = dz_{t+1} (B, 4H) or NULL at
@@ -424,14 +432,22 @@ void RNN_SFX(rnn_lstm)(const rnn_kargs *a, rnn_kout *out)
 
     /* ================= forward ================= */
     DMD_PHASE_BEGIN("forward");
+#ifdef RNN_PASSES
+    dmd_num *WT = (dmd_num *)a->m->wT; /* W_h's four blocks packed transposed (cells_lstm.c: wT = 4) */
+    lstm_pack_wT(&L, WT);
+#endif
     for (int t = 1; t <= T; t++) {
         dmd_num *ht = L.hs + (size_t)(t & 1) * H * B;
         const dmd_num *hprev = t >= 2 ? L.hs + (size_t)((t - 1) & 1) * H * B : NULL;
         const dmd_num *cp = t >= 2 ? L.c + (size_t)(t - 2) * BH : NULL;
         const dmd_num *xt = c->x + (size_t)(t - 1) * I * B;
         const size_t tb = (size_t)(t - 1) * BH;
+#ifdef RNN_PASSES
+        (void)hprev;
+        lstm_fwd_bh(&L, t, WT, xt, cp, ht, tb);
+#else
         RNN_TILES(H, B, lstm_fwd_tile(rn, vn, r0, c0, &L, xt, hprev, cp, ht, tb));
-        lstm_fwd_finish(&L, cp, ht, tb);
+#endif
         van_head_step(c, t, ht);
     }
     van_loss(c, out);

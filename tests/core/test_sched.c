@@ -122,8 +122,8 @@ static void all_schedules(rnn_config c)
 }
 
 /* rnn_model.wT, the plain bptt step's unpriced W_hh^T scratch, exists only
- * for a schedule that declares it (rnn_schedule.wT), and follows
- * rnn_model_set_schedule. */
+ * for a schedule that declares it (rnn_schedule.wT, a count of (H, H)
+ * blocks), and follows rnn_model_set_schedule. */
 static void scratch_follows_schedule(void)
 {
     char err[256];
@@ -140,8 +140,12 @@ static void scratch_follows_schedule(void)
             continue;
         }
         CHECK(!m->wT == !m->sched->wT, "%s %s: wT %s", rnn_cells[k]->name, m->sched->name, m->wT ? "allocated" : "NULL");
-        CHECK(!strcmp(rnn_cells[k]->name, "vanilla") == !!m->wT, "%s: wT %s", rnn_cells[k]->name,
-              m->wT ? "allocated for a gated cell" : "missing for vanilla bptt");
+        /* the plain bptt forward runs every recurrent product in the (B, H)
+         * layout: one packed W^T per recurrent (H, H) block of the cell */
+        const char *cn = rnn_cells[k]->name;
+        int nblk = !strcmp(cn, "vanilla") ? 1 : !strcmp(cn, "gru") ? 3 : !strcmp(cn, "lstm") ? 4 : -1;
+        CHECK(m->wT && m->sched->wT == nblk, "%s %s: wT %s, %d blocks declared, %d expected", cn, m->sched->name,
+              m->wT ? "allocated" : "NULL", m->sched->wT, nblk);
         for (int s = 0; s < rnn_cells[k]->nschedules; s++) {
             CHECK(rnn_model_set_schedule(m, s, 0, err, sizeof err) == 0, "set_schedule: %s", err);
             CHECK(!m->wT == !rnn_cells[k]->schedules[s].wT, "%s %s after set_schedule: wT %s", rnn_cells[k]->name,
