@@ -437,34 +437,10 @@ RNN_INLINE void gru_rh_tile(int rn, int vn, int b0, int j0, const gru_step *L, s
 
 #ifdef RNN_PASSES
 /* ---- backward, plain float64 vector clones: the products of gru_dh_tile
- * and gru_rh_tile into memory, then their elementwise work over whole
- * arrays (no tile_t copies).  One tile (rows b, columns j) of
- *   out = 0 + dyk W_hy + a1 U1 + a2 U2   (each term only if its operand is
- * given; a1, a2 (B, H), U1, U2 (H, H) row-major), every chain in the tiles'
- * order: the same bits.  out is a stale slot of da_t (da_{t+2}'s, read by
- * now), overwritten by the pass that follows. ---- */
-RNN_INLINE void gru_prod_tile(int rn, int vn, int b0, int j0, int H, int O, const dmd_num *dyk, const dmd_num *W_hy,
-                              const dmd_num *a1, const dmd_num *U1, const dmd_num *a2, const dmd_num *U2, dmd_num *out)
-{
-    dmd_num *d = out + (size_t)b0 * H + j0;
-    if (rn == TR && vn == TC) { /* full tile: the chains accumulate in out itself */
-        const dmd_num *ini = NULL;
-        if (dyk) rnn__vt_full(d, H, NULL, 0, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O), ini = d;
-        if (a1) rnn__vt_full(d, H, ini, H, a1 + (size_t)b0 * H, H, 1, U1 + j0, H, H), ini = d;
-        if (a2) rnn__vt_full(d, H, ini, H, a2 + (size_t)b0 * H, H, 1, U2 + j0, H, H), ini = d;
-        if (!ini)
-            for (int r = 0; r < rn; r++)
-                for (int v = 0; v < vn; v++) d[(size_t)r * H + v] = 0;
-        return;
-    }
-    tile_t acc;
-    tile_fill(acc, rn, vn, CONST(0));
-    if (dyk) tile_fma(DMD_SITE_HERE acc, rn, vn, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O, 1);
-    if (a1) tile_fma(DMD_SITE_HERE acc, rn, vn, a1 + (size_t)b0 * H, H, 1, U1 + j0, H, H, 1);
-    if (a2) tile_fma(DMD_SITE_HERE acc, rn, vn, a2 + (size_t)b0 * H, H, 1, U2 + j0, H, H, 1);
-    tile_store(DMD_SITE_HERE acc, rn, vn, d, H);
-}
-
+ * and gru_rh_tile into memory (rnn_kernel.c dhT_prod_tile), into a stale
+ * slot of da_t (da_{t+2}'s, read by now), then their elementwise work over
+ * whole arrays, element by element in the tiles' order (no tile_t
+ * copies): the same bits. ---- */
 /* dh_t and da_t of z and n: gru_dh_tile's loop over the whole (B, H) array
  * (the products are in dat's z slot; carry: t < T, dh holds the carry) */
 RNN_INLINE void gru_dh_pass(const gru_step *L, int t, const dmd_num *dyk, const dmd_num *dan, dmd_num *dat)
@@ -473,7 +449,7 @@ RNN_INLINE void gru_dh_pass(const gru_step *L, int t, const dmd_num *dyk, const 
     const size_t BH = (size_t)B * H, tb = (size_t)(t - 1) * BH;
     dmd_num *dh = L->dh, *daz = dat + BH, *dnn = dat + 2 * BH;
     const dmd_num *z = L->z + tb, *n = L->n + tb, *hp = L->hT + tb - BH;
-    RNN_TILES(B, H, gru_prod_tile(rn, vn, r0, c0, H, L->v.O, dyk, L->v.W_hy, dan, L->W_h[0], dan ? dan + BH : NULL,
+    RNN_TILES(B, H, dhT_prod_tile(rn, vn, r0, c0, H, L->v.O, dyk, L->v.W_hy, H, H, dan, L->W_h[0], dan ? dan + BH : NULL,
                                   L->W_h[1], daz));
     if (dan)
         for (size_t e = 0; e < BH; e++) dh[e] = ADD(daz[e], dh[e]);
@@ -501,7 +477,7 @@ RNN_INLINE void gru_rh_pass(const gru_step *L, int t, dmd_num *dat)
     const size_t BH = (size_t)B * H, tb = (size_t)(t - 1) * BH;
     dmd_num *dh = L->dh, *dar = dat;
     const dmd_num *r = L->r + tb, *z = L->z + tb, *hp = L->hT + tb - BH;
-    RNN_TILES(B, H, gru_prod_tile(rn, vn, r0, c0, H, L->v.O, NULL, NULL, dat + 2 * BH, L->W_h[2], NULL, NULL, dar));
+    RNN_TILES(B, H, dhT_prod_tile(rn, vn, r0, c0, H, L->v.O, NULL, NULL, H, H, dat + 2 * BH, L->W_h[2], NULL, NULL, dar));
     for (size_t e = 0; e < BH; e++) {
         const dmd_real a = dar[e], r_ = r[e];
         dar[e] = MUL(MUL(a, hp[e]), DSIGM(r_));

@@ -388,31 +388,54 @@ RNN_INLINE void head_tile(int rn, int vn, int o0, int b0, int B, int H, const dm
     tile_store(DMD_SITE_HERE acc, rn, vn, lg + (size_t)o0 * B + b0, B);
 }
 
+#ifdef RNN_PASSES
+/* ---- backward, plain float64 vector clones: one tile (rows b, columns j)
+ * of the products of dh_t, into memory ----
+ *   out = 0 + dyk W_hy + a1 U1 + a2 U2, each term only if its operand is
+ * given: dyk (B, O) and W_hy (O, H); a1, a2 rows of stride as, U1, U2
+ * (nk, H) row-major, reduction k < nk.  Every chain in the priced tiles'
+ * order (0, then the terms in this order, k ascending): the same bits.  The
+ * vanilla dh (one term), the GRU's dh and rh passes (two terms, then one)
+ * and the LSTM's dh (one term over 4H) run their elementwise work after it
+ * over whole arrays. */
+RNN_INLINE void dhT_prod_tile(int rn, int vn, int b0, int j0, int H, int O, const dmd_num *dyk, const dmd_num *W_hy,
+                              ptrdiff_t as, int nk, const dmd_num *a1, const dmd_num *U1, const dmd_num *a2,
+                              const dmd_num *U2, dmd_num *out)
+{
+    dmd_num *d = out + (size_t)b0 * H + j0;
+    if (rn == TR && vn == TC) { /* full tile: the chains accumulate in out itself */
+        const dmd_num *ini = NULL;
+        if (dyk) rnn__vt_full(d, H, NULL, 0, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O), ini = d;
+        if (a1) rnn__vt_full(d, H, ini, H, a1 + (size_t)b0 * as, as, 1, U1 + j0, H, nk), ini = d;
+        if (a2) rnn__vt_full(d, H, ini, H, a2 + (size_t)b0 * as, as, 1, U2 + j0, H, nk), ini = d;
+        if (!ini)
+            for (int r = 0; r < rn; r++)
+                for (int v = 0; v < vn; v++) d[(size_t)r * H + v] = 0;
+        return;
+    }
+    tile_t acc;
+    tile_fill(acc, rn, vn, CONST(0));
+    if (dyk) tile_fma(DMD_SITE_HERE acc, rn, vn, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O, 1);
+    if (a1) tile_fma(DMD_SITE_HERE acc, rn, vn, a1 + (size_t)b0 * as, as, 1, U1 + j0, H, nk, 1);
+    if (a2) tile_fma(DMD_SITE_HERE acc, rn, vn, a2 + (size_t)b0 * as, as, 1, U2 + j0, H, nk, 1);
+    tile_store(DMD_SITE_HERE acc, rn, vn, d, H);
+}
+#endif
+
 /* ---- backward: one tile of dh_t / dz_t (rows b, columns j) ---- */
 RNN_INLINE void dh_tile(int rn, int vn, int b0, int j0, int H, int O, int relu, const dmd_num *dyk,
                         const dmd_num *W_hy, const dmd_num *dzn, const dmd_num *W_hh, const dmd_num *hTt, dmd_num *dh,
                         dmd_num *dzt)
 {
-#ifdef RNN_PASSES
+#ifdef RNN_PASSES /* the products only; dz_t: van_dz_pass */
     (void)relu, (void)hTt, (void)dzt;
-    if (rn == TR && vn == TC) { /* full tile: the chains accumulate in dh itself */
-        dmd_num *d = dh + (size_t)b0 * H + j0;
-        if (dyk) rnn__vt_full(d, H, NULL, 0, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O);
-        if (dzn) rnn__vt_full(d, H, dyk ? d : NULL, H, dzn + (size_t)b0 * H, H, 1, W_hh + j0, H, H);
-        if (!dyk && !dzn)
-            for (int r = 0; r < rn; r++)
-                for (int v = 0; v < vn; v++) d[(size_t)r * H + v] = 0;
-        return; /* dz_t: van_dz_pass */
-    }
+    dhT_prod_tile(rn, vn, b0, j0, H, O, dyk, W_hy, H, H, dzn, W_hh, NULL, NULL, dh);
+    return;
 #endif
     tile_t acc;
     tile_fill(acc, rn, vn, CONST(0));
     if (dyk) tile_fma(DMD_SITE_HERE acc, rn, vn, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O, 1);
     if (dzn) tile_fma(DMD_SITE_HERE acc, rn, vn, dzn + (size_t)b0 * H, H, 1, W_hh + j0, H, H, 1);
-#ifdef RNN_PASSES
-    tile_store(DMD_SITE_HERE acc, rn, vn, dh + (size_t)b0 * H + j0, H);
-    return;
-#endif
     for (int r = 0; r < rn; r++)
         for (int v = 0; v < vn; v++) {
             size_t e = (size_t)(b0 + r) * H + j0 + v;

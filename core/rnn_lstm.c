@@ -383,6 +383,50 @@ RNN_INLINE void lstm_dh_tile(int rn, int vn, int b0, int j0, const lstm_step *L,
     tile_store(DMD_SITE_HERE og, rn, vn, dzt + z0 + 3 * H, H4);
 }
 
+#ifdef RNN_PASSES
+/* ---- backward, plain float64 vector clones: the products of
+ * lstm_dh_tile into dh (rnn_kernel.c dhT_prod_tile), then its elementwise
+ * work row by row over whole rows of H (no tile_t copies), element by
+ * element in the tile's order: the same bits.  One row b: the pointers are
+ * its slices of the arrays the tile reads and writes (restrict: GCC keeps
+ * a loop over this many pointers scalar otherwise). ---- */
+RNN_INLINE void lstm_dh_row(int H, int carry, int cp, const dmd_num *restrict dh, const dmd_num *restrict gt,
+                            const dmd_num *restrict tc, const dmd_num *restrict cv, dmd_num *restrict dc,
+                            dmd_num *restrict dz)
+{
+    const dmd_num *ig = gt, *fg = gt + H, *gg = gt + 2 * H, *og = gt + 3 * H;
+    for (int j = 0; j < H; j++) {
+        const dmd_real dhv = dh[j], o_ = og[j], t_ = tc[j];
+        const dmd_real dzo = MUL(MUL(dhv, t_), DSIGM(o_));
+        dmd_real d = MUL(MUL(dhv, o_), DTANH(t_));
+        if (carry) d = ADD(d, dc[j]);
+        const dmd_real i_ = ig[j], g_ = gg[j];
+        dz[j] = MUL(MUL(d, g_), DSIGM(i_));
+        dz[2 * H + j] = MUL(MUL(d, i_), DTANH(g_));
+        dz[3 * H + j] = dzo;
+        if (cp) {
+            const dmd_real f_ = fg[j];
+            dz[H + j] = MUL(MUL(d, cv[j]), DSIGM(f_));
+            dc[j] = MUL(d, f_);
+        } else {
+            dz[H + j] = CONST(0);
+        }
+    }
+}
+
+RNN_INLINE void lstm_dh_pass(const lstm_step *L, int t, const dmd_num *dyk, const dmd_num *dzn, dmd_num *dzt)
+{
+    const int B = L->v.B, H = L->v.H, H4 = 4 * H;
+    const size_t BH = (size_t)B * H, tb = (size_t)(t - 1) * BH;
+    RNN_TILES(B, H, dhT_prod_tile(rn, vn, r0, c0, H, L->v.O, dyk, L->v.W_hy, H4, H4, dzn, L->W_h, NULL, NULL, L->dh));
+    for (int b = 0; b < B; b++) {
+        const size_t e = (size_t)b * H;
+        lstm_dh_row(H, dzn != NULL, t >= 2, L->dh + e, L->gates + 4 * tb + 4 * e, L->tanh_c + tb + e,
+                    t >= 2 ? L->c + tb - BH + e : NULL, L->dc + e, dzt + 4 * e);
+    }
+}
+#endif
+
 /* The in-loop weight gradients of step t: dW_h (if hTp = h_{t-1} (B, H) is
  * not NULL), dW_i gate by gate, db (first: t == T). */
 RNN_INLINE void lstm_step_grads(const lstm_step *L, int t, int first, const dmd_num *dzt, const dmd_num *hTp)
@@ -463,7 +507,11 @@ void RNN_SFX(rnn_lstm)(const rnn_kargs *a, rnn_kout *out)
         const dmd_num *dzn = t < T ? L.dz + (size_t)((t + 1) & 1) * B4H : NULL;
         const dmd_num *dyk = van_dy(c, t);
         van_head_grads(c, t, first, L.hT + tb);
+#ifdef RNN_PASSES
+        lstm_dh_pass(&L, t, dyk, dzn, dzt);
+#else
         RNN_TILES(B, H, lstm_dh_tile(rn, vn, r0, c0, &L, dyk, dzn, tb, t >= 2, dzt));
+#endif
         van_dh_diag(c, a, t);
         lstm_step_grads(&L, t, first, dzt, t >= 2 ? L.hT + tb - BH : NULL);
     }
