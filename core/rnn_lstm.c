@@ -419,11 +419,24 @@ RNN_INLINE void lstm_dh_pass(const lstm_step *L, int t, const dmd_num *dyk, cons
     const int B = L->v.B, H = L->v.H, H4 = 4 * H;
     const size_t BH = (size_t)B * H, tb = (size_t)(t - 1) * BH;
     RNN_TILES(B, H, dhT_prod_tile(rn, vn, r0, c0, H, L->v.O, dyk, L->v.W_hy, H4, H4, dzn, L->W_h, NULL, NULL, L->dh));
-    for (int b = 0; b < B; b++) {
-        const size_t e = (size_t)b * H;
-        lstm_dh_row(H, dzn != NULL, t >= 2, L->dh + e, L->gates + 4 * tb + 4 * e, L->tanh_c + tb + e,
-                    t >= 2 ? L->c + tb - BH + e : NULL, L->dc + e, dzt + 4 * e);
+    /* carry and cp as literal constants: each call's loop is branch-free
+     * after inlining, and vectorised (with them as variables GCC kept it
+     * scalar) */
+#define LSTM_DH_ROWS(CARRY, CP)                                                                                     \
+    for (int b = 0; b < B; b++) {                                                                                  \
+        const size_t e = (size_t)b * H;                                                                            \
+        lstm_dh_row(H, CARRY, CP, L->dh + e, L->gates + 4 * tb + 4 * e, L->tanh_c + tb + e,                        \
+                    CP ? L->c + tb - BH + e : NULL, L->dc + e, dzt + 4 * e);                                        \
     }
+    if (dzn && t >= 2)
+        LSTM_DH_ROWS(1, 1)
+    else if (dzn)
+        LSTM_DH_ROWS(1, 0)
+    else if (t >= 2)
+        LSTM_DH_ROWS(0, 1)
+    else
+        LSTM_DH_ROWS(0, 0)
+#undef LSTM_DH_ROWS
 }
 #endif
 
