@@ -362,8 +362,10 @@ RNN_INLINE void fwdT_tile(int rn, int vn, int b0, int i0, int B, int I, int H, c
 {
     dmd_num *d = hTt + (size_t)b0 * ds + i0;
     if (rn == TR && vn == TC) { /* full tile: the chains start at b_h and accumulate in hTt itself */
-        rnn__vt_full(d, ds, b_h + i0, 0, xt + b0, 1, B, W_ih + i0, H, I);
-        if (hTp) rnn__vt_full(d, ds, d, ds, hTp + (size_t)b0 * H, H, 1, WT + i0, H, H);
+        if (hTp)
+            rnn__vt_full2(d, ds, b_h + i0, 0, xt + b0, 1, B, W_ih + i0, H, I, hTp + (size_t)b0 * H, H, 1, WT + i0, H, H);
+        else
+            rnn__vt_full(d, ds, b_h + i0, 0, xt + b0, 1, B, W_ih + i0, H, I);
         return;
     }
     tile_t acc;
@@ -404,13 +406,23 @@ RNN_INLINE void dhT_prod_tile(int rn, int vn, int b0, int j0, int H, int O, cons
 {
     dmd_num *d = out + (size_t)b0 * H + j0;
     if (rn == TR && vn == TC) { /* full tile: the chains accumulate in out itself */
-        const dmd_num *ini = NULL;
-        if (dyk) rnn__vt_full(d, H, NULL, 0, dyk + (size_t)b0 * O, O, 1, W_hy + j0, H, O), ini = d;
-        if (a1) rnn__vt_full(d, H, ini, H, a1 + (size_t)b0 * as, as, 1, U1 + j0, H, nk), ini = d;
-        if (a2) rnn__vt_full(d, H, ini, H, a2 + (size_t)b0 * as, as, 1, U2 + j0, H, nk), ini = d;
-        if (!ini)
+        /* the terms given, in order; two at a time in registers (rnn__vt_full2) */
+        const dmd_num *tA[3], *tU[3];
+        ptrdiff_t ts[3];
+        int tk[3], n = 0;
+        if (dyk) tA[n] = dyk + (size_t)b0 * O, ts[n] = O, tU[n] = W_hy + j0, tk[n++] = O;
+        if (a1) tA[n] = a1 + (size_t)b0 * as, ts[n] = as, tU[n] = U1 + j0, tk[n++] = nk;
+        if (a2) tA[n] = a2 + (size_t)b0 * as, ts[n] = as, tU[n] = U2 + j0, tk[n++] = nk;
+        if (!n)
             for (int r = 0; r < rn; r++)
                 for (int v = 0; v < vn; v++) d[(size_t)r * H + v] = 0;
+        for (int s = 0; s < n; s += 2) {
+            const dmd_num *ini = s ? d : NULL;
+            if (s + 1 < n)
+                rnn__vt_full2(d, H, ini, H, tA[s], ts[s], 1, tU[s], H, tk[s], tA[s + 1], ts[s + 1], 1, tU[s + 1], H, tk[s + 1]);
+            else
+                rnn__vt_full(d, H, ini, H, tA[s], ts[s], 1, tU[s], H, tk[s]);
+        }
         return;
     }
     tile_t acc;

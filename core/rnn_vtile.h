@@ -150,25 +150,46 @@ RNN__VT_DEF(rnn__vt1, double, 1, RNN__VT_NV1, RNN__LD1, RNN__ST1, RNN__LD1, fma)
  * value; inis = 0: one row for every r, a bias), or at 0 if ini is NULL --
  * loaded in whole vectors, never from narrower stores just made, which
  * would stall the load (no store-to-load forwarding). */
+#define RNN__VT_KLOOP(VEC, W, LOAD, BCAST, VFMA, A, ars, aks, U, uks, nk)                                        \
+    for (int k = 0; k < (nk); k++) {                                                                               \
+        VEC a[TR];                                                                                                 \
+        RNN__UNROLL for (int r = 0; r < TR; r++) a[r] = BCAST((A) + r * (ars) + k * (aks));                        \
+        RNN__UNROLL for (int q = 0; q < NV; q++) {                                                                 \
+            VEC u = LOAD((U) + k * (uks) + q * (W));                                                               \
+            RNN__UNROLL for (int r = 0; r < TR; r++) c[r][q] = VFMA(a[r], u, c[r][q]);                             \
+        }                                                                                                          \
+    }
+#define RNN__VT_INIT(VEC, W, LOAD, ZERO)                                                                           \
+    enum { NV = TC / (W) };                                                                                        \
+    VEC c[TR][NV];                                                                                                 \
+    RNN__UNROLL for (int r = 0; r < TR; r++)                                                                       \
+        RNN__UNROLL for (int q = 0; q < NV; q++) c[r][q] = ini ? LOAD(ini + r * inis + q * (W)) : ZERO();
+#define RNN__VT_STORE(W, STORE)                                                                                    \
+    RNN__UNROLL for (int r = 0; r < TR; r++)                                                                       \
+        RNN__UNROLL for (int q = 0; q < NV; q++) STORE(acc + r * cs + q * (W), c[r][q]);
+/* rnn__vt_full2: two reductions in one pass, the second continuing the
+ * first's chains in registers (A, U over nk, then A2, U2 over nk2): the
+ * chains of rnn__vt_full then rnn__vt_full from its stores, without the
+ * round trip through memory (the plain passes' bias + x_t + h products and
+ * dh's head + recurrent products). */
 #define RNN__VT_FULL(VEC, W, LOAD, STORE, BCAST, VFMA, ZERO)                                                       \
     RNN__NOINLINE void rnn__vt_full(dmd_num *acc, ptrdiff_t cs, const dmd_num *ini, ptrdiff_t inis,                  \
                                     const dmd_num *A, ptrdiff_t ars, ptrdiff_t aks, const dmd_num *U, ptrdiff_t uks, \
                                     int nk)                                                                        \
     {                                                                                                              \
-        enum { NV = TC / (W) };                                                                                    \
-        VEC c[TR][NV];                                                                                             \
-        RNN__UNROLL for (int r = 0; r < TR; r++)                                                                               \
-            RNN__UNROLL for (int q = 0; q < NV; q++) c[r][q] = ini ? LOAD(ini + r * inis + q * (W)) : ZERO();                  \
-        for (int k = 0; k < nk; k++) {                                                                             \
-            VEC a[TR];                                                                                             \
-            RNN__UNROLL for (int r = 0; r < TR; r++) a[r] = BCAST(A + r * ars + k * aks);                                      \
-            RNN__UNROLL for (int q = 0; q < NV; q++) {                                                                         \
-                VEC u = LOAD(U + k * uks + q * (W));                                                               \
-                RNN__UNROLL for (int r = 0; r < TR; r++) c[r][q] = VFMA(a[r], u, c[r][q]);                                     \
-            }                                                                                                      \
-        }                                                                                                          \
-        RNN__UNROLL for (int r = 0; r < TR; r++)                                                                               \
-            RNN__UNROLL for (int q = 0; q < NV; q++) STORE(acc + r * cs + q * (W), c[r][q]);                                   \
+        RNN__VT_INIT(VEC, W, LOAD, ZERO)                                                                           \
+        RNN__VT_KLOOP(VEC, W, LOAD, BCAST, VFMA, A, ars, aks, U, uks, nk)                                          \
+        RNN__VT_STORE(W, STORE)                                                                                    \
+    }                                                                                                              \
+    RNN__NOINLINE __attribute__((unused)) void rnn__vt_full2(dmd_num *acc, ptrdiff_t cs, const dmd_num *ini, ptrdiff_t inis, \
+                                     const dmd_num *A, ptrdiff_t ars, ptrdiff_t aks, const dmd_num *U,             \
+                                     ptrdiff_t uks, int nk, const dmd_num *A2, ptrdiff_t ars2, ptrdiff_t aks2,     \
+                                     const dmd_num *U2, ptrdiff_t uks2, int nk2)                                   \
+    {                                                                                                              \
+        RNN__VT_INIT(VEC, W, LOAD, ZERO)                                                                           \
+        RNN__VT_KLOOP(VEC, W, LOAD, BCAST, VFMA, A, ars, aks, U, uks, nk)                                          \
+        RNN__VT_KLOOP(VEC, W, LOAD, BCAST, VFMA, A2, ars2, aks2, U2, uks2, nk2)                                    \
+        RNN__VT_STORE(W, STORE)                                                                                    \
     }
 #if defined(DMD_FLOAT32) && RNN_VW == 16
 RNN__VT_FULL(__m512, 16, _mm512_loadu_ps, _mm512_storeu_ps, RNN__BC512, _mm512_fmadd_ps, _mm512_setzero_ps)
