@@ -221,13 +221,22 @@ typedef dmd_real tile_t[TRM][TC];
  *    packed transposed (m->wT), no per-step transpose; the ring slot is
  *    filled only at target steps, for the head.
  *  - full tiles accumulate in the output itself (hT, dh, the gradients):
- *    rnn__vt_full takes the chains' start, no copy through a tile_t.
+ *    rnn__vt_full takes the chains' start, no copy through a tile_t;
+ *    rnn__vt_full2 runs two reductions of the same chains in one pass
+ *    (bias + x_t then W_hh; the head's then the recurrent dh terms), so
+ *    the accumulators stay in registers between them.
  *  - dz_t = dh_t * phi'(h_t) is one pass after the dh tiles (van_dz_pass;
  *    in the bptt kernel rnn_vdz_pack, which also writes the packed copy
  *    below, into the free dz slot, and db_h's column sums).
- *  - the gated cells' forward (rnn_lstm.c lstm_fwd_finish, rnn_gru.c
- *    gru_fwd_passes): the tiles store the gates' pre-activations, the
- *    gates are applied as whole arrays.
+ *  - the gated cells' forward (rnn_lstm.c lstm_fwd_bh, rnn_gru.c
+ *    gru_fwd_passes) runs in the (B, H) layout too, gate by gate through
+ *    fwdT_tile (output row stride ds) from the recurrent blocks packed
+ *    transposed (m->wT, rnn_schedule.wT blocks); the tiles store the
+ *    gates' pre-activations, the gates are applied as whole arrays, and
+ *    nothing is transposed per step but the ring slot at target steps.
+ *  - the dh products of every cell (dhT_prod_tile) go to memory first; the
+ *    elementwise work after them runs over whole arrays (van_dz_pass,
+ *    rnn_gru.c gru_dh_pass / gru_rh_pass, rnn_lstm.c lstm_dh_pass).
  *  - dW_hh: dz_t (B, H) is packed transposed (H, B) before the product, so
  *    that the broadcast operand is read along rows (the same values in the
  *    same chains: a packed copy, as BLAS packs).  Read in place, its
